@@ -1,0 +1,1 @@
+"""The data contract of Sales Cockpit: schema, snapshot store, validation, demo data."""

@@ -1,0 +1,368 @@
+"""The snapshot store (SPEC §3): discover, validate, write atomically, and serve over DuckDB.
+
+A snapshot is an immutable folder ``<data dir>/snapshots/<snapshot_id>/`` holding
+``manifest.json`` and one Parquet file per table. Nothing here knows about Streamlit or metrics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from data.schema import SCHEMA_VERSION, TABLES, Table
+
+SNAPSHOT_ID = re.compile(r"^\d{4}-W\d{2}$")
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent
+DATA_DIR_ENV = "COCKPIT_DATA_DIR"
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(),
+    "DECIMAL(18,2)": pa.decimal128(18, 2),
+}
+# Orders are sorted by date and written in row groups of this size so DuckDB can skip row groups
+# outside the selected period.
+ROW_GROUP_SIZE = 122_880
+
+
+def data_dir_from_env() -> Path:
+    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([(name, _ARROW_TYPES[sql_type]) for name, sql_type in table.columns])
+
+
+def iso_week_id(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+# --------------------------------------------------------------------------------------- writing
+
+def write_snapshot(
+    data_dir: Path,
+    as_of: dt.date,
+    tables: dict[str, pa.Table],
+    source: str,
+) -> Path:
+    """Write one snapshot atomically: into a hidden temp folder, then rename into place.
+
+    Each table is cast to its contract types; extra columns are kept. Refuses to overwrite an
+    existing snapshot (snapshots are immutable).
+    """
+    snapshot_id = iso_week_id(as_of)
+    root = Path(data_dir) / "snapshots"
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / snapshot_id
+    if final.exists():
+        raise FileExistsError(f"snapshot {snapshot_id} already exists in {root}")
+    missing = sorted(set(TABLES) - set(tables))
+    if missing:
+        raise ValueError(f"tables missing: {', '.join(missing)}")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{snapshot_id}.", dir=root))
+    try:
+        counts = {}
+        for name, spec in TABLES.items():
+            table = _cast_to_contract(tables[name], spec)
+            if name == "orders":
+                table = table.sort_by([("order_date", "ascending"), ("order_id", "ascending"),
+                                       ("line_no", "ascending")])
+            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd",
+                           row_group_size=ROW_GROUP_SIZE)
+            counts[name] = table.num_rows
+        manifest = {
+            "snapshot_id": snapshot_id,
+            "as_of": as_of.isoformat(),
+            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "schema_version": SCHEMA_VERSION,
+            "source": source,
+            "tables": counts,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def _cast_to_contract(table: pa.Table, spec: Table) -> pa.Table:
+    missing = [c for c in spec.column_names if c not in table.column_names]
+    if missing:
+        raise ValueError(f"{spec.name}: columns missing: {', '.join(missing)}")
+    columns = []
+    names = []
+    for name, sql_type in spec.columns:
+        columns.append(table[name].cast(_ARROW_TYPES[sql_type]))
+        names.append(name)
+    for name in table.column_names:
+        if name not in spec.column_names:
+            columns.append(table[name])
+            names.append(name)
+    return pa.Table.from_arrays(columns, names=names)
+
+
+# ------------------------------------------------------------------------------ discovery, checks
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One folder under ``snapshots/``: what its manifest says and whether it may be served."""
+
+    snapshot_id: str
+    path: Path
+    as_of: dt.date | None
+    valid: bool
+    errors: tuple[str, ...] = ()
+    row_counts: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
+
+
+def discover(data_dir: Path) -> list[SnapshotInfo]:
+    """Every snapshot folder, newest first, each validated. Hidden folders (writes in progress)
+    are skipped; a foreign or half-written folder is listed as invalid, never raised."""
+    root = Path(data_dir) / "snapshots"
+    if not root.is_dir():
+        return []
+    infos = [validate(path) for path in sorted(root.iterdir())
+             if path.is_dir() and not path.name.startswith(".")]
+    return sorted(infos, key=lambda i: (i.as_of or dt.date.min, i.snapshot_id), reverse=True)
+
+
+def newest_valid(infos: list[SnapshotInfo]) -> SnapshotInfo | None:
+    return next((info for info in infos if info.valid), None)
+
+
+def validate(path: Path) -> SnapshotInfo:
+    """Validate one snapshot folder against SPEC §3; the result lists every problem found."""
+    path = Path(path)
+    cache_key = _validation_cache_key(path)
+    with _validation_lock:
+        cached = _validation_cache.get(cache_key)
+    if cached is not None:
+        return cached
+    info = _validate_uncached(path)
+    with _validation_lock:
+        _validation_cache[cache_key] = info
+    return info
+
+
+_validation_cache: dict[tuple, SnapshotInfo] = {}
+_validation_lock = threading.Lock()
+
+
+def _validation_cache_key(path: Path) -> tuple:
+    # Snapshots are immutable once renamed into place, so path + file stamps identify a result.
+    try:
+        stamps = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                              for p in path.iterdir()))
+    except OSError:
+        stamps = ()
+    return (str(path.resolve()), stamps)
+
+
+def _validate_uncached(path: Path) -> SnapshotInfo:
+    snapshot_id = path.name
+    errors: list[str] = []
+    manifest, as_of = _read_manifest(path, errors)
+    if not SNAPSHOT_ID.match(snapshot_id):
+        errors.append(f"folder name {snapshot_id!r} is not an ISO week id like 2026-W47")
+    if manifest and manifest.get("snapshot_id") != snapshot_id:
+        errors.append(f"manifest snapshot_id {manifest.get('snapshot_id')!r} "
+                      f"does not match folder {snapshot_id!r}")
+    counts: dict[str, int] = {}
+    present = [name for name in TABLES if (path / f"{name}.parquet").is_file()]
+    for name in TABLES:
+        if name not in present:
+            errors.append(f"{name}: file {name}.parquet missing")
+    if not errors or present:
+        con = duckdb.connect()
+        try:
+            readable = _check_tables(con, path, present, manifest, counts, errors)
+            if len(readable) == len(TABLES):
+                _create_views(con, path, schema="main")
+                _check_content(con, as_of, errors)
+        finally:
+            con.close()
+    return SnapshotInfo(snapshot_id, path, as_of, not errors, tuple(errors), counts)
+
+
+def _read_manifest(path: Path, errors: list[str]) -> tuple[dict | None, dt.date | None]:
+    manifest_path = path / "manifest.json"
+    if not manifest_path.is_file():
+        errors.append("manifest.json missing (half-written or foreign folder)")
+        return None, None
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        errors.append(f"manifest.json unreadable: {exc}")
+        return None, None
+    if not isinstance(manifest, dict):
+        errors.append("manifest.json is not an object")
+        return None, None
+    for key in ("snapshot_id", "as_of", "created_at", "schema_version", "source", "tables"):
+        if key not in manifest:
+            errors.append(f"manifest.json: key {key!r} missing")
+    if manifest.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        errors.append(f"manifest.json: schema_version {manifest.get('schema_version')!r} "
+                      f"is not {SCHEMA_VERSION}")
+    as_of = None
+    try:
+        as_of = dt.date.fromisoformat(str(manifest.get("as_of")))
+    except ValueError:
+        errors.append(f"manifest.json: as_of {manifest.get('as_of')!r} is not a date YYYY-MM-DD")
+    else:
+        if SNAPSHOT_ID.match(path.name) and iso_week_id(as_of) != path.name:
+            errors.append(f"manifest.json: as_of {as_of} is not in week {path.name}")
+    return manifest, as_of
+
+
+def _check_tables(con, path, present, manifest, counts, errors) -> list[str]:
+    """Columns present and castable, row counts as the manifest says. Returns readable tables."""
+    declared = (manifest or {}).get("tables") or {}
+    readable = []
+    for name in present:
+        spec = TABLES[name]
+        file = str(path / f"{name}.parquet")
+        try:
+            columns = {row[0] for row in con.execute(
+                "SELECT name FROM parquet_schema($f) WHERE name <> 'schema'", {"f": file}).fetchall()}
+            count = con.execute("SELECT count(*) FROM read_parquet($f)", {"f": file}).fetchone()[0]
+        except duckdb.Error as exc:
+            errors.append(f"{name}: unreadable Parquet ({_first_line(exc)})")
+            continue
+        counts[name] = count
+        missing = [c for c in spec.column_names if c not in columns]
+        if missing:
+            errors.append(f"{name}: columns missing: {', '.join(missing)}")
+            continue
+        if isinstance(declared, dict) and name in declared and declared[name] != count:
+            errors.append(f"{name}: {count} rows, manifest says {declared[name]}")
+        bad = _uncastable_columns(con, file, spec)
+        if bad:
+            errors.append(f"{name}: values not castable: {', '.join(bad)}")
+            continue
+        readable.append(name)
+    return readable
+
+
+def _uncastable_columns(con, file: str, spec: Table) -> list[str]:
+    # Column names come from the schema allow-list; the file path is a bound parameter.
+    checks = ", ".join(
+        f'count(*) FILTER (WHERE "{c}" IS NOT NULL AND TRY_CAST("{c}" AS {t}) IS NULL)'
+        for c, t in spec.columns)
+    row = con.execute(f"SELECT {checks} FROM read_parquet($f)", {"f": file}).fetchone()
+    return [c for c, n in zip(spec.column_names, row) if n]
+
+
+def _check_content(con, as_of: dt.date | None, errors: list[str]) -> None:
+    for table in TABLES.values():
+        keys = ", ".join(table.primary_key)
+        dupes = con.execute(
+            f"SELECT count(*) FROM (SELECT {keys} FROM {table.name} GROUP BY ALL "
+            f"HAVING count(*) > 1)").fetchone()[0]
+        if dupes:
+            errors.append(f"{table.name}: {dupes} duplicate primary keys ({keys})")
+        for column, ref_table, ref_column in table.foreign_keys:
+            orphans = con.execute(
+                f"SELECT count(*) FROM {table.name} t WHERE t.{column} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM {ref_table} r WHERE r.{ref_column} = t.{column})").fetchone()[0]
+            if orphans:
+                errors.append(f"{table.name}.{column}: {orphans} values not found in "
+                              f"{ref_table}.{ref_column}")
+    for message, sql in _CONTENT_RULES:
+        n = con.execute(sql).fetchone()[0]
+        if n:
+            errors.append(message.format(n=n))
+    if as_of is not None:
+        n = con.execute("SELECT count(*) FROM orders WHERE order_date > $as_of",
+                        {"as_of": as_of}).fetchone()[0]
+        if n:
+            errors.append(f"orders: {n} lines dated after as_of {as_of}")
+
+
+_CONTENT_RULES = (
+    ("orders: {n} lines with discount_pct outside [0, 1]",
+     "SELECT count(*) FROM orders WHERE discount_pct NOT BETWEEN 0 AND 1"),
+    ("orders: {n} lines with negative revenue that are not returns (quantity < 0)",
+     "SELECT count(*) FROM orders WHERE revenue < 0 AND quantity >= 0"),
+    ("opportunities: {n} with stage outside 1–5",
+     "SELECT count(*) FROM opportunities WHERE stage NOT BETWEEN 1 AND 5"),
+    ("opportunity_history: {n} rows with stage outside 1–5",
+     "SELECT count(*) FROM opportunity_history WHERE stage NOT BETWEEN 1 AND 5"),
+    ("opportunities: {n} with status not open/won/lost",
+     "SELECT count(*) FROM opportunities WHERE status NOT IN ('open', 'won', 'lost')"),
+    ("opportunities: {n} whose status disagrees with stage or closed_date "
+     "(won = stage 5 and closed; lost = closed; open = not closed and stage < 5)",
+     """SELECT count(*) FROM opportunities WHERE NOT CASE status
+            WHEN 'won' THEN stage = 5 AND closed_date IS NOT NULL
+            WHEN 'lost' THEN stage < 5 AND closed_date IS NOT NULL
+            WHEN 'open' THEN stage < 5 AND closed_date IS NULL
+            ELSE true END"""),
+)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+# ----------------------------------------------------------------------------------- connection
+
+def _create_views(con: duckdb.DuckDBPyConnection, path: Path, schema: str) -> None:
+    """Read-only typed views, one per table, over the snapshot's Parquet files.
+
+    DDL takes no bound parameters, so the file path is quoted as a literal; it comes from the
+    filesystem (a discovered snapshot folder), never from user text. Schema names come from
+    ``_schema_name`` (an allow-listed snapshot id)."""
+    for table in TABLES.values():
+        file = str(path / f"{table.name}.parquet").replace("'", "''")
+        select = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in table.columns)
+        con.execute(f'CREATE OR REPLACE VIEW "{schema}"."{table.name}" AS '
+                    f"SELECT {select} FROM read_parquet('{file}')")
+
+
+def _schema_name(snapshot_id: str) -> str:
+    if not SNAPSHOT_ID.match(snapshot_id):
+        raise ValueError(f"not a snapshot id: {snapshot_id!r}")
+    return "s_" + snapshot_id.replace("-", "_")
+
+
+class SnapshotDatabase:
+    """One DuckDB connection per process; each served snapshot is a schema of views.
+
+    ``cursor(snapshot)`` hands out a new cursor (DuckDB connections are not thread-safe, cursors
+    are) whose search path is that snapshot's schema, so metric SQL names plain tables."""
+
+    def __init__(self) -> None:
+        self._con = duckdb.connect(":memory:")
+        self._lock = threading.Lock()
+        self._attached: dict[str, Path] = {}
+
+    def cursor(self, snapshot: SnapshotInfo) -> duckdb.DuckDBPyConnection:
+        if not snapshot.valid:
+            raise ValueError(f"snapshot {snapshot.snapshot_id} is invalid: {snapshot.errors[0]}")
+        schema = _schema_name(snapshot.snapshot_id)
+        with self._lock:
+            if self._attached.get(schema) != snapshot.path:
+                self._con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+                _create_views(self._con, snapshot.path, schema)
+                self._attached[schema] = snapshot.path
+            cur = self._con.cursor()
+        cur.execute(f"SET search_path = '{schema}'")
+        return cur
+
+    def close(self) -> None:
+        self._con.close()

@@ -1,0 +1,274 @@
+"""Weekly dashboard metrics (SPEC §5.1).
+
+- revenue = Σ revenue; cost = Σ cost; gross_margin = revenue − cost; gm_pct = gross_margin ÷ revenue
+- revenue_attainment = revenue ÷ revenue_target; margin_attainment = gross_margin ÷ margin_target
+- yoy_growth = revenue ÷ revenue of the same period a fiscal year earlier over the same number of
+  elapsed days, − 1
+- weighted_pipeline = Σ amount × stage probability, open opportunities closing in (as_of, end]
+- forecast = revenue + weighted_pipeline
+- coverage = open pipeline closing in (as_of, end] ÷ max(target − revenue, 0); null when met
+
+Actuals follow the to-date rule; targets are the whole period's (a week's prorated by its days in
+each month), so attainment is read against pace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from data.schema import STAGE_PROBABILITY
+from metrics.settings import setting
+from metrics.view import View, filters
+
+DASHBOARD_KEYS = (
+    "revenue", "cost", "gross_margin", "gm_pct", "revenue_target", "margin_target",
+    "revenue_attainment", "margin_attainment", "pace", "yoy_growth", "weighted_pipeline",
+    "forecast", "coverage",
+)
+_PROBABILITIES = [STAGE_PROBABILITY[stage] for stage in sorted(STAGE_PROBABILITY)]
+
+# Groupings the KPI query can break down by: the key expression per table and the key list.
+_GROUPINGS = {
+    None: {"key": "'total'", "keys": "SELECT 'total' AS k, NULL AS name_en, NULL AS name_zh"},
+    "region": {
+        "key": "region_id",
+        "keys": "SELECT region_id AS k, name_en, name_zh FROM regions WHERE {region_filter}",
+    },
+}
+
+_KPI_SQL = """
+WITH keys AS ({keys}),
+actual AS (
+    SELECT {key} AS k,
+           sum(revenue) FILTER (WHERE order_date BETWEEN $start AND $to_date) AS revenue,
+           sum(cost) FILTER (WHERE order_date BETWEEN $start AND $to_date) AS cost,
+           sum(revenue) FILTER (WHERE order_date BETWEEN $week_start AND $as_of) AS week_revenue
+    FROM orders
+    WHERE (order_date BETWEEN $start AND $to_date OR order_date BETWEEN $week_start AND $as_of)
+      AND {order_filter}
+    GROUP BY ALL
+),
+prior AS (
+    SELECT {key} AS k, sum(revenue) AS revenue
+    FROM orders
+    WHERE order_date BETWEEN $prior_start AND $prior_end AND {order_filter}
+    GROUP BY ALL
+),
+month_share AS (
+    SELECT unnest($months) AS fiscal_month, unnest($fractions) AS fraction
+),
+target AS (
+    SELECT {key} AS k,
+           sum(revenue_target * fraction) AS revenue_target,
+           sum(margin_target * fraction) AS margin_target
+    FROM targets JOIN month_share USING (fiscal_month)
+    WHERE {target_filter}
+    GROUP BY ALL
+),
+pipeline AS (
+    SELECT {key} AS k,
+           sum(amount) AS open_pipeline,
+           sum(amount * list_extract($probabilities, stage)) AS weighted_pipeline
+    FROM opportunities
+    WHERE status = 'open' AND expected_close_date > $as_of AND expected_close_date <= $end
+      AND {opportunity_filter}
+    GROUP BY ALL
+),
+money AS (
+    SELECT keys.k AS key, keys.name_en, keys.name_zh,
+           coalesce(actual.revenue, 0)::DOUBLE AS revenue,
+           coalesce(actual.cost, 0)::DOUBLE AS cost,
+           coalesce(actual.week_revenue, 0)::DOUBLE AS week_revenue,
+           CASE WHEN $has_prior THEN coalesce(prior.revenue, 0)::DOUBLE END AS prior_revenue,
+           target.revenue_target::DOUBLE AS revenue_target,
+           target.margin_target::DOUBLE AS margin_target,
+           coalesce(pipeline.open_pipeline, 0)::DOUBLE AS open_pipeline,
+           coalesce(pipeline.weighted_pipeline, 0)::DOUBLE AS weighted_pipeline
+    FROM keys
+    LEFT JOIN actual USING (k) LEFT JOIN prior USING (k)
+    LEFT JOIN target USING (k) LEFT JOIN pipeline USING (k)
+)
+SELECT key, name_en, name_zh, week_revenue, revenue, cost,
+       revenue - cost AS gross_margin,
+       (revenue - cost) / nullif(revenue, 0) AS gm_pct,
+       revenue_target, margin_target,
+       revenue / nullif(revenue_target, 0) AS revenue_attainment,
+       (revenue - cost) / nullif(margin_target, 0) AS margin_attainment,
+       $pace AS pace,
+       revenue / nullif(revenue_target, 0) >= $pace AS on_track,
+       revenue / nullif(prior_revenue, 0) - 1 AS yoy_growth,
+       prior_revenue,
+       weighted_pipeline,
+       revenue + weighted_pipeline AS forecast,
+       open_pipeline,
+       revenue_target - revenue AS target_gap,
+       open_pipeline / nullif(greatest(revenue_target - revenue, 0), 0) AS coverage
+FROM money
+ORDER BY key
+"""
+
+
+def _kpi_params(view: View) -> dict:
+    period = view.period
+    to_date = view.to_date_end
+    empty_end = period.start - dt.timedelta(days=1)
+    prior = period.like_for_like_range(view.as_of)
+    months = period.month_fractions()
+    return {
+        "start": period.start,
+        "to_date": to_date or empty_end,
+        "end": period.end,
+        "as_of": view.as_of,
+        "week_start": view.as_of - dt.timedelta(days=view.as_of.isoweekday() - 1),
+        "prior_start": prior[0] if prior else period.start,
+        "prior_end": prior[1] if prior else empty_end,
+        "has_prior": prior is not None,
+        "months": [m for m, _ in months],
+        "fractions": [f for _, f in months],
+        "probabilities": _PROBABILITIES,
+        "pace": period.pace(view.as_of),
+    }
+
+
+def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None) -> pd.DataFrame:
+    grouping = _GROUPINGS[by]
+    order_filter, order_params = filters(view, table="orders")
+    target_filter, target_params = filters(view, table="targets")
+    opportunity_filter, opportunity_params = filters(view, table="opportunities")
+    region_filter, region_params = filters(view, table="regions")
+    sql = _KPI_SQL.format(
+        keys=grouping["keys"].format(region_filter=region_filter),
+        key=grouping["key"],
+        order_filter=order_filter,
+        target_filter=target_filter,
+        opportunity_filter=opportunity_filter,
+    )
+    params = {**_kpi_params(view), **order_params, **target_params, **opportunity_params,
+              **region_params}
+    return con.execute(sql, _used(sql, params)).df()
+
+
+def _used(sql: str, params: dict) -> dict:
+    # DuckDB rejects named parameters a statement does not use.
+    return {name: value for name, value in params.items() if f"${name}" in sql}
+
+
+def kpis(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """The dashboard's KPI tiles for the view: every SPEC §5.1 metric as one dict."""
+    row = _kpi_frame(con, view, None).iloc[0]
+    out = {key: _clean(row[key]) for key in DASHBOARD_KEYS}
+    out.update(open_pipeline=_clean(row["open_pipeline"]), target_gap=_clean(row["target_gap"]),
+               on_track=_clean(row["on_track"]), week_revenue=_clean(row["week_revenue"]),
+               prior_revenue=_clean(row["prior_revenue"]))
+    return out
+
+
+def regional_report(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Weekly regional report: one row per region with week revenue, period-to-date revenue,
+    target, attainment, pace flag, gm_pct, yoy, weighted pipeline and coverage."""
+    frame = _kpi_frame(con, view, "region").rename(columns={"key": "region_id"})
+    return frame.sort_values(["revenue_attainment", "region_id"], ascending=[False, True],
+                             na_position="last").reset_index(drop=True)
+
+
+_TREND_SQL = """
+WITH weeks AS (
+    SELECT unnest(generate_series($first_week, $last_week, INTERVAL 7 DAY))::DATE AS week_start
+),
+weekly AS (
+    SELECT date_trunc('week', order_date)::DATE AS week_start,
+           sum(revenue) AS revenue, sum(cost) AS cost
+    FROM orders
+    WHERE order_date BETWEEN $first_week AND $as_of AND {order_filter}
+    GROUP BY ALL
+)
+SELECT strftime(weeks.week_start, '%G-W%V') AS week, weeks.week_start,
+       coalesce(revenue, 0)::DOUBLE AS revenue,
+       coalesce(revenue - cost, 0)::DOUBLE AS gross_margin,
+       ((revenue - cost) / nullif(revenue, 0))::DOUBLE AS gm_pct
+FROM weeks LEFT JOIN weekly USING (week_start)
+ORDER BY weeks.week_start
+"""
+
+
+def revenue_trend(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Revenue, gross margin and gm_pct for each of the last ``trend_weeks`` ISO weeks ending with
+    the snapshot's week (period filter not applied: the trend gives the context)."""
+    last_week = view.as_of - dt.timedelta(days=view.as_of.isoweekday() - 1)
+    first_week = last_week - dt.timedelta(weeks=setting("trend_weeks") - 1)
+    order_filter, params = filters(view, table="orders")
+    sql = _TREND_SQL.format(order_filter=order_filter)
+    return con.execute(sql, {"first_week": first_week, "last_week": last_week,
+                             "as_of": view.as_of, **params}).df()
+
+
+_KEY_OPPORTUNITIES_SQL = """
+SELECT o.opportunity_id, o.name, c.name AS customer, r.name AS rep,
+       o.region_id, o.industry_id, o.product_line, o.stage,
+       o.amount::DOUBLE AS amount,
+       (o.amount * list_extract($probabilities, o.stage))::DOUBLE AS weighted_amount,
+       o.expected_margin_pct, o.expected_close_date,
+       o.expected_close_date < $as_of AS past_due,
+       date_diff('day', o.last_activity_date, $as_of) AS days_since_activity
+FROM opportunities o
+LEFT JOIN customers c ON c.customer_id = o.customer_id
+LEFT JOIN reps r ON r.rep_id = o.rep_id
+WHERE o.status = 'open' AND o.amount >= $key_min AND {opportunity_filter}
+ORDER BY o.amount DESC, o.opportunity_id
+"""
+
+
+def key_opportunities(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Open opportunities with amount ≥ key_opportunity_min (default ¥1,000,000), largest first."""
+    opportunity_filter, params = filters(view, "o", table="opportunities")
+    sql = _KEY_OPPORTUNITIES_SQL.format(opportunity_filter=opportunity_filter)
+    return con.execute(sql, {"as_of": view.as_of, "probabilities": _PROBABILITIES,
+                             "key_min": setting("key_opportunity_min"), **params}).df()
+
+
+_ORDER_FLOW_SQL = """
+SELECT o.order_date, o.order_id, o.line_no, c.name AS customer, r.name AS rep,
+       p.name AS product, o.product_line, o.region_id, o.channel, o.quantity,
+       o.revenue::DOUBLE AS revenue, (o.revenue - o.cost)::DOUBLE AS gross_margin,
+       ((o.revenue - o.cost) / nullif(o.revenue, 0))::DOUBLE AS gm_pct,
+       o.discount_pct, o.special_price
+FROM orders o
+LEFT JOIN customers c ON c.customer_id = o.customer_id
+LEFT JOIN reps r ON r.rep_id = o.rep_id
+LEFT JOIN products p ON p.product_id = o.product_id
+WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter}
+ORDER BY o.order_date DESC, o.order_id DESC, o.line_no
+LIMIT $rows
+"""
+
+
+def order_flow(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """The most recent order lines of the period to date, newest first."""
+    if view.to_date_end is None:
+        return con.execute(_ORDER_FLOW_SQL.format(order_filter="false"),
+                           {"start": view.period.start, "to_date": view.period.start,
+                            "rows": 0}).df()
+    order_filter, params = filters(view, "o", table="orders")
+    sql = _ORDER_FLOW_SQL.format(order_filter=order_filter)
+    return con.execute(sql, {"start": view.period.start, "to_date": view.to_date_end,
+                             "rows": setting("order_flow_rows"), **params}).df()
+
+
+def dimensions(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """Regions and industries with their English and Chinese names, for filters and labels."""
+    return {
+        "regions": con.execute(
+            "SELECT region_id, name_en, name_zh, region_group FROM regions ORDER BY region_id").df(),
+        "industries": con.execute(
+            "SELECT industry_id, name_en, name_zh FROM industries ORDER BY industry_id").df(),
+    }
+
+
+def _clean(value):
+    """A plain Python value for JSON: NaN/NA become None, numpy scalars become Python ones."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value

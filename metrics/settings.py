@@ -1,0 +1,27 @@
+"""Settings with defaults and help text, in one registry (each is documented in the README)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: float | int
+    help: str
+
+
+SETTINGS = {
+    s.name: s
+    for s in (
+        Setting("key_opportunity_min", 1_000_000,
+                "Open opportunities with at least this amount are key opportunities (SPEC §5.1)."),
+        Setting("order_flow_rows", 50, "Most recent order lines shown in the order flow."),
+        Setting("trend_weeks", 13, "ISO weeks in the revenue and margin trend, ending at as_of."),
+    )
+}
+
+
+def setting(name: str):
+    return SETTINGS[name].default

@@ -1,0 +1,55 @@
+"""The view state every metric is a function of (SPEC §4), and its translation into SQL filters.
+
+Filters become ``(sql_fragment, params)``: values are always bound parameters, identifiers come
+only from the fixed column map below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from metrics.periods import Period
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page shows: a snapshot, a period and the filters. Empty filter tuples mean all."""
+
+    snapshot_id: str
+    as_of: dt.date
+    period: Period
+    regions: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    product_lines: tuple[str, ...] = ()
+    channel: str | None = None
+
+    @property
+    def to_date_end(self) -> dt.date | None:
+        return self.period.to_date_end(self.as_of)
+
+
+# Opportunities have no channel; a deal registered by a partner is the partner channel.
+_OPPORTUNITY_CHANNEL = "CASE WHEN {a}source = 'partner' THEN 'partner' ELSE 'direct' END"
+
+
+def filters(view: View, alias: str = "", *, table: str = "orders") -> tuple[str, dict]:
+    """SQL predicate and parameters for the view's filters on ``table`` (orders, opportunities,
+    targets, regions). Targets carry no channel, so the channel filter does not apply to them."""
+    a = f"{alias}." if alias else ""
+    parts: list[str] = []
+    params: dict = {}
+    if view.regions:
+        parts.append(f"list_contains($f_regions, {a}region_id)")
+        params["f_regions"] = list(view.regions)
+    if view.industries and table != "regions":
+        parts.append(f"list_contains($f_industries, {a}industry_id)")
+        params["f_industries"] = list(view.industries)
+    if view.product_lines and table != "regions":
+        parts.append(f"list_contains($f_product_lines, {a}product_line)")
+        params["f_product_lines"] = list(view.product_lines)
+    if view.channel and table in ("orders", "opportunities"):
+        column = f"{a}channel" if table == "orders" else _OPPORTUNITY_CHANNEL.format(a=a)
+        parts.append(f"{column} = $f_channel")
+        params["f_channel"] = view.channel
+    return (" AND ".join(parts) or "true"), params

@@ -1,0 +1,234 @@
+"""Dashboard metrics (SPEC §5.1) against hand-computed fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics import dashboard
+from metrics.periods import parse_period
+from metrics.view import View
+from tests.builders import D, connect, make_snapshot, opportunity, order, target
+
+
+def view(snapshot, period: str, **filters) -> View:
+    return View(snapshot.snapshot_id, snapshot.as_of, parse_period(period), **filters)
+
+
+# --- SPEC §5.1 worked example --------------------------------------------------------------------
+# A year with revenue targets PC 46,175 and NB 6,361 and actuals PC 46,993, NB 7,177; margin targets
+# PC 6,433, NB 822 and actual margins PC 6,906, NB 947. PC includes a return line (negative revenue).
+
+@pytest.fixture(scope="module")
+def worked_example(tmp_path_factory):
+    info = make_snapshot(
+        tmp_path_factory.mktemp("worked"), "2026-04-05",
+        orders=[
+            order("2025-05-10", 48_000, 40_900, product_line="PC"),
+            order("2025-06-02", -1_007, -813, product_line="PC", quantity=-2),
+            order("2025-09-15", 7_177, 6_230, product_line="NB"),
+        ],
+        targets=[
+            target("2025-05", 30_000, 4_000, product_line="PC"),
+            target("2025-11", 16_175, 2_433, product_line="PC"),
+            target("2025-08", 6_361, 822, product_line="NB"),
+        ],
+    )
+    assert info.valid, info.errors
+    return info, connect(info)
+
+
+@pytest.mark.parametrize("lines, revenue_pct, margin_pct", [
+    (("PC",), 102, 107),
+    (("NB",), 113, 115),
+    ((), 103, 108),
+])
+def test_worked_example_attainment(worked_example, lines, revenue_pct, margin_pct):
+    info, con = worked_example
+    k = dashboard.kpis(con, view(info, "FY25", product_lines=lines))
+    assert round(k["revenue_attainment"] * 100) == revenue_pct
+    assert round(k["margin_attainment"] * 100) == margin_pct
+
+
+def test_worked_example_money(worked_example):
+    info, con = worked_example
+    k = dashboard.kpis(con, view(info, "FY25"))
+    assert k["revenue"] == pytest.approx(54_170)
+    assert k["cost"] == pytest.approx(54_170 - 7_853)
+    assert k["gross_margin"] == pytest.approx(7_853)
+    assert k["gm_pct"] == pytest.approx(7_853 / 54_170)
+    assert k["revenue_target"] == pytest.approx(52_536)
+    assert k["margin_target"] == pytest.approx(7_255)
+    assert k["pace"] == 1.0  # the fiscal year is over at as_of
+    assert k["on_track"] is True
+
+
+def test_return_line_reduces_revenue_and_cost(worked_example):
+    info, con = worked_example
+    k = dashboard.kpis(con, view(info, "2025-06"))  # only the return line falls in June
+    assert k["revenue"] == pytest.approx(-1_007)
+    assert k["cost"] == pytest.approx(-813)
+    assert k["gross_margin"] == pytest.approx(-194)
+
+
+def test_kpis_cross_check_plain_sql(worked_example):
+    """Independent check: the same totals straight from the Parquet files."""
+    info, con = worked_example
+    revenue, margin = con.execute(
+        "SELECT sum(revenue)::DOUBLE, sum(revenue - cost)::DOUBLE FROM read_parquet($f) "
+        "WHERE order_date BETWEEN DATE '2025-04-01' AND DATE '2026-03-31'",
+        {"f": str(info.path / "orders.parquet")}).fetchone()
+    k = dashboard.kpis(con, view(info, "FY25"))
+    assert (k["revenue"], k["gross_margin"]) == (pytest.approx(revenue), pytest.approx(margin))
+
+
+# --- to date, pace, YoY, proration, pipeline ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def quarter(tmp_path_factory):
+    """FY26Q3 (Oct–Dec 2026) as of Sunday 2026-11-22, with last year's orders for YoY."""
+    info = make_snapshot(
+        tmp_path_factory.mktemp("quarter"), "2026-11-22",
+        orders=[
+            order("2025-10-01", 400, 300),                  # prior year, day 1
+            order("2025-11-22", 100, 80),                   # prior year, day 53: counts
+            order("2025-11-23", 9_999, 0),                  # prior year, day 54: not like-for-like
+            order("2026-10-01", 300, 240),
+            order("2026-11-16", 200, 150),                  # in the snapshot's week
+            order("2026-11-22", 100, 70),                   # as_of itself
+            order("2026-10-05", 500, 400, region_id="R3"),  # R3 has no target
+            order("2026-10-06", 50, 40, channel="partner"),
+            order("2026-10-10", 1_200, 1_000, region_id="R2", industry_id="EDU",
+                  product_line="NB"),                       # beats R2's October target
+        ],
+        targets=[
+            target("2026-10", 3_100, 310),
+            target("2026-11", 3_000, 300),
+            target("2026-12", 3_100, 310),
+            target("2026-10", 1_000, 100, region_id="R2", industry_id="EDU"),
+        ],
+        opportunities=[
+            opportunity("OP1", 1_000, 3, "2026-12-15"),                   # 50% → 500
+            opportunity("OP2", 2_000, 1, "2026-11-30"),                   # 10% → 200
+            opportunity("OP3", 4_000, 4, "2026-11-22"),                   # closes on as_of: out
+            opportunity("OP4", 8_000, 4, "2027-01-10"),                   # after the period: out
+            opportunity("OP5", 1_500_000, 2, "2026-12-01", region_id="R2",
+                        industry_id="EDU"),                               # key opportunity
+            opportunity("OP6", 3_000, 5, "2026-12-01", status="won",
+                        closed_date=D("2026-11-20")),                     # won: not pipeline
+            opportunity("OP7", 700, 2, "2026-12-20", source="partner"),   # partner-registered
+        ],
+    )
+    assert info.valid, info.errors
+    return info, connect(info)
+
+
+def test_pace_fy26q3(quarter):
+    info, con = quarter
+    assert dashboard.kpis(con, view(info, "FY26Q3"))["pace"] == pytest.approx(53 / 92)
+
+
+def test_to_date_revenue_and_yoy_like_for_like(quarter):
+    info, con = quarter
+    k = dashboard.kpis(con, view(info, "FY26Q3", regions=("R1",)))
+    assert k["revenue"] == pytest.approx(300 + 200 + 100 + 50)
+    assert k["prior_revenue"] == pytest.approx(400 + 100)
+    assert k["yoy_growth"] == pytest.approx(650 / 500 - 1)
+
+
+def test_week_revenue_is_the_snapshot_week(quarter):
+    info, con = quarter
+    assert dashboard.kpis(con, view(info, "FY26Q3"))["week_revenue"] == pytest.approx(300)
+
+
+def test_weighted_pipeline_forecast_and_coverage(quarter):
+    info, con = quarter
+    k = dashboard.kpis(con, view(info, "FY26Q3", regions=("R1",)))
+    assert k["weighted_pipeline"] == pytest.approx(500 + 200 + 700 * 0.25)
+    assert k["open_pipeline"] == pytest.approx(1_000 + 2_000 + 700)
+    assert k["forecast"] == pytest.approx(650 + 875)
+    assert k["revenue_target"] == pytest.approx(9_200)
+    assert k["coverage"] == pytest.approx(3_700 / (9_200 - 650))
+    assert k["revenue_attainment"] == pytest.approx(650 / 9_200)
+    assert k["on_track"] is False
+
+
+def test_channel_filter_applies_to_orders_and_deal_source_not_targets(quarter):
+    info, con = quarter
+    k = dashboard.kpis(con, view(info, "FY26Q3", regions=("R1",), channel="partner"))
+    assert k["revenue"] == pytest.approx(50)
+    assert k["weighted_pipeline"] == pytest.approx(175)
+    assert k["revenue_target"] == pytest.approx(9_200)
+
+
+def test_week_target_prorated_across_two_months(quarter):
+    # 2026-W44 is Mon 26 Oct – Sun 1 Nov: 6 of October's 31 days and 1 of November's 30.
+    info, con = quarter
+    k = dashboard.kpis(con, view(info, "2026-W44", regions=("R1",)))
+    assert k["revenue_target"] == pytest.approx(3_100 * 6 / 31 + 3_000 * 1 / 30)
+    assert k["pace"] == 1.0
+
+
+def test_coverage_null_when_target_met_and_zero_without_pipeline(quarter):
+    info, con = quarter
+    k = dashboard.kpis(con, view(info, "FY26Q3", regions=("R2",)))
+    assert (k["revenue"], k["revenue_target"]) == (pytest.approx(1_200), pytest.approx(1_000))
+    assert k["target_gap"] == pytest.approx(-200)
+    assert k["coverage"] is None  # target met: the page says so instead of a ratio
+    k = dashboard.kpis(con, view(info, "2026-10", regions=("R1",)))
+    assert k["coverage"] == 0  # gap of 3,100 − 350 and nothing closes after as_of in October
+
+
+def test_region_without_target_is_listed_with_null_attainment(quarter):
+    info, con = quarter
+    report = dashboard.regional_report(con, view(info, "FY26Q3"))
+    assert list(report["region_id"].sort_values()) == ["R1", "R2", "R3"]
+    r3 = report.set_index("region_id").loc["R3"]
+    assert r3["revenue"] == pytest.approx(500)
+    assert r3["revenue_target"] != r3["revenue_target"]  # NaN: no target
+    assert r3["revenue_attainment"] != r3["revenue_attainment"]
+    # The rows add up to the national total.
+    total = dashboard.kpis(con, view(info, "FY26Q3"))
+    assert report["revenue"].sum() == pytest.approx(total["revenue"])
+    assert report["weighted_pipeline"].sum() == pytest.approx(total["weighted_pipeline"])
+
+
+def test_empty_selection_gives_zeros_and_nulls_not_errors(quarter):
+    info, con = quarter
+    k = dashboard.kpis(con, view(info, "FY26Q3", regions=("R2",), product_lines=("Server",)))
+    assert k["revenue"] == 0 and k["weighted_pipeline"] == 0
+    assert k["gm_pct"] is None and k["revenue_attainment"] is None and k["yoy_growth"] is None
+    assert dashboard.order_flow(con, view(info, "FY26Q3", regions=("R2",),
+                                          product_lines=("Server",))).empty
+
+
+def test_future_period_has_no_actuals_and_zero_pace(quarter):
+    info, con = quarter
+    k = dashboard.kpis(con, view(info, "FY26Q4", regions=("R1",)))
+    assert k["revenue"] == 0 and k["pace"] == 0 and k["yoy_growth"] is None
+    assert dashboard.order_flow(con, view(info, "FY26Q4")).empty
+
+
+def test_key_opportunities(quarter):
+    info, con = quarter
+    keys = dashboard.key_opportunities(con, view(info, "FY26Q3"))
+    assert list(keys["opportunity_id"]) == ["OP5"]
+    assert keys.iloc[0]["weighted_amount"] == pytest.approx(1_500_000 * 0.25)
+
+
+def test_order_flow_newest_first_within_period(quarter):
+    info, con = quarter
+    flow = dashboard.order_flow(con, view(info, "FY26Q3"))
+    assert list(flow["order_date"].astype(str))[:2] == ["2026-11-22", "2026-11-16"]
+    assert len(flow) == 6
+    assert flow.iloc[0]["gm_pct"] == pytest.approx(0.3)
+
+
+def test_revenue_trend_has_thirteen_weeks_ending_at_as_of(quarter):
+    info, con = quarter
+    trend = dashboard.revenue_trend(con, view(info, "FY26Q3", regions=("R1",)))
+    assert len(trend) == 13
+    assert trend.iloc[-1]["week"] == "2026-W47"
+    assert trend.iloc[-1]["revenue"] == pytest.approx(300)
+    # The 13 weeks start Mon 2026-08-24, so all of R1's FY26Q3 orders fall inside.
+    assert trend["revenue"].sum() == pytest.approx(650)
+    assert trend.iloc[0]["week"] == "2026-W35" and trend.iloc[0]["revenue"] == 0

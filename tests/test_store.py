@@ -1,0 +1,104 @@
+"""Snapshot store: discovery, validation of broken snapshots, atomic writes (SPEC §3)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from data.store import discover, newest_valid, validate, write_snapshot
+from tests.builders import D, build_tables, make_snapshot, order
+
+
+def _good(data_dir, as_of="2026-11-22"):
+    return make_snapshot(data_dir, as_of, orders=[order("2026-11-02", 100, 80)])
+
+
+def test_good_snapshot_is_valid(tmp_path):
+    info = _good(tmp_path)
+    assert info.valid and info.errors == ()
+    assert info.snapshot_id == "2026-W47" and info.as_of == D("2026-11-22")
+    assert info.row_counts["orders"] == 1 and info.row_counts["regions"] == 3
+
+
+def test_snapshots_are_immutable(tmp_path):
+    _good(tmp_path)
+    with pytest.raises(FileExistsError):
+        write_snapshot(tmp_path, D("2026-11-22"), build_tables(), source="again")
+
+
+def test_missing_column_is_reported(tmp_path):
+    info = _good(tmp_path)
+    table = pq.read_table(info.path / "orders.parquet").drop_columns(["discount_pct"])
+    pq.write_table(table, info.path / "orders.parquet")
+    report = validate(info.path)
+    assert not report.valid
+    assert any("orders: columns missing: discount_pct" in e for e in report.errors)
+
+
+def test_duplicate_primary_key_is_reported(tmp_path):
+    tables = build_tables(orders=[order("2026-11-02", 100, 80), order("2026-11-03", 5, 4)])
+    tables["orders"] = tables["orders"].set_column(
+        0, "order_id", pa.array(["O1", "O1"]))
+    info = validate(write_snapshot(tmp_path, D("2026-11-22"), tables, source="dupes"))
+    assert not info.valid
+    assert any("orders: 1 duplicate primary keys" in e for e in info.errors)
+
+
+def test_orphan_foreign_key_and_bad_values_are_reported(tmp_path):
+    info = make_snapshot(tmp_path, "2026-11-22", orders=[
+        order("2026-11-02", 100, 80, customer_id="NOPE", discount_pct=1.5),
+        order("2026-11-30", 100, 80),
+    ])
+    assert not info.valid
+    joined = "\n".join(info.errors)
+    assert "orders.customer_id: 1 values not found in customers.customer_id" in joined
+    assert "discount_pct outside [0, 1]" in joined
+    assert "dated after as_of" in joined
+
+
+def test_uncastable_values_are_reported(tmp_path):
+    info = _good(tmp_path)
+    table = pq.read_table(info.path / "orders.parquet")
+    index = table.column_names.index("quantity")
+    table = table.set_column(index, "quantity", pa.array(["one"]))
+    pq.write_table(table, info.path / "orders.parquet")
+    report = validate(info.path)
+    assert any("orders: values not castable: quantity" in e for e in report.errors)
+
+
+def test_half_written_and_foreign_folders_never_crash(tmp_path):
+    good = _good(tmp_path, "2026-11-15")
+    half = tmp_path / "snapshots" / "2026-W47"
+    half.mkdir()
+    shutil.copy(good.path / "orders.parquet", half / "orders.parquet")
+    (tmp_path / "snapshots" / "notes").mkdir()
+    (tmp_path / "snapshots" / "notes" / "manifest.json").write_text("{not json")
+    (tmp_path / "snapshots" / ".2026-W48.tmp").mkdir()  # a write in progress: skipped
+    infos = discover(tmp_path)
+    assert [i.snapshot_id for i in infos if i.valid] == ["2026-W46"]
+    by_id = {i.snapshot_id: i for i in infos}
+    assert set(by_id) == {"2026-W46", "2026-W47", "notes"}
+    assert any("manifest.json missing" in e for e in by_id["2026-W47"].errors)
+    assert any("regions: file regions.parquet missing" in e for e in by_id["2026-W47"].errors)
+    assert any("unreadable" in e for e in by_id["notes"].errors)
+    assert newest_valid(infos).snapshot_id == "2026-W46"
+
+
+def test_newest_invalid_snapshot_falls_back_to_newest_valid(tmp_path):
+    _good(tmp_path, "2026-11-15")
+    newer = _good(tmp_path, "2026-11-22")
+    manifest = json.loads((newer.path / "manifest.json").read_text())
+    manifest["tables"]["orders"] = 999
+    (newer.path / "manifest.json").write_text(json.dumps(manifest))
+    infos = discover(tmp_path)
+    assert infos[0].snapshot_id == "2026-W47" and not infos[0].valid
+    assert "orders: 1 rows, manifest says 999" in infos[0].errors
+    assert newest_valid(infos).snapshot_id == "2026-W46"
+
+
+def test_missing_data_dir_has_no_snapshots(tmp_path):
+    assert discover(tmp_path / "nothing") == []
