@@ -99,10 +99,12 @@ SELECT key, name_en, name_zh, week_revenue, revenue, cost,
        (revenue - cost) / nullif(margin_target, 0) AS margin_attainment,
        $pace AS pace,
        revenue / nullif(revenue_target, 0) >= $pace AS on_track,
+       revenue / nullif(revenue_target, 0) - $pace AS pace_gap,
        revenue / nullif(prior_revenue, 0) - 1 AS yoy_growth,
        prior_revenue,
        weighted_pipeline,
        revenue + weighted_pipeline AS forecast,
+       (revenue + weighted_pipeline) / nullif(revenue_target, 0) AS forecast_attainment,
        open_pipeline,
        revenue_target - revenue AS target_gap,
        open_pipeline / nullif(greatest(revenue_target - revenue, 0), 0) AS coverage
@@ -160,9 +162,9 @@ def kpis(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The dashboard's KPI tiles for the view: every SPEC §5.1 metric as one dict."""
     row = _kpi_frame(con, view, None).iloc[0]
     out = {key: _clean(row[key]) for key in DASHBOARD_KEYS}
-    out.update(open_pipeline=_clean(row["open_pipeline"]), target_gap=_clean(row["target_gap"]),
-               on_track=_clean(row["on_track"]), week_revenue=_clean(row["week_revenue"]),
-               prior_revenue=_clean(row["prior_revenue"]))
+    extra = ("open_pipeline", "target_gap", "on_track", "pace_gap", "forecast_attainment",
+             "week_revenue", "prior_revenue")
+    out.update({key: _clean(row[key]) for key in extra})
     return out
 
 

@@ -149,6 +149,8 @@ def test_weighted_pipeline_forecast_and_coverage(quarter):
     assert k["revenue_target"] == pytest.approx(9_200)
     assert k["coverage"] == pytest.approx(3_700 / (9_200 - 650))
     assert k["revenue_attainment"] == pytest.approx(650 / 9_200)
+    assert k["pace_gap"] == pytest.approx(650 / 9_200 - 53 / 92)
+    assert k["forecast_attainment"] == pytest.approx((650 + 875) / 9_200)
     assert k["on_track"] is False
 
 

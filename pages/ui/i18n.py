@@ -1,0 +1,169 @@
+"""The translation layer: every user-facing string, in English and Chinese.
+
+``t(key, lang, **values)`` looks a string up and fills ``{placeholders}``. A test checks that every
+key has both languages and the same placeholders in each.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "zh")
+DEFAULT_LANG = "en"
+
+STRINGS: dict[str, dict[str, str]] = {
+    # App frame and navigation
+    "app.title": {"en": "Sales Cockpit", "zh": "销售驾驶舱"},
+    "page.dashboard": {"en": "Weekly dashboard", "zh": "每周仪表盘"},
+    "nav.header": {"en": "Pages", "zh": "页面"},
+    # Sidebar filters
+    "filters.header": {"en": "View", "zh": "视图"},
+    "filters.snapshot": {"en": "Snapshot", "zh": "数据快照"},
+    "filters.snapshot.help": {
+        "en": "Weekly extract of the sales data, named by ISO week; as of its Sunday.",
+        "zh": "每周销售数据快照，以ISO周命名，截至该周周日。"},
+    "filters.period": {"en": "Period", "zh": "期间"},
+    "filters.period.help": {
+        "en": "Week (2026-W47), month (2026-11), fiscal quarter (FY26Q3) or fiscal year (FY26). "
+              "The fiscal year starts 1 April. Actuals run to the snapshot date.",
+        "zh": "周（2026-W47）、月（2026-11）、财季（FY26Q3）或财年（FY26）。财年自4月1日起。"
+              "实际数截至快照日期。"},
+    "filters.regions": {"en": "Regions", "zh": "区域"},
+    "filters.industries": {"en": "Industries", "zh": "行业"},
+    "filters.product_lines": {"en": "Product lines", "zh": "产品线"},
+    "filters.channel": {"en": "Channel", "zh": "渠道"},
+    "filters.all": {"en": "All", "zh": "全部"},
+    "filters.language": {"en": "Language", "zh": "语言"},
+    "channel.direct": {"en": "Direct", "zh": "直销"},
+    "channel.partner": {"en": "Partner", "zh": "合作伙伴"},
+    "product_line.PC": {"en": "Desktop (PC)", "zh": "台式机 (PC)"},
+    "product_line.NB": {"en": "Notebook (NB)", "zh": "笔记本 (NB)"},
+    "product_line.Server": {"en": "Server", "zh": "服务器"},
+    "product_line.Service": {"en": "Services", "zh": "服务"},
+    "period.label": {"en": "{code} · {start} – {end}", "zh": "{code} · {start} 至 {end}"},
+    # Shared link
+    "link.header": {"en": "Share this view", "zh": "分享此视图"},
+    "link.caption": {
+        "en": "Copy this link: it pins snapshot {snapshot}, so it shows these numbers next week too.",
+        "zh": "复制此链接：它固定了快照 {snapshot}，下周打开仍显示相同的数字。"},
+    # Notices and empty states
+    "notice.bad_params": {
+        "en": "Ignored link parameters that are not valid here: {params}.",
+        "zh": "已忽略链接中无效的参数：{params}。"},
+    "notice.fallback": {
+        "en": "Snapshot {bad} is invalid ({error}); showing {good}, the newest valid snapshot.",
+        "zh": "快照 {bad} 无效（{error}）；现显示最新的有效快照 {good}。"},
+    "notice.no_snapshot": {
+        "en": "No valid snapshot found in {data_dir}. Create demo data with `make run`, or set "
+              "COCKPIT_DATA_DIR to a folder holding snapshots/.",
+        "zh": "在 {data_dir} 中没有找到有效的数据快照。请运行 `make run` 生成演示数据，"
+              "或将 COCKPIT_DATA_DIR 指向包含 snapshots/ 的目录。"},
+    "empty.selection": {
+        "en": "No orders match this selection in {period}. Widen the filters or choose another "
+              "period.",
+        "zh": "{period} 内没有符合当前筛选条件的订单。请放宽筛选条件或选择其他期间。"},
+    "empty.table": {"en": "Nothing to show for this selection.", "zh": "当前筛选下没有数据。"},
+    "na": {"en": "n/a", "zh": "无"},
+    # Dashboard
+    "dashboard.subtitle": {
+        "en": "{period} to {to_date} · snapshot {snapshot} · {scope}",
+        "zh": "{period}，截至 {to_date} · 快照 {snapshot} · {scope}"},
+    "scope.national": {"en": "all regions", "zh": "全国"},
+    "scope.filtered": {"en": "filtered view", "zh": "筛选视图"},
+    "kpi.revenue": {"en": "Revenue", "zh": "收入"},
+    "kpi.revenue.help": {
+        "en": "Net revenue of the period to date; the delta is year-over-year growth.",
+        "zh": "本期至今的净收入；变化值为同比增长。"},
+    "kpi.attainment": {"en": "Revenue attainment", "zh": "收入达成率"},
+    "kpi.attainment.help": {
+        "en": "Revenue ÷ the whole period's target. On track when it is at least the pace "
+              "(share of the period elapsed).",
+        "zh": "收入 ÷ 全期目标。达成率不低于时间进度（已过天数占比）即为正常。"},
+    "kpi.attainment.delta": {"en": "{points} pts vs pace {pace}", "zh": "较时间进度 {pace} {points} 个百分点"},
+    "kpi.gm_pct": {"en": "Gross margin %", "zh": "毛利率"},
+    "kpi.gm_pct.help": {
+        "en": "(Revenue − cost) ÷ revenue. Margin attainment: {attainment}.",
+        "zh": "（收入 − 成本）÷ 收入。毛利达成率：{attainment}。"},
+    "kpi.gm_pct.delta": {"en": "margin attainment {value}", "zh": "毛利达成 {value}"},
+    "kpi.yoy": {"en": "YoY growth", "zh": "同比增长"},
+    "kpi.yoy.help": {
+        "en": "Revenue ÷ revenue of the same period a year earlier over the same number of "
+              "elapsed days, − 1.",
+        "zh": "收入 ÷ 上年同期相同天数的收入 − 1。"},
+    "kpi.forecast": {"en": "Forecast", "zh": "预测"},
+    "kpi.forecast.help": {
+        "en": "Revenue + weighted pipeline closing by the period end (stage probabilities).",
+        "zh": "收入 + 期末前预计成交的加权商机（按阶段概率）。"},
+    "kpi.forecast.delta": {"en": "{value} of target", "zh": "占目标 {value}"},
+    "kpi.coverage": {"en": "Pipeline coverage", "zh": "商机覆盖率"},
+    "kpi.coverage.help": {
+        "en": "Open pipeline closing by the period end ÷ the gap to target.",
+        "zh": "期末前预计成交的未结商机 ÷ 距目标差额。"},
+    "kpi.coverage.met": {"en": "target met", "zh": "目标已达成"},
+    "kpi.coverage.gap": {"en": "gap {value}", "zh": "差额 {value}"},
+    "trend.title": {"en": "Revenue and margin, last 13 weeks", "zh": "近13周收入与毛利"},
+    "trend.caption": {
+        "en": "Bars: weekly revenue; line: gross margin % (right axis). Weeks are ISO weeks "
+              "ending with the snapshot week; the period filter does not apply here.",
+        "zh": "柱：每周收入；线：毛利率（右轴）。按ISO周，截至快照所在周；此图不受期间筛选影响。"},
+    "attainment.title": {"en": "Revenue attainment by region", "zh": "各区域收入达成率"},
+    "attainment.caption": {
+        "en": "Period-to-date revenue ÷ period target, best first. Solid line: 100%; dashed "
+              "line: pace ({pace}). Green regions are on track.",
+        "zh": "本期至今收入 ÷ 全期目标，由高到低。实线：100%；虚线：时间进度（{pace}）。"
+              "绿色为达成进度的区域。"},
+    "attainment.no_target": {
+        "en": "Without a target (not shown): {regions}.", "zh": "无目标（未显示）：{regions}。"},
+    "regional.title": {"en": "Weekly regional report", "zh": "分区周报"},
+    "regional.caption": {
+        "en": "One row per region. Attainment is green when on pace, red when behind; gross "
+              "margin % is red below {floor}.",
+        "zh": "每区域一行。达成率达到时间进度显示绿色，落后显示红色；毛利率低于 {floor} 显示红色。"},
+    "keyopps.title": {"en": "Key opportunities", "zh": "重要商机"},
+    "keyopps.caption": {
+        "en": "Open opportunities of at least {min}, largest first; past-due deals are marked.",
+        "zh": "金额不低于 {min} 的未结商机，按金额排序；已逾期的商机有标记。"},
+    "orderflow.title": {"en": "Order flow", "zh": "订单流水"},
+    "orderflow.caption": {
+        "en": "The {rows} most recent order lines of the period; ★ marks special-price lines.",
+        "zh": "本期最近的 {rows} 条订单行；★ 表示特价订单。"},
+    # Column labels
+    "col.region": {"en": "Region", "zh": "区域"},
+    "col.week_revenue": {"en": "Week revenue", "zh": "本周收入"},
+    "col.revenue": {"en": "Revenue to date", "zh": "累计收入"},
+    "col.revenue_target": {"en": "Target", "zh": "目标"},
+    "col.revenue_attainment": {"en": "Attainment", "zh": "达成率"},
+    "col.on_track": {"en": "On pace", "zh": "达进度"},
+    "col.gm_pct": {"en": "GM %", "zh": "毛利率"},
+    "col.yoy_growth": {"en": "YoY", "zh": "同比"},
+    "col.weighted_pipeline": {"en": "Weighted pipeline", "zh": "加权商机"},
+    "col.coverage": {"en": "Coverage", "zh": "覆盖率"},
+    "col.opportunity": {"en": "Opportunity", "zh": "商机"},
+    "col.customer": {"en": "Customer", "zh": "客户"},
+    "col.rep": {"en": "Rep", "zh": "销售"},
+    "col.stage": {"en": "Stage", "zh": "阶段"},
+    "col.amount": {"en": "Amount", "zh": "金额"},
+    "col.weighted_amount": {"en": "Weighted", "zh": "加权金额"},
+    "col.expected_close_date": {"en": "Expected close", "zh": "预计成交"},
+    "col.days_since_activity": {"en": "Days since activity", "zh": "距上次活动天数"},
+    "col.past_due": {"en": "Past due", "zh": "已逾期"},
+    "col.order_date": {"en": "Date", "zh": "日期"},
+    "col.order": {"en": "Order", "zh": "订单"},
+    "col.product": {"en": "Product", "zh": "产品"},
+    "col.product_line": {"en": "Line", "zh": "产品线"},
+    "col.gross_margin": {"en": "Margin", "zh": "毛利"},
+    "col.special_price": {"en": "Special", "zh": "特价"},
+    "chart.week": {"en": "Week", "zh": "周"},
+    "chart.revenue": {"en": "Revenue", "zh": "收入"},
+    "chart.gm_pct": {"en": "Gross margin %", "zh": "毛利率"},
+    "chart.attainment": {"en": "Attainment", "zh": "达成率"},
+    "chart.on_track": {"en": "On pace", "zh": "达进度"},
+    "chart.behind": {"en": "Behind pace", "zh": "落后进度"},
+    "yes": {"en": "yes", "zh": "是"},
+    "no": {"en": "no", "zh": "否"},
+}
+
+
+def t(key: str, lang: str, **values) -> str:
+    """The string for ``key`` in ``lang`` (English when the language is unknown)."""
+    entry = STRINGS[key]
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**values) if values else text

@@ -1,0 +1,259 @@
+"""Streamlit glue shared by every page: the served snapshot, the view state from the URL, the
+sidebar (navigation, filters, share link) and cached metric calls.
+
+The URL is the source of truth. Each run parses ``st.query_params`` into a view, drops invalid
+parameters with a visible notice, and seeds the keyed sidebar widgets from it; a widget's
+``on_change`` callback writes its new value back to the URL before the rerun.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from data.schema import CHANNELS, PRODUCT_LINES
+from data.store import SnapshotDatabase, SnapshotInfo, data_dir_from_env, discover, newest_valid
+from metrics import dashboard
+from metrics.periods import default_period, parse_period, period_choices
+from metrics.view import View
+from pages.ui.i18n import DEFAULT_LANG, LANGS, t
+from pages.ui.url_state import MULTI, Options, UrlState, parse, to_params
+
+# Metrics a page may ask for by name (an allow-list: names come from code, never from users).
+METRICS = {
+    "kpis": dashboard.kpis,
+    "regional_report": dashboard.regional_report,
+    "revenue_trend": dashboard.revenue_trend,
+    "key_opportunities": dashboard.key_opportunities,
+    "order_flow": dashboard.order_flow,
+}
+_CONTEXT_KEY = "_cockpit_context"
+
+
+@dataclass
+class Context:
+    """Everything a page needs for this run."""
+
+    lang: str
+    data_dir: Path
+    url: UrlState
+    info: SnapshotInfo | None = None
+    view: View | None = None
+    snapshots: list[SnapshotInfo] = field(default_factory=list)
+    dims: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def region_name(self, region_id: str) -> str:
+        return _name(self.dims.get("regions"), "region_id", region_id, self.lang)
+
+    def industry_name(self, industry_id: str) -> str:
+        return _name(self.dims.get("industries"), "industry_id", industry_id, self.lang)
+
+
+def _name(frame: pd.DataFrame | None, key: str, value: str, lang: str) -> str:
+    if frame is None or frame.empty:
+        return value
+    match = frame.loc[frame[key] == value, f"name_{lang}"]
+    return str(match.iloc[0]) if len(match) else value
+
+
+# ------------------------------------------------------------------------------------- data access
+
+@st.cache_resource(show_spinner=False)
+def _database() -> SnapshotDatabase:
+    return SnapshotDatabase()
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _snapshots(data_dir: str) -> list[SnapshotInfo]:
+    # Re-read every 30 s so a newly written snapshot appears without a restart.
+    return discover(Path(data_dir))
+
+
+@st.cache_data(show_spinner=False)
+def _dimensions(_info: SnapshotInfo, snapshot_path: str) -> dict[str, pd.DataFrame]:
+    return dashboard.dimensions(_database().cursor(_info))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _metric(name: str, view: View, snapshot_path: str, _info: SnapshotInfo):
+    con = _database().cursor(_info)
+    try:
+        return METRICS[name](con, view)
+    finally:
+        con.close()
+
+
+def metric(ctx: Context, name: str):
+    """A metric for the current view, cached by snapshot and view state."""
+    return _metric(name, ctx.view, str(ctx.info.path), ctx.info)
+
+
+# ------------------------------------------------------------------------------------ view state
+
+def load() -> Context:
+    """Resolve this run's snapshot and view from the URL; record notices for what was dropped.
+    Pages read the result with ``context()``."""
+    ctx = _resolve()
+    st.session_state[_CONTEXT_KEY] = ctx
+    return ctx
+
+
+def _resolve() -> Context:
+    data_dir = data_dir_from_env()
+    raw = {name: st.query_params.get_all(name) for name in st.query_params}
+    lang = next((v for v in reversed(raw.get("lang", [])) if v in LANGS), DEFAULT_LANG)
+    snapshots = _snapshots(str(data_dir))
+    ctx = Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang), snapshots=snapshots)
+    newest = newest_valid(snapshots)
+    if newest is None:
+        ctx.notices.append(t("notice.no_snapshot", lang, data_dir=data_dir))
+        return ctx
+
+    by_id = {info.snapshot_id: info for info in snapshots}
+    requested = next(iter(reversed(raw.get("snapshot", []))), None)
+    info = by_id.get(requested) if requested else newest
+    if info is None or not info.valid:
+        info = newest
+    fallback_from = requested if requested in by_id and not by_id[requested].valid else None
+    if requested is None and snapshots[0] is not newest:
+        fallback_from = snapshots[0].snapshot_id
+    if fallback_from:
+        bad = by_id[fallback_from]
+        ctx.notices.append(t("notice.fallback", lang, bad=fallback_from, error=bad.errors[0],
+                             good=newest.snapshot_id))
+        if requested == fallback_from:
+            raw.pop("snapshot")
+
+    dims = _dimensions(info, str(info.path))
+    options = Options(snapshots=frozenset(i.snapshot_id for i in snapshots if i.valid),
+                      regions=frozenset(dims["regions"]["region_id"]),
+                      industries=frozenset(dims["industries"]["industry_id"]))
+    url, dropped = parse(raw, options)
+    if dropped:
+        ctx.notices.append(t("notice.bad_params", lang, params=", ".join(dropped)))
+    url = _without_defaults(url, newest, info)
+    canonical = to_params(url)
+    if _as_lists(canonical) != raw:
+        st.query_params.from_dict(canonical)
+
+    period = parse_period(url.period) if url.period else default_period(info.as_of)
+    ctx.url, ctx.info, ctx.dims = url, info, dims
+    ctx.view = View(info.snapshot_id, info.as_of, period, url.regions, url.industries,
+                    url.product_lines, url.channel)
+    return ctx
+
+
+def _without_defaults(url: UrlState, newest: SnapshotInfo, info: SnapshotInfo) -> UrlState:
+    if url.snapshot == newest.snapshot_id:
+        url = replace(url, snapshot=None)
+    if url.period == default_period(info.as_of).code:
+        url = replace(url, period=None)
+    return url
+
+
+def _as_lists(params: dict) -> dict[str, list[str]]:
+    return {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+
+
+def context() -> Context:
+    """The context ``app.py`` resolved for this run."""
+    return st.session_state[_CONTEXT_KEY]
+
+
+def share_link(ctx: Context) -> str:
+    """A link that reproduces this view exactly, pinned to the snapshot and period."""
+    params = to_params(ctx.url, pin=ctx.info.snapshot_id, period=ctx.view.period.code)
+    base = st.context.url or ""
+    return f"{base}?{urllib.parse.urlencode(params, doseq=True)}"
+
+
+# --------------------------------------------------------------------------------------- sidebar
+
+def _write_param(name: str) -> None:
+    """on_change: copy a widget's value into the URL (empty / default values leave it)."""
+    value = st.session_state[f"w_{name}"]
+    if isinstance(value, list):
+        value = [v for v in value if v]
+    if value in (None, "", [], "all"):
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = value
+
+
+def sidebar(ctx: Context, pages: list) -> None:
+    """Navigation that keeps the view state, the shared filters, and the share link."""
+    lang = ctx.lang
+    with st.sidebar:
+        st.title(t("app.title", lang))
+        st.caption(t("nav.header", lang))
+        for page in pages:
+            st.page_link(page, query_params=to_params(ctx.url))
+        if ctx.view is None:
+            _language_switch(ctx)
+            return
+        st.subheader(t("filters.header", lang))
+        _seed_widgets(ctx)
+        valid = [i for i in ctx.snapshots if i.valid]
+        st.selectbox(t("filters.snapshot", lang), [i.snapshot_id for i in valid],
+                     format_func=lambda sid: f"{sid} · {next(i.as_of for i in valid if i.snapshot_id == sid)}",
+                     key="w_snapshot", help=t("filters.snapshot.help", lang),
+                     on_change=_write_param, args=("snapshot",))
+        choices = period_choices(ctx.view.as_of)
+        if ctx.view.period.code not in choices:
+            choices.insert(0, ctx.view.period.code)
+        st.selectbox(t("filters.period", lang), choices, key="w_period",
+                     format_func=lambda code: _period_label(code, lang),
+                     help=t("filters.period.help", lang),
+                     on_change=_write_param, args=("period",))
+        st.multiselect(t("filters.regions", lang), list(ctx.dims["regions"]["region_id"]),
+                       key="w_region", format_func=ctx.region_name,
+                       placeholder=t("filters.all", lang), on_change=_write_param,
+                       args=("region",))
+        st.multiselect(t("filters.industries", lang), list(ctx.dims["industries"]["industry_id"]),
+                       key="w_industry", format_func=ctx.industry_name,
+                       placeholder=t("filters.all", lang), on_change=_write_param,
+                       args=("industry",))
+        st.multiselect(t("filters.product_lines", lang), list(PRODUCT_LINES),
+                       key="w_product_line", format_func=lambda pl: t(f"product_line.{pl}", lang),
+                       placeholder=t("filters.all", lang), on_change=_write_param,
+                       args=("product_line",))
+        st.selectbox(t("filters.channel", lang), ["all", *CHANNELS], key="w_channel",
+                     format_func=lambda c: t("filters.all" if c == "all" else f"channel.{c}", lang),
+                     on_change=_write_param, args=("channel",))
+        _language_switch(ctx)
+        st.divider()
+        st.caption(t("link.header", lang))
+        st.code(share_link(ctx), language=None, wrap_lines=True)
+        st.caption(t("link.caption", lang, snapshot=ctx.info.snapshot_id))
+
+
+def _language_switch(ctx: Context) -> None:
+    st.session_state["w_lang"] = ctx.lang
+    st.radio(t("filters.language", ctx.lang), list(LANGS), key="w_lang", horizontal=True,
+             format_func=lambda code: {"en": "English", "zh": "中文"}[code],
+             on_change=_write_param, args=("lang",))
+
+
+def _period_label(code: str, lang: str) -> str:
+    period = parse_period(code)
+    return t("period.label", lang, code=code, start=period.start, end=period.end)
+
+
+def _seed_widgets(ctx: Context) -> None:
+    """Set each widget's value from the URL before the widget is drawn."""
+    st.session_state["w_snapshot"] = ctx.info.snapshot_id
+    st.session_state["w_period"] = ctx.view.period.code
+    for name, attr in MULTI.items():
+        st.session_state[f"w_{name}"] = list(getattr(ctx.url, attr))
+    st.session_state["w_channel"] = ctx.url.channel or "all"
+
+
+def notices(ctx: Context) -> None:
+    """Show this run's notices at the top of the page."""
+    for notice in ctx.notices:
+        st.warning(notice, icon="⚠️")

@@ -1,0 +1,89 @@
+"""Table presentation: translated headers, formatted numbers and conditional colours.
+
+Only display decisions live here (which colour, which format); every value comes from metrics/.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from pages.ui import fmt
+from pages.ui.i18n import t
+
+GOOD_BG, BAD_BG = "background-color: #e8f5e9; color: #1b5e20", "background-color: #ffebee; color: #b71c1c"
+
+
+def regional_report(frame: pd.DataFrame, lang: str, region_name, national_gm_pct) -> Styler:
+    """The weekly regional report: attainment green on pace / red behind, gm_pct red below the
+    national gm_pct, YoY red when negative."""
+    shown = pd.DataFrame({
+        "region": frame["region_id"].map(region_name),
+        "week_revenue": frame["week_revenue"],
+        "revenue": frame["revenue"],
+        "revenue_target": frame["revenue_target"],
+        "revenue_attainment": frame["revenue_attainment"],
+        "gm_pct": frame["gm_pct"],
+        "yoy_growth": frame["yoy_growth"],
+        "weighted_pipeline": frame["weighted_pipeline"],
+        "coverage": frame["coverage"],
+    })
+    on_track = frame["on_track"].reset_index(drop=True)
+    met = (frame["target_gap"] <= 0).reset_index(drop=True)
+    shown = shown.reset_index(drop=True)
+
+    def attainment_colour(column: pd.Series) -> list[str]:
+        return [GOOD_BG if ok is True else BAD_BG if ok is False else "" for ok in on_track]
+
+    def below(column: pd.Series, floor) -> list[str]:
+        return [BAD_BG if pd.notna(v) and floor is not None and v < floor else "" for v in column]
+
+    money = lambda v: fmt.money_short(v, lang)  # noqa: E731
+    styler = (shown.style
+              .apply(attainment_colour, subset=["revenue_attainment"])
+              .apply(below, floor=national_gm_pct, subset=["gm_pct"])
+              .apply(below, floor=0, subset=["yoy_growth"])
+              .format({"week_revenue": money, "revenue": money, "revenue_target": money,
+                       "weighted_pipeline": money,
+                       "revenue_attainment": lambda v: fmt.pct(v, lang),
+                       "gm_pct": lambda v: fmt.pct(v, lang, 1),
+                       "yoy_growth": lambda v: fmt.signed_pct(v, lang),
+                       "coverage": lambda v: fmt.ratio(v, lang)})
+              .format(lambda v: fmt.ratio(v, lang), subset=pd.IndexSlice[~met, ["coverage"]])
+              .format(lambda v: t("kpi.coverage.met", lang), subset=pd.IndexSlice[met, ["coverage"]])
+              .hide(axis="index"))
+    return styler.relabel_index([t(f"col.{c}", lang) if c != "region" else t("col.region", lang)
+                                 for c in shown.columns], axis="columns")
+
+
+def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
+    shown = pd.DataFrame({
+        t("col.opportunity", lang): frame["name"],
+        t("col.customer", lang): frame["customer"],
+        t("col.region", lang): frame["region_id"].map(region_name),
+        t("col.rep", lang): frame["rep"],
+        t("col.stage", lang): frame["stage"],
+        t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
+        t("col.weighted_amount", lang): frame["weighted_amount"].map(lambda v: fmt.money(v, lang)),
+        t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
+        t("col.past_due", lang): frame["past_due"].map(lambda v: "⚠️" if v else ""),
+        t("col.days_since_activity", lang): frame["days_since_activity"],
+    })
+    return shown
+
+
+def order_flow(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col.order_date", lang): frame["order_date"].astype(str),
+        t("col.order", lang): frame["order_id"] + "/" + frame["line_no"].astype(str),
+        t("col.customer", lang): frame["customer"],
+        t("col.region", lang): frame["region_id"].map(region_name),
+        t("col.rep", lang): frame["rep"],
+        t("col.product", lang): frame["product"],
+        t("col.product_line", lang): frame["product_line"].map(
+            lambda pl: t(f"product_line.{pl}", lang)),
+        t("col.amount", lang): frame["revenue"].map(lambda v: fmt.money(v, lang)),
+        t("col.gross_margin", lang): frame["gross_margin"].map(lambda v: fmt.money(v, lang)),
+        t("col.gm_pct", lang): frame["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)),
+        t("col.special_price", lang): frame["special_price"].map(lambda v: "★" if v else ""),
+    })

@@ -1,0 +1,112 @@
+"""Weekly dashboard (SPEC §6.1): KPI tiles, 13-week trend, attainment by region, the weekly
+regional report, key opportunities and order flow. Layout only: numbers come from metrics/."""
+
+import streamlit as st
+
+from metrics.settings import setting
+from pages.ui import charts, fmt, state, tables
+from pages.ui.i18n import t
+
+ctx = state.context()
+lang = ctx.lang
+st.title(t("page.dashboard", lang))
+state.notices(ctx)
+if ctx.view is None:
+    st.stop()
+
+view = ctx.view
+filtered = any((view.regions, view.industries, view.product_lines, view.channel))
+st.caption(t("dashboard.subtitle", lang, period=view.period.code,
+             to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
+             scope=t("scope.filtered" if filtered else "scope.national", lang)))
+
+k = state.metric(ctx, "kpis")
+if k["revenue"] == 0 and k["open_pipeline"] == 0:
+    st.info(t("empty.selection", lang, period=view.period.code), icon="🔎")
+
+# --- KPI tiles ------------------------------------------------------------------------------------
+tiles = st.columns(6)
+tiles[0].metric(t("kpi.revenue", lang), fmt.money_short(k["revenue"], lang),
+                delta=fmt.signed_pct(k["yoy_growth"], lang) if k["yoy_growth"] is not None else None,
+                help=t("kpi.revenue.help", lang), border=True)
+tiles[1].metric(t("kpi.attainment", lang), fmt.pct(k["revenue_attainment"], lang),
+                delta=(t("kpi.attainment.delta", lang, points=f"{k['pace_gap'] * 100:+.0f}",
+                         pace=fmt.pct(k["pace"], lang))
+                       if k["pace_gap"] is not None else None),
+                delta_color="normal", help=t("kpi.attainment.help", lang), border=True)
+tiles[2].metric(t("kpi.gm_pct", lang), fmt.pct(k["gm_pct"], lang, 1),
+                delta=t("kpi.gm_pct.delta", lang, value=fmt.pct(k["margin_attainment"], lang)),
+                delta_color="off",
+                help=t("kpi.gm_pct.help", lang, attainment=fmt.pct(k["margin_attainment"], lang)),
+                border=True)
+tiles[3].metric(t("kpi.yoy", lang), fmt.signed_pct(k["yoy_growth"], lang),
+                help=t("kpi.yoy.help", lang), border=True)
+tiles[4].metric(t("kpi.forecast", lang), fmt.money_short(k["forecast"], lang),
+                delta=t("kpi.forecast.delta", lang, value=fmt.pct(k["forecast_attainment"], lang)),
+                delta_color="off", help=t("kpi.forecast.help", lang), border=True)
+met = k["target_gap"] is not None and k["target_gap"] <= 0
+tiles[5].metric(t("kpi.coverage", lang),
+                t("kpi.coverage.met", lang) if met else fmt.ratio(k["coverage"], lang),
+                delta=None if met or k["target_gap"] is None
+                else t("kpi.coverage.gap", lang, value=fmt.money_short(k["target_gap"], lang)),
+                delta_color="off", help=t("kpi.coverage.help", lang), border=True)
+
+# --- Charts ---------------------------------------------------------------------------------------
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("trend.title", lang))
+    trend = state.metric(ctx, "revenue_trend").assign(
+        revenue_label=lambda f: f["revenue"].map(lambda v: fmt.money_short(v, lang)),
+        gm_label=lambda f: f["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)))
+    st.altair_chart(charts.revenue_trend(trend, {
+        "week": t("chart.week", lang), "revenue": t("chart.revenue", lang),
+        "gm_pct": t("chart.gm_pct", lang)}), width="stretch")
+    st.caption(t("trend.caption", lang))
+
+report = state.metric(ctx, "regional_report")
+with right:
+    st.subheader(t("attainment.title", lang))
+    with_target = report[report["revenue_attainment"].notna()]
+    if with_target.empty:
+        st.info(t("empty.table", lang))
+    else:
+        bars = with_target.assign(
+            region=with_target["region_id"].map(ctx.region_name),
+            status=with_target["on_track"].map(
+                lambda ok: t("chart.on_track" if ok else "chart.behind", lang)),
+            attainment_label=with_target["revenue_attainment"].map(lambda v: fmt.pct(v, lang)),
+            revenue_label=with_target["revenue"].map(lambda v: fmt.money_short(v, lang)),
+            target_label=with_target["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
+        st.altair_chart(charts.attainment_by_region(bars, k["pace"], {
+            "attainment": t("chart.attainment", lang), "on_track": t("chart.on_track", lang),
+            "behind": t("chart.behind", lang), "region": t("col.region", lang),
+            "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang)}),
+            width="stretch")
+    st.caption(t("attainment.caption", lang, pace=fmt.pct(k["pace"], lang)))
+    no_target = report.loc[report["revenue_attainment"].isna(), "region_id"]
+    if len(no_target):
+        st.caption(t("attainment.no_target", lang,
+                     regions=", ".join(no_target.map(ctx.region_name))))
+
+# --- Tables ---------------------------------------------------------------------------------------
+st.subheader(t("regional.title", lang))
+st.dataframe(tables.regional_report(report, lang, ctx.region_name, k["gm_pct"]),
+             hide_index=True, width="stretch")
+st.caption(t("regional.caption", lang, floor=fmt.pct(k["gm_pct"], lang, 1)))
+
+st.subheader(t("keyopps.title", lang))
+key_opps = state.metric(ctx, "key_opportunities")
+if key_opps.empty:
+    st.info(t("empty.table", lang))
+else:
+    st.dataframe(tables.key_opportunities(key_opps, lang, ctx.region_name), hide_index=True,
+                 width="stretch")
+st.caption(t("keyopps.caption", lang, min=fmt.money(setting("key_opportunity_min"), lang)))
+
+st.subheader(t("orderflow.title", lang))
+flow = state.metric(ctx, "order_flow")
+if flow.empty:
+    st.info(t("empty.table", lang))
+else:
+    st.dataframe(tables.order_flow(flow, lang, ctx.region_name), hide_index=True, width="stretch")
+st.caption(t("orderflow.caption", lang, rows=setting("order_flow_rows")))

@@ -1,0 +1,104 @@
+"""Every page runs under AppTest without an exception, in both languages, with URL state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.builders import make_snapshot, opportunity, order, target
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("appdata")
+    make_snapshot(root, "2026-11-15", orders=[order("2026-10-02", 900, 800)],
+                  targets=[target("2026-10", 1_000, 100)])
+    make_snapshot(
+        root, "2026-11-22",
+        orders=[order("2026-10-02", 1_000, 880), order("2026-11-18", 500, 400, region_id="R2"),
+                order("2025-10-03", 800, 700), order("2026-11-20", 300, 290, special_price=True)],
+        targets=[target("2026-10", 2_000, 200), target("2026-11", 2_000, 200, region_id="R2")],
+        opportunities=[opportunity("OP1", 2_000_000, 3, "2026-12-15")])
+    return root
+
+
+def run(data_dir: Path, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [s.value for s in at.subheader] + [t.value for t in at.title]
+    parts += [m.label for m in at.metric] + [w.value for w in at.warning] + [i.value for i in at.info]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("lang, title, tile, revenue", [
+    ("en", "Weekly dashboard", "Revenue", "¥1.80K"),
+    ("zh", "每周仪表盘", "收入", "¥1,800"),  # below 1万: not abbreviated
+])
+def test_dashboard_renders_in_both_languages(data_dir, monkeypatch, lang, title, tile, revenue):
+    at = run(data_dir, monkeypatch, lang=lang)
+    assert not at.exception
+    assert title in [t.value for t in at.title]
+    assert len(at.metric) == 6 and at.metric[0].label == tile
+    assert at.metric[0].value == revenue  # 1,000 + 500 + 300 in FY26Q3 to date
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_filters_from_url_reach_the_metrics(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, region="R2", period="2026-11")
+    assert not at.exception
+    assert at.metric[0].value == "¥500"
+    assert at.sidebar.multiselect[0].value == ["R2"]
+    assert at.sidebar.selectbox[1].value == "2026-11"
+
+
+def test_junk_parameters_show_a_notice_and_the_page_still_works(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, region="NOPE", period="garbage")
+    assert not at.exception
+    assert any("region=NOPE" in w.value and "period=garbage" in w.value for w in at.warning)
+    assert len(at.metric) == 6
+    assert "region" not in at.query_params and "period" not in at.query_params
+
+
+def test_pinned_older_snapshot_is_served(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, snapshot="2026-W46")
+    assert not at.exception
+    assert at.metric[0].value == "¥900"
+    assert "2026-W46" in texts(at)
+
+
+def test_changing_a_filter_writes_the_url(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch)
+    at.sidebar.multiselect[0].select("R1").run()
+    assert not at.exception
+    region = at.query_params["region"]
+    assert ([region] if isinstance(region, str) else list(region)) == ["R1"]
+    assert at.metric[0].value == "¥1.30K"
+
+
+def test_empty_selection_shows_an_explanation(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, region="R3")
+    assert not at.exception
+    assert any("No orders match" in i.value for i in at.info)
+
+
+def test_no_snapshot_gives_a_clear_message(tmp_path, monkeypatch):
+    at = run(tmp_path, monkeypatch)
+    assert not at.exception
+    assert any("No valid snapshot" in w.value for w in at.warning)
+
+
+def test_no_page_script_directly_in_pages_folder():
+    """Streamlit runs any pages/*.py as a v1 auto-page, bypassing app.py's frame on reruns."""
+    pages = Path(APP).parent / "pages"
+    assert sorted(p.name for p in pages.glob("*.py")) == ["__init__.py"]
