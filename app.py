@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title="Sales Cockpit", page_icon="📊", layout="wide")
 ctx = state.load()
 pages = [
-    st.Page(HERE / "pages" / "views" / "dashboard.py", title=t("page.dashboard", ctx.lang), icon="📈",
+    st.Page(HERE / "pages" / "views" / "dashboard.py", title=t("page.dashboard", ctx.lang), icon=":material/monitoring:",
             url_path="dashboard", default=True),
 ]
 # Navigation is drawn by state.sidebar with links that carry the view state across pages.

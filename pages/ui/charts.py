@@ -13,7 +13,7 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, sans-se
 GOOD, BAD, NEUTRAL, ACCENT = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
 
 
-def _finish(chart: alt.TopLevelMixin, height: int) -> alt.TopLevelMixin:
+def _finish(chart: alt.TopLevelMixin, height) -> alt.TopLevelMixin:
     return (chart.properties(height=height, width="container")
             .configure(font=FONT)
             .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12,
@@ -22,7 +22,17 @@ def _finish(chart: alt.TopLevelMixin, height: int) -> alt.TopLevelMixin:
             .configure_view(strokeWidth=0))
 
 
-def revenue_trend(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
+def money_axis(lang: str) -> alt.Axis:
+    """Money axis labels abbreviated like the tiles: 万/亿 in Chinese, K/M/B in English."""
+    if lang == "zh":
+        expr = ("abs(datum.value) >= 1e8 ? format(datum.value / 1e8, ',.1~f') + '亿' : "
+                "abs(datum.value) >= 1e4 ? format(datum.value / 1e4, ',.0f') + '万' : "
+                "format(datum.value, ',.0f')")
+        return alt.Axis(labelExpr=expr)
+    return alt.Axis(format="~s")
+
+
+def revenue_trend(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLevelMixin:
     """Weekly revenue bars with gross margin % as a line on a second axis.
 
     ``frame``: week, revenue, gm_pct, revenue_label (formatted), gm_label (formatted)."""
@@ -32,10 +42,10 @@ def revenue_trend(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMi
                alt.Tooltip("revenue_label:N", title=labels["revenue"]),
                alt.Tooltip("gm_label:N", title=labels["gm_pct"])]
     bars = base.mark_bar(color=ACCENT, opacity=0.85, cornerRadiusEnd=2).encode(
-        y=alt.Y("revenue:Q", title=labels["revenue"], axis=alt.Axis(format="~s")),
+        y=alt.Y("revenue:Q", title=labels["revenue"], axis=money_axis(lang)),
         tooltip=tooltip)
     line = base.mark_line(color="#ef6c00", point=True, strokeWidth=2).encode(
-        y=alt.Y("gm_pct:Q", title=labels["gm_pct"], axis=alt.Axis(format=".0%"),
+        y=alt.Y("gm_pct:Q", title=labels["gm_pct"], axis=alt.Axis(format=".1%"),
                 scale=alt.Scale(zero=False)),
         tooltip=tooltip)
     return _finish(alt.layer(bars, line).resolve_scale(y="independent"), 300)
@@ -43,13 +53,14 @@ def revenue_trend(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMi
 
 def attainment_by_region(frame: pd.DataFrame, pace: float,
                          labels: dict[str, str]) -> alt.TopLevelMixin:
-    """Sorted horizontal bars of attainment, a 100% rule and a dashed pace rule.
+    """Horizontal bars of attainment in the frame's row order, a 100% rule and a dashed pace rule.
 
     ``frame``: region (display name), revenue_attainment, status (translated on/behind pace),
     attainment_label, revenue_label, target_label."""
-    height = max(180, 24 * len(frame))
+    # An explicit order: Vega-Lite drops a "-x" sort when layers share the y scale.
     bars = alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
-        y=alt.Y("region:N", sort="-x", title=None),
+        y=alt.Y("region:N", sort=list(frame["region"]), title=None,
+                axis=alt.Axis(labelLimit=160, labelOverlap=False)),
         x=alt.X("revenue_attainment:Q", title=labels["attainment"], axis=alt.Axis(format=".0%")),
         color=alt.Color("status:N", title=None,
                         scale=alt.Scale(domain=[labels["on_track"], labels["behind"]],
@@ -64,4 +75,5 @@ def attainment_by_region(frame: pd.DataFrame, pace: float,
         x="x:Q")
     pace_rule = alt.Chart(pd.DataFrame({"x": [pace]})).mark_rule(
         color=NEUTRAL, strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
-    return _finish(alt.layer(bars, text, full, pace_rule), height)
+    # One 24-pixel band per region, so every region's name is readable.
+    return _finish(alt.layer(bars, text, full, pace_rule), alt.Step(24))

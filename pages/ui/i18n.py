@@ -38,7 +38,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "product_line.NB": {"en": "Notebook (NB)", "zh": "笔记本 (NB)"},
     "product_line.Server": {"en": "Server", "zh": "服务器"},
     "product_line.Service": {"en": "Services", "zh": "服务"},
-    "period.label": {"en": "{code} · {start} – {end}", "zh": "{code} · {start} 至 {end}"},
+    "period.label": {"en": "{code} · {start} – {end}", "zh": "{code} · {start}至{end}"},
     # Shared link
     "link.header": {"en": "Share this view", "zh": "分享此视图"},
     "link.caption": {
@@ -70,14 +70,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "scope.filtered": {"en": "filtered view", "zh": "筛选视图"},
     "kpi.revenue": {"en": "Revenue", "zh": "收入"},
     "kpi.revenue.help": {
-        "en": "Net revenue of the period to date; the delta is year-over-year growth.",
-        "zh": "本期至今的净收入；变化值为同比增长。"},
+        "en": "Net revenue of the period to date (returns deducted); below it, the revenue of "
+              "the snapshot's week.",
+        "zh": "本期至今的净收入（已扣除退货）；下方为快照所在周的收入。"},
+    "kpi.revenue.delta": {"en": "{value} this week", "zh": "本周 {value}"},
+    "kpi.yoy.delta": {"en": "last year {value}", "zh": "上年同期 {value}"},
     "kpi.attainment": {"en": "Revenue attainment", "zh": "收入达成率"},
     "kpi.attainment.help": {
         "en": "Revenue ÷ the whole period's target. On track when it is at least the pace "
               "(share of the period elapsed).",
         "zh": "收入 ÷ 全期目标。达成率不低于时间进度（已过天数占比）即为正常。"},
-    "kpi.attainment.delta": {"en": "{points} pts vs pace {pace}", "zh": "较时间进度 {pace} {points} 个百分点"},
+    # Deltas start with their sign: Streamlit picks the arrow from the first character.
+    "kpi.attainment.delta": {"en": "{points} pts vs pace {pace}",
+                             "zh": "{points} 个百分点（较时间进度 {pace}）"},
     "kpi.gm_pct": {"en": "Gross margin %", "zh": "毛利率"},
     "kpi.gm_pct.help": {
         "en": "(Revenue − cost) ÷ revenue. Margin attainment: {attainment}.",

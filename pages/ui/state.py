@@ -241,7 +241,8 @@ def _language_switch(ctx: Context) -> None:
 
 def _period_label(code: str, lang: str) -> str:
     period = parse_period(code)
-    return t("period.label", lang, code=code, start=period.start, end=period.end)
+    return t("period.label", lang, code=code, start=f"{period.start:%m-%d}",
+             end=f"{period.end:%m-%d}")
 
 
 def _seed_widgets(ctx: Context) -> None:

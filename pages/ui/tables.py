@@ -30,7 +30,9 @@ def regional_report(frame: pd.DataFrame, lang: str, region_name, national_gm_pct
     })
     on_track = frame["on_track"].reset_index(drop=True)
     met = (frame["target_gap"] <= 0).reset_index(drop=True)
-    shown = shown.reset_index(drop=True)
+    # st.dataframe shows the frame's own column names, so translate them before styling.
+    col = {c: t(f"col.{c}", lang) for c in shown.columns}
+    shown = shown.reset_index(drop=True).rename(columns=col)
 
     def attainment_colour(column: pd.Series) -> list[str]:
         return [GOOD_BG if ok is True else BAD_BG if ok is False else "" for ok in on_track]
@@ -39,21 +41,19 @@ def regional_report(frame: pd.DataFrame, lang: str, region_name, national_gm_pct
         return [BAD_BG if pd.notna(v) and floor is not None and v < floor else "" for v in column]
 
     money = lambda v: fmt.money_short(v, lang)  # noqa: E731
-    styler = (shown.style
-              .apply(attainment_colour, subset=["revenue_attainment"])
-              .apply(below, floor=national_gm_pct, subset=["gm_pct"])
-              .apply(below, floor=0, subset=["yoy_growth"])
-              .format({"week_revenue": money, "revenue": money, "revenue_target": money,
-                       "weighted_pipeline": money,
-                       "revenue_attainment": lambda v: fmt.pct(v, lang),
-                       "gm_pct": lambda v: fmt.pct(v, lang, 1),
-                       "yoy_growth": lambda v: fmt.signed_pct(v, lang),
-                       "coverage": lambda v: fmt.ratio(v, lang)})
-              .format(lambda v: fmt.ratio(v, lang), subset=pd.IndexSlice[~met, ["coverage"]])
-              .format(lambda v: t("kpi.coverage.met", lang), subset=pd.IndexSlice[met, ["coverage"]])
-              .hide(axis="index"))
-    return styler.relabel_index([t(f"col.{c}", lang) if c != "region" else t("col.region", lang)
-                                 for c in shown.columns], axis="columns")
+    return (shown.style
+            .apply(attainment_colour, subset=[col["revenue_attainment"]])
+            .apply(below, floor=national_gm_pct, subset=[col["gm_pct"]])
+            .apply(below, floor=0, subset=[col["yoy_growth"]])
+            .format({col["week_revenue"]: money, col["revenue"]: money,
+                     col["revenue_target"]: money, col["weighted_pipeline"]: money,
+                     col["revenue_attainment"]: lambda v: fmt.pct(v, lang),
+                     col["gm_pct"]: lambda v: fmt.pct(v, lang, 1),
+                     col["yoy_growth"]: lambda v: fmt.signed_pct(v, lang)})
+            .format(lambda v: fmt.ratio(v, lang), subset=pd.IndexSlice[~met, [col["coverage"]]])
+            .format(lambda v: t("kpi.coverage.met", lang),
+                    subset=pd.IndexSlice[met, [col["coverage"]]])
+            .hide(axis="index"))
 
 
 def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:

@@ -25,10 +25,11 @@ if k["revenue"] == 0 and k["open_pipeline"] == 0:
     st.info(t("empty.selection", lang, period=view.period.code), icon="🔎")
 
 # --- KPI tiles ------------------------------------------------------------------------------------
-tiles = st.columns(6)
+tiles = [*st.columns(3), *st.columns(3)]
 tiles[0].metric(t("kpi.revenue", lang), fmt.money_short(k["revenue"], lang),
-                delta=fmt.signed_pct(k["yoy_growth"], lang) if k["yoy_growth"] is not None else None,
-                help=t("kpi.revenue.help", lang), border=True)
+                delta=t("kpi.revenue.delta", lang, value=fmt.money_short(k["week_revenue"], lang)),
+                delta_color="off", delta_arrow="off", help=t("kpi.revenue.help", lang),
+                border=True)
 tiles[1].metric(t("kpi.attainment", lang), fmt.pct(k["revenue_attainment"], lang),
                 delta=(t("kpi.attainment.delta", lang, points=f"{k['pace_gap'] * 100:+.0f}",
                          pace=fmt.pct(k["pace"], lang))
@@ -36,20 +37,23 @@ tiles[1].metric(t("kpi.attainment", lang), fmt.pct(k["revenue_attainment"], lang
                 delta_color="normal", help=t("kpi.attainment.help", lang), border=True)
 tiles[2].metric(t("kpi.gm_pct", lang), fmt.pct(k["gm_pct"], lang, 1),
                 delta=t("kpi.gm_pct.delta", lang, value=fmt.pct(k["margin_attainment"], lang)),
-                delta_color="off",
+                delta_color="off", delta_arrow="off",
                 help=t("kpi.gm_pct.help", lang, attainment=fmt.pct(k["margin_attainment"], lang)),
                 border=True)
 tiles[3].metric(t("kpi.yoy", lang), fmt.signed_pct(k["yoy_growth"], lang),
-                help=t("kpi.yoy.help", lang), border=True)
+                delta=t("kpi.yoy.delta", lang, value=fmt.money_short(k["prior_revenue"], lang)),
+                delta_color="off", delta_arrow="off", help=t("kpi.yoy.help", lang), border=True)
 tiles[4].metric(t("kpi.forecast", lang), fmt.money_short(k["forecast"], lang),
                 delta=t("kpi.forecast.delta", lang, value=fmt.pct(k["forecast_attainment"], lang)),
-                delta_color="off", help=t("kpi.forecast.help", lang), border=True)
+                delta_color="off", delta_arrow="off", help=t("kpi.forecast.help", lang),
+                border=True)
 met = k["target_gap"] is not None and k["target_gap"] <= 0
 tiles[5].metric(t("kpi.coverage", lang),
                 t("kpi.coverage.met", lang) if met else fmt.ratio(k["coverage"], lang),
                 delta=None if met or k["target_gap"] is None
                 else t("kpi.coverage.gap", lang, value=fmt.money_short(k["target_gap"], lang)),
-                delta_color="off", help=t("kpi.coverage.help", lang), border=True)
+                delta_color="off", delta_arrow="off", help=t("kpi.coverage.help", lang),
+                border=True)
 
 # --- Charts ---------------------------------------------------------------------------------------
 left, right = st.columns([3, 2])
@@ -60,7 +64,7 @@ with left:
         gm_label=lambda f: f["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)))
     st.altair_chart(charts.revenue_trend(trend, {
         "week": t("chart.week", lang), "revenue": t("chart.revenue", lang),
-        "gm_pct": t("chart.gm_pct", lang)}), width="stretch")
+        "gm_pct": t("chart.gm_pct", lang)}, lang), width="stretch")
     st.caption(t("trend.caption", lang))
 
 report = state.metric(ctx, "regional_report")
@@ -70,7 +74,7 @@ with right:
     if with_target.empty:
         st.info(t("empty.table", lang))
     else:
-        bars = with_target.assign(
+        bars = with_target.sort_values("revenue_attainment", ascending=False).assign(
             region=with_target["region_id"].map(ctx.region_name),
             status=with_target["on_track"].map(
                 lambda ok: t("chart.on_track" if ok else "chart.behind", lang)),
