@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from data.schema import SCHEMA_VERSION, TABLES, Table
 
 SNAPSHOT_ID = re.compile(r"^\d{4}-W\d{2}$")
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent
 DATA_DIR_ENV = "COCKPIT_DATA_DIR"
 
@@ -259,27 +260,37 @@ def _check_tables(con, path, present, manifest, counts, errors) -> list[str]:
     return readable
 
 
+def _ident(name: str) -> str:
+    """A quoted SQL identifier; only schema names and snapshot schemas ever get here."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"not an identifier: {name!r}")
+    return f'"{name}"'
+
+
 def _uncastable_columns(con, file: str, spec: Table) -> list[str]:
-    # Column names come from the schema allow-list; the file path is a bound parameter.
+    # Column names and types come from the schema; the file path is a bound parameter.
     checks = ", ".join(
-        f'count(*) FILTER (WHERE "{c}" IS NOT NULL AND TRY_CAST("{c}" AS {t}) IS NULL)'
+        f"count(*) FILTER (WHERE {_ident(c)} IS NOT NULL AND TRY_CAST({_ident(c)} AS {t}) IS NULL)"
         for c, t in spec.columns)
-    row = con.execute(f"SELECT {checks} FROM read_parquet($f)", {"f": file}).fetchone()
+    sql = f"SELECT {checks} FROM read_parquet($f)"
+    row = con.execute(sql, {"f": file}).fetchone()
     return [c for c, n in zip(spec.column_names, row) if n]
 
 
 def _check_content(con, as_of: dt.date | None, errors: list[str]) -> None:
     for table in TABLES.values():
-        keys = ", ".join(table.primary_key)
-        dupes = con.execute(
-            f"SELECT count(*) FROM (SELECT {keys} FROM {table.name} GROUP BY ALL "
-            f"HAVING count(*) > 1)").fetchone()[0]
+        keys = ", ".join(_ident(k) for k in table.primary_key)
+        sql = (f"SELECT count(*) FROM (SELECT {keys} FROM {_ident(table.name)} GROUP BY ALL "
+               f"HAVING count(*) > 1)")
+        dupes = con.execute(sql).fetchone()[0]
         if dupes:
-            errors.append(f"{table.name}: {dupes} duplicate primary keys ({keys})")
+            errors.append(f"{table.name}: {dupes} duplicate primary keys "
+                          f"({', '.join(table.primary_key)})")
         for column, ref_table, ref_column in table.foreign_keys:
-            orphans = con.execute(
-                f"SELECT count(*) FROM {table.name} t WHERE t.{column} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM {ref_table} r WHERE r.{ref_column} = t.{column})").fetchone()[0]
+            sql = (f"SELECT count(*) FROM {_ident(table.name)} t "
+                   f"WHERE t.{_ident(column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                   f"{_ident(ref_table)} r WHERE r.{_ident(ref_column)} = t.{_ident(column)})")
+            orphans = con.execute(sql).fetchone()[0]
             if orphans:
                 errors.append(f"{table.name}.{column}: {orphans} values not found in "
                               f"{ref_table}.{ref_column}")
@@ -329,15 +340,16 @@ def _create_views(con: duckdb.DuckDBPyConnection, path: Path, schema: str) -> No
     ``_schema_name`` (an allow-listed snapshot id)."""
     for table in TABLES.values():
         file = str(path / f"{table.name}.parquet").replace("'", "''")
-        select = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in table.columns)
-        con.execute(f'CREATE OR REPLACE VIEW "{schema}"."{table.name}" AS '
-                    f"SELECT {select} FROM read_parquet('{file}')")
+        select = ", ".join(f"CAST({_ident(c)} AS {t}) AS {_ident(c)}" for c, t in table.columns)
+        sql = (f"CREATE OR REPLACE VIEW {_ident(schema)}.{_ident(table.name)} AS "
+               f"SELECT {select} FROM read_parquet('{file}')")
+        con.execute(sql)
 
 
 def _schema_name(snapshot_id: str) -> str:
     if not SNAPSHOT_ID.match(snapshot_id):
         raise ValueError(f"not a snapshot id: {snapshot_id!r}")
-    return "s_" + snapshot_id.replace("-", "_")
+    return "s_" + snapshot_id.replace("-", "_").lower()
 
 
 class SnapshotDatabase:
@@ -357,11 +369,12 @@ class SnapshotDatabase:
         schema = _schema_name(snapshot.snapshot_id)
         with self._lock:
             if self._attached.get(schema) != snapshot.path:
-                self._con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+                self._con.execute("CREATE SCHEMA IF NOT EXISTS " + _ident(schema))
                 _create_views(self._con, snapshot.path, schema)
                 self._attached[schema] = snapshot.path
             cur = self._con.cursor()
-        cur.execute(f"SET search_path = '{schema}'")
+        # SET takes no bound parameters; the schema name passed _ident's allow-list pattern.
+        cur.execute("SET search_path = '" + schema + "'")
         return cur
 
     def close(self) -> None:
