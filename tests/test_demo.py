@@ -1,0 +1,328 @@
+"""The demo data generator (data/demo.py): contract, determinism, weekly history and the story.
+
+Generation runs once per module into tmp folders, at a small size; never touches the real data/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from data import demo
+from data.schema import TABLES
+from data.store import arrow_schema
+
+AS_OF = dt.date(2026, 11, 22)  # a Sunday in FY26Q3
+QUARTER_START = dt.date(2026, 10, 1)
+QUARTER_DAYS = 92
+ORDERS = 40_000
+WEEKS = 2
+DATE_COLUMNS_UP_TO_AS_OF = {
+    "customers": ("created_date",),
+    "orders": ("order_date",),
+    "opportunities": ("created_date", "closed_date", "last_activity_date"),
+    "opportunity_history": ("entered_date",),
+    "activities": ("activity_date",),
+}
+
+
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory) -> list[Path]:
+    """Two weekly snapshots, oldest first."""
+    return demo.generate(tmp_path_factory.mktemp("demo"), AS_OF, weeks=WEEKS, orders=ORDERS)
+
+
+@pytest.fixture(scope="module")
+def newest(snapshots) -> duckdb.DuckDBPyConnection:
+    return connect(snapshots[-1])
+
+
+def connect(snapshot: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one view per table of the snapshot."""
+    con = duckdb.connect()
+    for name in TABLES:
+        path = str(snapshot / f"{name}.parquet").replace("'", "''")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+    return con
+
+
+def as_of_of(snapshot: Path) -> dt.date:
+    return dt.date.fromisoformat(json.loads((snapshot / "manifest.json").read_text())["as_of"])
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    return con.execute(sql, params or []).fetchone()[0]
+
+
+# ------------------------------------------------------------------------------------ calendar
+
+@pytest.mark.parametrize("day, sunday", [
+    (dt.date(2026, 11, 22), dt.date(2026, 11, 22)),  # a Sunday is its own
+    (dt.date(2026, 11, 23), dt.date(2026, 11, 22)),  # Monday
+    (dt.date(2026, 11, 28), dt.date(2026, 11, 22)),  # Saturday
+])
+def test_most_recent_sunday(day, sunday):
+    assert demo.most_recent_sunday(day) == sunday
+
+
+def test_one_snapshot_per_week_named_by_iso_week(snapshots):
+    assert [p.name for p in snapshots] == ["2026-W46", "2026-W47"]
+    assert [as_of_of(p) for p in snapshots] == [dt.date(2026, 11, 15), AS_OF]
+
+
+def test_existing_snapshots_are_skipped_not_overwritten(snapshots, capsys):
+    before = (snapshots[-1] / "manifest.json").read_text()
+    again = demo.generate(snapshots[-1].parent.parent, AS_OF + dt.timedelta(days=3), weeks=WEEKS,
+                          orders=ORDERS)
+    assert again == snapshots
+    assert "skipped" in capsys.readouterr().out
+    assert (snapshots[-1] / "manifest.json").read_text() == before
+
+
+# ------------------------------------------------------------------------------------ contract
+
+def test_same_arguments_give_identical_tables(snapshots, tmp_path):
+    twins = demo.generate(tmp_path, AS_OF, weeks=WEEKS, orders=ORDERS)
+    for ours, theirs in zip(snapshots, twins):
+        for name in TABLES:
+            assert pq.read_table(ours / f"{name}.parquet").equals(
+                pq.read_table(theirs / f"{name}.parquet")), f"{ours.name}/{name} differs"
+
+
+def test_every_table_and_column_of_the_contract(snapshots):
+    for snapshot in snapshots:
+        manifest = json.loads((snapshot / "manifest.json").read_text())
+        assert set(manifest["tables"]) == set(TABLES)
+        for name, spec in TABLES.items():
+            schema = pq.read_schema(snapshot / f"{name}.parquet")
+            for field in arrow_schema(spec):
+                assert schema.field(field.name).type == field.type, f"{name}.{field.name}"
+            assert manifest["tables"][name] == pq.read_metadata(
+                snapshot / f"{name}.parquet").num_rows > 0
+
+
+def test_newest_snapshot_has_the_requested_order_lines(newest):
+    assert one(newest, "SELECT count(*) FROM orders") == ORDERS
+
+
+def test_primary_keys_unique_and_foreign_keys_resolve(snapshots):
+    for snapshot in snapshots:
+        con = connect(snapshot)
+        for name, spec in TABLES.items():
+            key = ", ".join(spec.primary_key)
+            duplicates = one(con, f"SELECT count(*) FROM (SELECT {key} FROM {name} "
+                                  f"GROUP BY ALL HAVING count(*) > 1)")
+            assert duplicates == 0, f"{snapshot.name}: duplicate {name} ({key})"
+            assert one(con, f"SELECT count(*) FROM {name} WHERE "
+                            + " OR ".join(f"{c} IS NULL" for c in spec.primary_key)) == 0
+            for column, parent, parent_column in spec.foreign_keys:
+                orphans = one(con, f"SELECT count(*) FROM {name} WHERE {column} IS NOT NULL "
+                                   f"AND {column} NOT IN (SELECT {parent_column} FROM {parent})")
+                assert orphans == 0, f"{snapshot.name}: {name}.{column} → {parent}"
+
+
+def test_nothing_dated_after_the_snapshot(snapshots):
+    for snapshot in snapshots:
+        con, as_of = connect(snapshot), as_of_of(snapshot)
+        for table, columns in DATE_COLUMNS_UP_TO_AS_OF.items():
+            for column in columns:
+                latest = one(con, f"SELECT max({column}) FROM {table}")
+                assert latest <= as_of, f"{snapshot.name}: {table}.{column} = {latest}"
+
+
+def test_values_in_range(newest):
+    assert one(newest, "SELECT count(*) FROM orders WHERE discount_pct NOT BETWEEN 0 AND 1") == 0
+    assert one(newest, "SELECT count(*) FROM opportunities WHERE stage NOT BETWEEN 1 AND 5") == 0
+    assert one(newest, "SELECT count(*) FROM opportunities "
+                       "WHERE expected_margin_pct NOT BETWEEN 0 AND 1") == 0
+    assert one(newest, "SELECT count(*) FROM customer_scores WHERE score NOT BETWEEN 1 AND 10 "
+                       "OR score <> round(score)") == 0
+    assert one(newest, "SELECT count(*) FROM orders "
+                       "WHERE channel NOT IN ('direct', 'partner')") == 0
+
+
+def test_negative_revenue_only_for_returns(newest):
+    assert one(newest, "SELECT count(*) FROM orders WHERE (revenue < 0) <> (quantity < 0)") == 0
+    assert one(newest, "SELECT count(*) FROM orders WHERE quantity < 0 AND cost >= 0") == 0
+    share = one(newest, "SELECT avg((quantity < 0)::INT) FROM orders")
+    assert 0.002 <= share <= 0.01
+
+
+def test_two_full_fiscal_years_of_orders(newest):
+    months = {row[0] for row in newest.execute(
+        "SELECT DISTINCT strftime(order_date, '%Y-%m') FROM orders").fetchall()}
+    fy24_and_fy25 = {f"{y}-{m:02d}" for y, m in
+                     [(2024, m) for m in range(4, 13)] + [(2025, m) for m in range(1, 13)]
+                     + [(2026, m) for m in range(1, 4)]}
+    assert fy24_and_fy25 <= months
+    assert one(newest, "SELECT min(order_date) FROM orders") <= dt.date(2024, 4, 3)
+
+
+def test_orders_grow_modestly_year_over_year(newest):
+    fy24, fy25 = newest.execute("""
+        SELECT sum(revenue) FILTER (WHERE order_date BETWEEN '2024-04-01' AND '2025-03-31'),
+               sum(revenue) FILTER (WHERE order_date BETWEEN '2025-04-01' AND '2026-03-31')
+        FROM orders""").fetchone()
+    assert 1.02 <= fy25 / fy24 <= 1.20
+
+
+def test_targets_cover_every_month_to_fiscal_year_end(newest):
+    months = [row[0] for row in newest.execute(
+        "SELECT DISTINCT fiscal_month FROM targets ORDER BY 1").fetchall()]
+    assert months[0] == "2024-04" and months[-1] == "2027-03" and len(months) == 36
+    assert one(newest, "SELECT count(*) FROM targets WHERE region_id = 'XJ' "
+                       "AND industry_id = 'DEF'") == 0
+
+
+# ------------------------------------------------------------------------------- opportunities
+
+def test_opportunity_status_stage_and_closed_date_agree(snapshots):
+    for snapshot in snapshots:
+        con = connect(snapshot)
+        inconsistent = one(con, """
+            SELECT count(*) FROM opportunities WHERE NOT (
+                (status = 'won' AND stage = 5 AND closed_date IS NOT NULL)
+             OR (status = 'lost' AND stage BETWEEN 1 AND 4 AND closed_date IS NOT NULL)
+             OR (status = 'open' AND stage BETWEEN 1 AND 4 AND closed_date IS NULL))""")
+        assert inconsistent == 0
+        assert one(con, "SELECT count(*) FROM opportunities WHERE closed_date < created_date "
+                        "OR last_activity_date < created_date") == 0
+
+
+def test_history_has_one_row_per_stage_entered(snapshots):
+    for snapshot in snapshots:
+        con = connect(snapshot)
+        mismatched = one(con, """
+            WITH h AS (
+                SELECT opportunity_id, count(*) AS rows, min(stage) AS first, max(stage) AS last,
+                       bool_and(entered_date >= prev_date OR prev_date IS NULL) AS ascending
+                FROM (SELECT *, lag(entered_date) OVER (PARTITION BY opportunity_id ORDER BY stage)
+                                AS prev_date FROM opportunity_history)
+                GROUP BY opportunity_id)
+            SELECT count(*) FROM opportunities o LEFT JOIN h USING (opportunity_id)
+            WHERE h.rows IS DISTINCT FROM o.stage OR h.first <> 1 OR h.last <> o.stage
+               OR NOT h.ascending""")
+        assert mismatched == 0
+        won_elsewhere = one(con, """
+            SELECT count(*) FROM opportunities o JOIN opportunity_history h USING (opportunity_id)
+            WHERE o.status = 'won' AND h.stage = 5 AND h.entered_date <> o.closed_date""")
+        assert won_elsewhere == 0
+
+
+def test_won_deals_are_booked_as_orders(newest):
+    assert one(newest, """
+        SELECT count(*) FROM orders o JOIN opportunities p USING (opportunity_id)
+        WHERE p.status <> 'won' OR o.order_date < p.closed_date""") == 0
+    assert one(newest, "SELECT count(DISTINCT opportunity_id) FROM orders") > 10
+
+
+def test_pipeline_has_stale_past_due_and_key_deals(newest):
+    stale, past_due, fresh = newest.execute("""
+        WITH stage_since AS (SELECT opportunity_id, max(entered_date) AS since
+                             FROM opportunity_history GROUP BY ALL)
+        SELECT count(*) FILTER (WHERE $as_of - last_activity_date > 30 OR $as_of - since > 60),
+               count(*) FILTER (WHERE expected_close_date < $as_of),
+               count(*) FILTER (WHERE $as_of - last_activity_date <= 30 AND $as_of - since <= 60
+                                AND expected_close_date >= $as_of)
+        FROM opportunities JOIN stage_since USING (opportunity_id) WHERE status = 'open'""",
+                                          {"as_of": AS_OF}).fetchone()
+    assert stale > 0 and past_due > 0 and fresh > stale
+    assert one(newest, "SELECT count(*) FROM opportunities WHERE amount >= 1000000") > 0
+    assert one(newest, "SELECT max(amount) FROM opportunities") <= 5_000_000
+    assert one(newest, "SELECT min(amount) FROM opportunities") >= 50_000
+
+
+def test_weekly_snapshots_differ_like_a_weekly_extract(snapshots):
+    con = duckdb.connect()
+    for label, snapshot in zip(("s0", "s1"), snapshots):
+        for name in ("orders", "opportunities"):
+            path = str(snapshot / f"{name}.parquet").replace("'", "''")
+            con.execute(f"CREATE VIEW {label}_{name} AS SELECT * FROM read_parquet('{path}')")
+    assert one(con, "SELECT count(*) FROM s1_orders") > one(con, "SELECT count(*) FROM s0_orders")
+    new, advanced, closed, re_dated = con.execute("""
+        SELECT count(*) FILTER (WHERE s0.opportunity_id IS NULL),
+               count(*) FILTER (WHERE s1.stage > s0.stage),
+               count(*) FILTER (WHERE s0.status = 'open' AND s1.status <> 'open'),
+               count(*) FILTER (WHERE s0.status = 'open' AND s1.status = 'open'
+                                AND s1.expected_close_date <> s0.expected_close_date)
+        FROM s1_opportunities s1 LEFT JOIN s0_opportunities s0 USING (opportunity_id)""").fetchone()
+    assert new > 0 and advanced > 0 and closed > 0 and re_dated > 0
+
+
+# ---------------------------------------------------------------------------------- customers
+
+def test_customers_in_every_lifecycle_and_tier(newest):
+    lifecycles = {row[0] for row in newest.execute("""
+        WITH f AS (SELECT customer_id, min(order_date) AS first, max(order_date) AS last
+                   FROM orders GROUP BY ALL)
+        SELECT CASE WHEN f.customer_id IS NULL THEN 'P'
+                    WHEN first > $as_of - 90 THEN 'A'
+                    WHEN last > $as_of - 365 THEN 'D' ELSE 'R' END
+        FROM customers LEFT JOIN f USING (customer_id)""", {"as_of": AS_OF}).fetchall()}
+    assert lifecycles == {"P", "A", "D", "R"}
+    tiers = {row[0] for row in newest.execute("""
+        WITH s AS (PIVOT customer_scores ON criterion USING first(score)),
+             m AS (SELECT (financial_performance * 40 + it_spend * 30
+                           + reputation_management * 20 + location * 10) / 100 AS attractiveness,
+                          (existing_relationship * 30 + competitor_relationship * 30
+                           + attitude_to_us * 30 + execution_capability * 10) / 100 AS feasibility
+                   FROM s)
+        SELECT CASE WHEN attractiveness >= 6 AND feasibility >= 6 THEN 1
+                    WHEN attractiveness >= 6 THEN 3 WHEN feasibility >= 6 THEN 2 ELSE 0 END
+        FROM m""").fetchall()}
+    assert tiers == {0, 1, 2, 3}
+    unscored = one(newest, "SELECT avg((customer_id NOT IN (SELECT customer_id "
+                           "FROM customer_scores))::INT) FROM customers")
+    assert 0.0 < unscored < 0.1
+
+
+# ---------------------------------------------------------------------------------- the story
+
+def test_sd_margin_is_eroding(newest):
+    """SD's gm_pct over the last 6 weeks is ≥ 3 points below the 13 weeks before, in ≥ 2 lines."""
+    eroded = newest.execute("""
+        WITH sd AS (SELECT product_line, revenue, cost, $as_of - order_date AS days_ago
+                    FROM orders WHERE region_id = 'SD')
+        SELECT product_line,
+               sum(revenue - cost) FILTER (WHERE days_ago < 42)
+                   / sum(revenue) FILTER (WHERE days_ago < 42) AS recent_gm_pct,
+               sum(revenue - cost) FILTER (WHERE days_ago BETWEEN 42 AND 42 + 90)
+                   / sum(revenue) FILTER (WHERE days_ago BETWEEN 42 AND 42 + 90) AS trailing_gm_pct
+        FROM sd GROUP BY ALL HAVING recent_gm_pct <= trailing_gm_pct - 0.03""",
+                            {"as_of": AS_OF}).fetchall()
+    assert len(eroded) >= 2, eroded
+
+
+def test_sc_leans_on_special_price_orders(newest):
+    sc_share, national_share = newest.execute("""
+        SELECT sum(revenue) FILTER (WHERE special_price AND region_id = 'SC')
+                   / sum(revenue) FILTER (WHERE region_id = 'SC'),
+               sum(revenue) FILTER (WHERE special_price) / sum(revenue)
+        FROM orders WHERE order_date >= DATE '2026-04-01'""").fetchone()
+    assert sc_share > 2 * national_share
+    assert 0.2 <= sc_share <= 0.4
+
+
+def test_regions_above_and_below_target_this_quarter(newest):
+    """Revenue attainment ÷ pace for FY26Q3 to date: GD, ZJ, JA ahead; XJ, HJ, NW behind."""
+    pace = ((AS_OF - QUARTER_START).days + 1) / QUARTER_DAYS
+    rows = newest.execute("""
+        WITH actual AS (SELECT region_id, sum(revenue) AS revenue FROM orders
+                        WHERE order_date BETWEEN $start AND $as_of GROUP BY ALL),
+             target AS (SELECT region_id, sum(revenue_target) AS target FROM targets
+                        WHERE fiscal_month BETWEEN '2026-10' AND '2026-12' GROUP BY ALL)
+        SELECT region_id, revenue / target FROM actual JOIN target USING (region_id)
+        UNION ALL
+        SELECT 'national', sum(revenue) / sum(target) FROM actual JOIN target USING (region_id)
+        """, {"start": QUARTER_START, "as_of": AS_OF}).fetchall()
+    versus_pace = {region: attainment / pace for region, attainment in rows}
+    for region in ("GD", "ZJ", "JA"):
+        assert versus_pace[region] > 1.05, (region, versus_pace[region])
+    for region in ("XJ", "HJ", "NW"):
+        assert versus_pace[region] < 0.9, (region, versus_pace[region])
+    assert 0.9 <= versus_pace["national"] <= 1.05
