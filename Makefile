@@ -5,16 +5,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= $(or $(COCKPIT_DATA_DIR),data)
 PORT ?= 8501
+# apt-get needs root: CI runs as root; elsewhere use sudo when there is one.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: install demo run test report
+.PHONY: install browser-deps demo run test report
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt tests/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r tests/requirements.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# The browser tests drive Debian's Chromium and need a CJK font to render Chinese.
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "chromium and fonts-noto-cjk present"; \
+	else \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
 
 # Demo data only when the data dir holds no snapshot yet.
 demo: install
@@ -27,7 +38,7 @@ demo: install
 run: demo
 	COCKPIT_DATA_DIR=$(DATA_DIR) $(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: install
+test: install browser-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 
 # Example: make report SECTION=dashboard PERIOD=FY26Q3

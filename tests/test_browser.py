@@ -1,0 +1,166 @@
+"""Every page in a real browser (headless Chromium), in English and Chinese, plus shared links.
+
+AppTest does not run the front end: a Vega-Lite spec that fails in the browser, a missing CJK font
+or a query string the front end rewrites only shows here. One server serves every test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+
+import pytest
+from playwright import sync_api as playwright_api
+
+from tests.browser_support import (CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, StreamlitServer,
+                                   wait_until_idle)
+
+AS_OF = dt.date(2026, 11, 22)
+
+# Every page: its URL path, the number of KPI tiles and charts, and a translated label per language.
+PAGES = [
+    {"name": "dashboard", "path": "/", "metrics": 6, "charts": 2,
+     "label": {"en": "Weekly dashboard", "zh": "每周仪表盘"},
+     "text": {"en": "Weekly regional report", "zh": "分区周报"}},
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from data.demo import generate
+
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    generate(data_dir, AS_OF, weeks=2, orders=20_000, seed=7)
+    srv = StreamlitServer(data_dir, tmp_path_factory.mktemp("logs") / "streamlit.log")
+    try:
+        srv.wait_healthy()
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """A page in a fresh browser context that records console errors and page errors."""
+
+    def __init__(self, browser) -> None:
+        # Tall viewport: Streamlit scrolls inside its own container, so this shows every element.
+        self.context = browser.new_context(viewport={"width": 1500, "height": 2600})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+        wait_until_idle(self.page)
+
+    def metric_values(self) -> list[str]:
+        return self.page.locator("[data-testid=stMetricValue]").all_inner_texts()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser):
+    t = Tab(browser)
+    yield t
+    t.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("spec", PAGES, ids=[p["name"] for p in PAGES])
+def test_page_renders(server, tab, spec, lang):
+    tab.open(f"{server.url}{spec['path']}?lang={lang}")
+    page = tab.page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{spec['name']}-{lang}.png"))
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert tab.errors == []
+    assert page.locator("[data-testid=stMetric]").count() == spec["metrics"]
+    charts = page.locator("[data-testid=stVegaLiteChart]")
+    assert charts.count() == spec["charts"]
+    assert page.locator("[data-testid=stVegaLiteChart] canvas, "
+                        "[data-testid=stVegaLiteChart] svg").count() >= spec["charts"]
+    assert page.get_by_role("heading", name=spec["label"][lang]).first.is_visible()
+    assert page.get_by_text(spec["text"][lang], exact=True).first.is_visible()
+
+
+def test_chinese_text_is_rendered_with_a_cjk_font(server, browser, tab):
+    """Chromium reports which platform fonts drew a node's glyphs: the Chinese title must use a
+    CJK font, not a fallback that draws empty boxes."""
+    tab.open(f"{server.url}/?lang=zh")
+    cdp = tab.context.new_cdp_session(tab.page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    heading = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "[data-testid=stMain] h1"})
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": heading["nodeId"]})["fonts"]
+    families = {f["familyName"] for f in fonts if f["glyphCount"]}
+    assert any("CJK" in family for family in families), families
+
+
+def selected_chips(page) -> list[str]:
+    """The labels of the options selected in the sidebar's multiselects, in order."""
+    tags = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelectTagsContainer] [data-tag]")
+    return [text.strip() for text in tags.all_inner_texts()]
+
+
+def _choose(page, widget, text: str) -> None:
+    """Open a sidebar select widget, type to filter, pick the first matching option."""
+    widget.click()
+    page.keyboard.type(text)
+    page.get_by_role("option").filter(has_text=text).first.click()
+    page.keyboard.press("Escape")
+
+
+def test_shared_link_reproduces_the_view(server, browser, tab):
+    tab.open(f"{server.url}/")
+    page, sidebar = tab.page, tab.page.locator("[data-testid=stSidebar]")
+    steps = [
+        (lambda: _choose(page, sidebar.locator("[data-testid=stMultiSelect]").nth(0), "Guangdong"),
+         "region=GD"),
+        (lambda: _choose(page, sidebar.locator("[data-testid=stMultiSelect]").nth(1), "Government"),
+         "industry=GOV"),
+        (lambda: _choose(page, sidebar.locator("[data-testid=stSelectbox]").nth(1), "2026-11"),
+         "period=2026-11"),
+        (lambda: sidebar.get_by_text("中文", exact=True).click(), "lang=zh"),
+    ]
+    for act, expected in steps:
+        act()
+        page.wait_for_function("s => location.search.includes(s)", arg=expected)
+        wait_until_idle(page)
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert query == {"region": ["GD"], "industry": ["GOV"], "period": ["2026-11"], "lang": ["zh"]}
+    values = tab.metric_values()
+    chips = selected_chips(page)
+    assert chips == ["广东", "政府"]
+
+    fresh = Tab(browser)
+    try:
+        fresh.open(page.url)
+        assert fresh.metric_values() == values
+        assert selected_chips(fresh.page) == chips
+        assert fresh.page.get_by_role("heading", name="每周仪表盘").first.is_visible()
+        assert fresh.errors == []
+    finally:
+        fresh.close()
+    assert tab.errors == []
+
+
+def test_junk_parameters_give_a_notice_and_a_working_page(server, tab):
+    tab.open(f"{server.url}/?region=NOPE&period=garbage")
+    page = tab.page
+    notice = page.get_by_text("region=NOPE", exact=False).first
+    assert notice.is_visible() and "period=garbage" in notice.inner_text()
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("[data-testid=stMetric]").count() == PAGES[0]["metrics"]
+    assert "NOPE" not in page.url and "garbage" not in page.url
