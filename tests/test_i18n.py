@@ -43,6 +43,7 @@ def test_chinese_strings_are_chinese():
 @pytest.mark.parametrize("value, lang, expected", [
     (1_234_567, "en", "¥1.23M"), (1_234_567, "zh", "¥123.5万"),
     (345_000_000, "zh", "¥3.45亿"), (2_500_000_000, "en", "¥2.50B"),
+    (36_790_000, "zh", "¥3,679万"), (141_800_000, "en", "¥141.8M"),
     (999, "en", "¥999"), (-52_000, "en", "-¥52.00K"), (None, "zh", "无"),
 ])
 def test_money_abbreviations(value, lang, expected):

@@ -32,7 +32,7 @@ def money_short(value, lang: str) -> str:
     for threshold, unit in (_ZH_UNITS if lang == "zh" else _EN_UNITS):
         if size >= threshold:
             scaled = size / threshold
-            digits = 2 if scaled < 100 else 1
+            digits = 2 if scaled < 100 else 1 if scaled < 1000 else 0
             return f"{sign}¥{scaled:,.{digits}f}{unit}"
     return f"{sign}¥{size:,.0f}"
 
