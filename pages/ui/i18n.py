@@ -126,6 +126,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "keyopps.caption": {
         "en": "Open opportunities of at least {min}, largest first; past-due deals are marked.",
         "zh": "金额不低于 {min} 的未结商机，按金额排序；已逾期的商机有标记。"},
+    "keyopps.overdue": {"en": "overdue", "zh": "已逾期"},
     "orderflow.title": {"en": "Order flow", "zh": "订单流水"},
     "orderflow.caption": {
         "en": "The {rows} most recent order lines of the period; ★ marks special-price lines.",

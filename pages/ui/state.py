@@ -198,9 +198,9 @@ def sidebar(ctx: Context, pages: list) -> None:
             return
         st.subheader(t("filters.header", lang))
         _seed_widgets(ctx)
-        valid = [i for i in ctx.snapshots if i.valid]
-        st.selectbox(t("filters.snapshot", lang), [i.snapshot_id for i in valid],
-                     format_func=lambda sid: f"{sid} · {next(i.as_of for i in valid if i.snapshot_id == sid)}",
+        as_of = {i.snapshot_id: i.as_of for i in ctx.snapshots if i.valid}
+        st.selectbox(t("filters.snapshot", lang), list(as_of),
+                     format_func=lambda sid: f"{sid} · {as_of[sid]}",
                      key="w_snapshot", help=t("filters.snapshot.help", lang),
                      on_change=_write_param, args=("snapshot",))
         choices = period_choices(ctx.view.as_of)
@@ -257,4 +257,4 @@ def _seed_widgets(ctx: Context) -> None:
 def notices(ctx: Context) -> None:
     """Show this run's notices at the top of the page."""
     for notice in ctx.notices:
-        st.warning(notice, icon="⚠️")
+        st.warning(notice, icon=":material/warning:")

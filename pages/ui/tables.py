@@ -11,7 +11,8 @@ from pandas.io.formats.style import Styler
 from pages.ui import fmt
 from pages.ui.i18n import t
 
-GOOD_BG, BAD_BG = "background-color: #e8f5e9; color: #1b5e20", "background-color: #ffebee; color: #b71c1c"
+GOOD_BG = "background-color: #e8f5e9; color: #1b5e20"
+BAD_BG = "background-color: #ffebee; color: #b71c1c"
 
 
 def regional_report(frame: pd.DataFrame, lang: str, region_name, national_gm_pct) -> Styler:
@@ -66,7 +67,8 @@ def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFra
         t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
         t("col.weighted_amount", lang): frame["weighted_amount"].map(lambda v: fmt.money(v, lang)),
         t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
-        t("col.past_due", lang): frame["past_due"].map(lambda v: "⚠️" if v else ""),
+        t("col.past_due", lang): frame["past_due"].map(
+            lambda v: t("keyopps.overdue", lang) if v else ""),
         t("col.days_since_activity", lang): frame["days_since_activity"],
     })
     return shown

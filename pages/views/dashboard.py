@@ -22,7 +22,7 @@ st.caption(t("dashboard.subtitle", lang, period=view.period.code,
 
 k = state.metric(ctx, "kpis")
 if k["revenue"] == 0 and k["open_pipeline"] == 0:
-    st.info(t("empty.selection", lang, period=view.period.code), icon="🔎")
+    st.info(t("empty.selection", lang, period=view.period.code), icon=":material/filter_alt_off:")
 
 # --- KPI tiles ------------------------------------------------------------------------------------
 tiles = [*st.columns(3), *st.columns(3)]
