@@ -147,6 +147,12 @@ def newest_valid(infos: list[SnapshotInfo]) -> SnapshotInfo | None:
     return next((info for info in infos if info.valid), None)
 
 
+def previous_valid(infos: list[SnapshotInfo], current: SnapshotInfo) -> SnapshotInfo | None:
+    """The newest valid snapshot older than ``current``: last week's, for week-over-week."""
+    return next((info for info in infos
+                 if info.valid and info.as_of and info.as_of < current.as_of), None)
+
+
 def validate(path: Path) -> SnapshotInfo:
     """Validate one snapshot folder against SPEC §3; the result lists every problem found."""
     path = Path(path)
@@ -337,7 +343,7 @@ def _create_views(con: duckdb.DuckDBPyConnection, path: Path, schema: str) -> No
 
     DDL takes no bound parameters, so the file path is quoted as a literal; it comes from the
     filesystem (a discovered snapshot folder), never from user text. Schema names come from
-    ``_schema_name`` (an allow-listed snapshot id)."""
+    ``schema_name`` (an allow-listed snapshot id)."""
     for table in TABLES.values():
         file = str(path / f"{table.name}.parquet").replace("'", "''")
         select = ", ".join(f"CAST({_ident(c)} AS {t}) AS {_ident(c)}" for c, t in table.columns)
@@ -346,7 +352,8 @@ def _create_views(con: duckdb.DuckDBPyConnection, path: Path, schema: str) -> No
         con.execute(sql)
 
 
-def _schema_name(snapshot_id: str) -> str:
+def schema_name(snapshot_id: str) -> str:
+    """The DuckDB schema holding a snapshot's views (``2026-W47`` → ``s_2026_w47``)."""
     if not SNAPSHOT_ID.match(snapshot_id):
         raise ValueError(f"not a snapshot id: {snapshot_id!r}")
     return "s_" + snapshot_id.replace("-", "_").lower()
@@ -356,26 +363,35 @@ class SnapshotDatabase:
     """One DuckDB connection per process; each served snapshot is a schema of views.
 
     ``cursor(snapshot)`` hands out a new cursor (DuckDB connections are not thread-safe, cursors
-    are) whose search path is that snapshot's schema, so metric SQL names plain tables."""
+    are) whose search path is that snapshot's schema, so metric SQL names plain tables. Snapshots
+    passed as ``also`` are attached too, for queries that compare two weeks (their tables are
+    qualified with ``schema_name``)."""
 
     def __init__(self) -> None:
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()
         self._attached: dict[str, Path] = {}
 
-    def cursor(self, snapshot: SnapshotInfo) -> duckdb.DuckDBPyConnection:
-        if not snapshot.valid:
-            raise ValueError(f"snapshot {snapshot.snapshot_id} is invalid: {snapshot.errors[0]}")
-        schema = _schema_name(snapshot.snapshot_id)
+    def cursor(self, snapshot: SnapshotInfo,
+               also: tuple[SnapshotInfo, ...] = ()) -> duckdb.DuckDBPyConnection:
+        for info in (snapshot, *also):
+            if not info.valid:
+                raise ValueError(f"snapshot {info.snapshot_id} is invalid: {info.errors[0]}")
+        schema = schema_name(snapshot.snapshot_id)
         with self._lock:
-            if self._attached.get(schema) != snapshot.path:
-                self._con.execute("CREATE SCHEMA IF NOT EXISTS " + _ident(schema))
-                _create_views(self._con, snapshot.path, schema)
-                self._attached[schema] = snapshot.path
+            for info in (snapshot, *also):
+                self._attach(info)
             cur = self._con.cursor()
         # SET takes no bound parameters; the schema name passed _ident's allow-list pattern.
         cur.execute("SET search_path = '" + schema + "'")
         return cur
+
+    def _attach(self, info: SnapshotInfo) -> None:
+        schema = schema_name(info.snapshot_id)
+        if self._attached.get(schema) != info.path:
+            self._con.execute("CREATE SCHEMA IF NOT EXISTS " + _ident(schema))
+            _create_views(self._con, info.path, schema)
+            self._attached[schema] = info.path
 
     def close(self) -> None:
         self._con.close()

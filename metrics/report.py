@@ -22,8 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from data.schema import CHANNELS, PRODUCT_LINES
-from data.store import SnapshotDatabase, data_dir_from_env, discover, newest_valid
-from metrics import dashboard
+from data.store import (SnapshotDatabase, data_dir_from_env, discover, newest_valid,
+                        previous_valid)
+from metrics import dashboard, pipeline
 from metrics.periods import default_period, parse_period
 from metrics.view import View
 
@@ -48,9 +49,24 @@ def _section_regional_report(con, view: View):
     return _records(frame[columns])
 
 
+def _section_pipeline(con, view: View):
+    funnel = pipeline.funnel(con, view)
+    wins = pipeline.win_rate(con, view)
+    return {
+        "funnel": _records(funnel[["stage", "count", "amount", "weighted_amount"]]),
+        "win_rate_count": wins["win_rate_count"],
+        "win_rate_amount": wins["win_rate_amount"],
+        "median_cycle_days": wins["median_cycle_days"],
+        "stale": list(pipeline.stale_deals(con, view)["opportunity_id"]),
+        "past_due": list(pipeline.past_due_deals(con, view)["opportunity_id"]),
+    }
+
+
 SECTIONS = {
     "dashboard": _section_dashboard,
     "regional_report": _section_regional_report,
+    "pipeline": _section_pipeline,
+    "pipeline_movement": pipeline.movement,
     "snapshots": None,  # needs no snapshot connection
 }
 
@@ -88,20 +104,27 @@ def _compute(args: argparse.Namespace) -> object:
         period = parse_period(args.period) if args.period else default_period(info.as_of)
     except ValueError as exc:
         raise UsageError(f"--period: {exc}") from None
+    compare = None
+    if args.section == "pipeline_movement":
+        compare = (_pick_snapshot(infos, args.compare, data_dir, flag="--compare") if args.compare
+                   else previous_valid(infos, info))
+        if compare is None:
+            raise UsageError(f"--compare: no snapshot older than {info.snapshot_id} to compare with")
     db = SnapshotDatabase()
     try:
-        con = db.cursor(info)
+        con = db.cursor(info, also=(compare,) if compare else ())
         dims = dashboard.dimensions(con)
         _check_known("--region", args.region, dims["regions"]["region_id"])
         _check_known("--industry", args.industry, dims["industries"]["industry_id"])
         view = View(info.snapshot_id, info.as_of, period, tuple(args.region),
-                    tuple(args.industry), tuple(args.product_line), args.channel)
+                    tuple(args.industry), tuple(args.product_line), args.channel,
+                    compare=compare.snapshot_id if compare else None)
         return SECTIONS[args.section](con, view)
     finally:
         db.close()
 
 
-def _pick_snapshot(infos, requested: str, data_dir: Path):
+def _pick_snapshot(infos, requested: str, data_dir: Path, flag: str = "--snapshot"):
     if requested == "latest":
         info = newest_valid(infos)
         if info is None:
@@ -109,9 +132,9 @@ def _pick_snapshot(infos, requested: str, data_dir: Path):
         return info
     info = next((i for i in infos if i.snapshot_id == requested), None)
     if info is None:
-        raise UsageError(f"--snapshot: {requested!r} not found in {data_dir}")
+        raise UsageError(f"{flag}: {requested!r} not found in {data_dir}")
     if not info.valid:
-        raise UsageError(f"--snapshot: {requested} is invalid: {info.errors[0]}")
+        raise UsageError(f"{flag}: {requested} is invalid: {info.errors[0]}")
     return info
 
 

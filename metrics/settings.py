@@ -19,6 +19,12 @@ SETTINGS = {
                 "Open opportunities with at least this amount are key opportunities (SPEC §5.1)."),
         Setting("order_flow_rows", 50, "Most recent order lines shown in the order flow."),
         Setting("trend_weeks", 13, "ISO weeks in the revenue and margin trend, ending at as_of."),
+        Setting("stale_activity_days", 30,
+                "An open opportunity with no activity for more than this many days is stale."),
+        Setting("stale_stage_days", 60,
+                "An open opportunity more than this many days in its current stage is stale."),
+        Setting("coverage_reference", 3,
+                "Pipeline coverage drawn as the reference line on the coverage-by-region chart."),
     )
 }
 

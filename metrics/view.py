@@ -23,6 +23,8 @@ class View:
     industries: tuple[str, ...] = ()
     product_lines: tuple[str, ...] = ()
     channel: str | None = None
+    # The snapshot a week-over-week comparison starts from (SPEC §5.2); None when not comparing.
+    compare: str | None = None
 
     @property
     def to_date_end(self) -> dt.date | None:

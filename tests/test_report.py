@@ -91,3 +91,40 @@ def test_runs_as_a_module(data_dir):
                            "--section", "dashboard", "--period", "FY26Q3"],
                           cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(done.stdout)["revenue"] == 1_400
+
+
+@pytest.fixture(scope="module")
+def two_weeks(tmp_path_factory):
+    from tests.test_pipeline_metrics import S0_OPPS, S1_HISTORY, S1_OPPS
+    root = tmp_path_factory.mktemp("report-pipeline")
+    make_snapshot(root, "2026-11-15", opportunities=S0_OPPS)
+    make_snapshot(root, "2026-11-22", opportunities=S1_OPPS, opportunity_history=S1_HISTORY)
+    return root
+
+
+def test_pipeline_movement_defaults_to_the_previous_snapshot(two_weeks, capsys):
+    code, out, _ = report(capsys, "--data-dir", str(two_weeks), "--section", "pipeline_movement",
+                          "--period", "FY26Q3", "--region", "R1")
+    assert code == 0
+    assert json.loads(out) == {
+        "start": 2100, "new": 800, "pulled_in": 700, "won": -100, "lost": -200, "slipped": -300,
+        "removed": -400, "amount_change": 150, "end": 2750, "advanced": 1, "regressed": 1}
+    code, same, _ = report(capsys, "--data-dir", str(two_weeks), "--section", "pipeline_movement",
+                           "--period", "FY26Q3", "--region", "R1", "--compare", "2026-W46")
+    assert same == out
+
+
+def test_pipeline_movement_without_an_earlier_snapshot_is_a_usage_error(data_dir, capsys):
+    code, _, err = report(capsys, "--data-dir", str(data_dir), "--section", "pipeline_movement")
+    assert code == 2 and "--compare: no snapshot older than 2026-W47" in err
+
+
+def test_pipeline_section(two_weeks, capsys):
+    code, out, _ = report(capsys, "--data-dir", str(two_weeks), "--section", "pipeline",
+                          "--period", "FY26Q3")
+    result = json.loads(out)
+    assert code == 0
+    assert result["funnel"][1] == {"stage": 2, "count": 3, "amount": 2300.0,
+                                   "weighted_amount": 575.0}
+    assert result["win_rate_count"] == 0.5 and result["median_cycle_days"] == 215
+    assert result["stale"] == ["F", "G"] and result["past_due"] == ["K"]

@@ -1,0 +1,322 @@
+"""Pipeline metrics (SPEC §5.2, §5.3).
+
+- funnel: open opportunities expected to close in the period (past-due ones in it included), by
+  stage: count, amount, weighted amount (fixed stage probabilities)
+- stage conversion k→k+1: of the opportunities that entered stage k in the window (period to
+  date), the share that later entered k+1
+- win rate = won ÷ (won + lost) by count and by amount, for opportunities closed in the window
+- sales cycle = median days created → closed, for those won in the window
+- aging = days in the current stage; stale = open and (no activity for > 30 days or > 60 days in
+  the current stage); past due = open with expected close before as_of
+- movement: week-over-week change of the period's open pipeline between two snapshots, per
+  opportunity, reconciling start + Σ movements = end exactly
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+
+from data.schema import STAGE_NAMES, STAGE_PROBABILITY
+from data.store import schema_name
+from metrics.settings import setting
+from metrics.view import View, filters
+
+_PROBABILITIES = [STAGE_PROBABILITY[stage] for stage in sorted(STAGE_PROBABILITY)]
+
+
+def _window(view: View) -> tuple[dt.date, dt.date]:
+    """The period to date; an empty range (end before start) for a period after as_of."""
+    start = view.period.start
+    return start, view.to_date_end or start - dt.timedelta(days=1)
+
+
+_FUNNEL_SQL = """
+WITH stages AS (SELECT unnest([1, 2, 3, 4]) AS stage)
+SELECT stages.stage, count(o.opportunity_id) AS count,
+       coalesce(sum(o.amount), 0)::DOUBLE AS amount,
+       coalesce(sum(o.amount * list_extract($probabilities, stages.stage)), 0)::DOUBLE
+           AS weighted_amount
+FROM stages
+LEFT JOIN opportunities o
+       ON o.stage = stages.stage AND o.status = 'open'
+      AND o.expected_close_date BETWEEN $start AND $end AND {opportunity_filter}
+GROUP BY stages.stage
+ORDER BY stages.stage
+"""
+
+
+def funnel(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Open opportunities expected to close in the period, by stage 1–4."""
+    opportunity_filter, params = filters(view, "o", table="opportunities")
+    sql = _FUNNEL_SQL.format(opportunity_filter=opportunity_filter)
+    frame = con.execute(sql, {"start": view.period.start, "end": view.period.end,
+                              "probabilities": _PROBABILITIES, **params}).df()
+    return frame.assign(stage_name=frame["stage"].map(STAGE_NAMES))
+
+
+_CONVERSION_SQL = """
+WITH scoped AS (
+    SELECT opportunity_id FROM opportunities o WHERE {opportunity_filter}
+),
+entered AS (
+    SELECT h.opportunity_id, h.stage, min(h.entered_date) AS first_entered
+    FROM opportunity_history h JOIN scoped USING (opportunity_id)
+    WHERE h.entered_date BETWEEN $start AND $to_date AND h.stage < 5
+    GROUP BY ALL
+)
+SELECT e.stage AS from_stage, e.stage + 1 AS to_stage,
+       count(*) AS entered,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM opportunity_history later
+           WHERE later.opportunity_id = e.opportunity_id AND later.stage = e.stage + 1
+             AND later.entered_date >= e.first_entered AND later.entered_date <= $as_of
+       )) AS converted
+FROM entered e
+GROUP BY ALL
+ORDER BY from_stage
+"""
+
+
+def stage_conversion(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """For k = 1…4: opportunities that entered k in the window, how many later entered k+1."""
+    opportunity_filter, params = filters(view, "o", table="opportunities")
+    start, to_date = _window(view)
+    found = con.execute(_CONVERSION_SQL.format(opportunity_filter=opportunity_filter),
+                        {"start": start, "to_date": to_date, "as_of": view.as_of,
+                         **params}).df().set_index("from_stage")
+    frame = pd.DataFrame({"from_stage": [1, 2, 3, 4]}).assign(to_stage=lambda f: f["from_stage"] + 1)
+    frame["entered"] = frame["from_stage"].map(found["entered"]).fillna(0).astype(int)
+    frame["converted"] = frame["from_stage"].map(found["converted"]).fillna(0).astype(int)
+    frame["conversion"] = frame["converted"] / frame["entered"].where(frame["entered"] > 0)
+    return frame
+
+
+_WIN_RATE_SQL = """
+SELECT count(*) FILTER (WHERE status = 'won') AS won_count,
+       count(*) FILTER (WHERE status = 'lost') AS lost_count,
+       coalesce(sum(amount) FILTER (WHERE status = 'won'), 0)::DOUBLE AS won_amount,
+       coalesce(sum(amount) FILTER (WHERE status = 'lost'), 0)::DOUBLE AS lost_amount,
+       median(date_diff('day', created_date, closed_date)) FILTER (WHERE status = 'won')
+           AS median_cycle_days
+FROM opportunities o
+WHERE status IN ('won', 'lost') AND closed_date BETWEEN $start AND $to_date
+  AND {opportunity_filter}
+"""
+
+
+def win_rate(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """Win rate by count and by amount, and the median sales cycle, for deals closed in the
+    window."""
+    opportunity_filter, params = filters(view, "o", table="opportunities")
+    start, to_date = _window(view)
+    row = con.execute(_WIN_RATE_SQL.format(opportunity_filter=opportunity_filter),
+                      {"start": start, "to_date": to_date, **params}).fetchone()
+    won_count, lost_count, won_amount, lost_amount, cycle = row
+    return {
+        "won_count": won_count, "lost_count": lost_count,
+        "won_amount": won_amount, "lost_amount": lost_amount,
+        "win_rate_count": won_count / (won_count + lost_count) if won_count + lost_count else None,
+        "win_rate_amount": (won_amount / (won_amount + lost_amount)
+                            if won_amount + lost_amount else None),
+        "median_cycle_days": float(cycle) if cycle is not None else None,
+    }
+
+
+_OPEN_DEALS_SQL = """
+WITH current_stage AS (
+    SELECT h.opportunity_id, max(h.entered_date) AS stage_entered
+    FROM opportunity_history h JOIN opportunities o
+      ON o.opportunity_id = h.opportunity_id AND o.stage = h.stage
+    WHERE h.entered_date <= $as_of
+    GROUP BY ALL
+)
+SELECT o.opportunity_id, o.name, c.name AS customer, r.name AS rep, o.rep_id,
+       o.region_id, o.industry_id, o.product_line, o.stage,
+       o.amount::DOUBLE AS amount, o.expected_close_date, o.last_activity_date,
+       date_diff('day', coalesce(cs.stage_entered, o.created_date), $as_of) AS days_in_stage,
+       date_diff('day', o.last_activity_date, $as_of) AS days_since_activity,
+       date_diff('day', o.expected_close_date, $as_of) AS days_past_due,
+       date_diff('day', o.last_activity_date, $as_of) > $stale_activity_days
+           OR date_diff('day', coalesce(cs.stage_entered, o.created_date), $as_of)
+              > $stale_stage_days AS stale,
+       o.expected_close_date < $as_of AS past_due
+FROM opportunities o
+LEFT JOIN current_stage cs USING (opportunity_id)
+LEFT JOIN customers c ON c.customer_id = o.customer_id
+LEFT JOIN reps r ON r.rep_id = o.rep_id
+WHERE o.status = 'open' AND {opportunity_filter}
+ORDER BY o.amount DESC, o.opportunity_id
+"""
+
+
+def open_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Every open opportunity in the filters with its aging, stale and past-due flags."""
+    opportunity_filter, params = filters(view, "o", table="opportunities")
+    sql = _OPEN_DEALS_SQL.format(opportunity_filter=opportunity_filter)
+    return con.execute(sql, {"as_of": view.as_of,
+                             "stale_activity_days": setting("stale_activity_days"),
+                             "stale_stage_days": setting("stale_stage_days"), **params}).df()
+
+
+def stale_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Open and (no activity for > 30 days or > 60 days in the current stage), longest idle
+    first."""
+    deals = open_deals(con, view)
+    return deals[deals["stale"]].sort_values(
+        ["days_since_activity", "opportunity_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def past_due_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Open with expected close before as_of, most overdue first."""
+    deals = open_deals(con, view)
+    return deals[deals["past_due"]].sort_values(
+        ["days_past_due", "opportunity_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+_HISTORY_SQL = """
+SELECT h.stage, h.entered_date,
+       lead(h.entered_date) OVER (ORDER BY h.entered_date, h.stage) AS left_date
+FROM opportunity_history h
+WHERE h.opportunity_id = $opportunity_id
+ORDER BY h.entered_date, h.stage
+"""
+
+_DEAL_SQL = """
+SELECT o.opportunity_id, o.name, c.name AS customer, r.name AS rep, o.region_id, o.industry_id,
+       o.product_line, o.stage, o.status, o.amount::DOUBLE AS amount, o.expected_margin_pct,
+       o.created_date, o.expected_close_date, o.closed_date, o.source, o.last_activity_date
+FROM opportunities o
+LEFT JOIN customers c ON c.customer_id = o.customer_id
+LEFT JOIN reps r ON r.rep_id = o.rep_id
+WHERE o.opportunity_id = $opportunity_id
+"""
+
+
+def deal_detail(con: duckdb.DuckDBPyConnection, opportunity_id: str,
+                as_of: dt.date) -> dict | None:
+    """One opportunity and its stage history as a timeline (each stage until the next entry,
+    the open stage until as_of or the close date)."""
+    deal = con.execute(_DEAL_SQL, {"opportunity_id": opportunity_id}).df()
+    if deal.empty:
+        return None
+    history = con.execute(_HISTORY_SQL, {"opportunity_id": opportunity_id}).df()
+    record = deal.iloc[0].to_dict()
+    end = record["closed_date"] if pd.notna(record["closed_date"]) else as_of
+    history["left_date"] = history["left_date"].fillna(pd.Timestamp(end)).astype("datetime64[ns]")
+    history["days"] = (pd.to_datetime(history["left_date"])
+                       - pd.to_datetime(history["entered_date"])).dt.days
+    history["stage_name"] = history["stage"].map(STAGE_NAMES)
+    return {"deal": record, "history": history}
+
+
+# ------------------------------------------------------------------- week-over-week movement
+
+MOVEMENTS = ("new", "pulled_in", "won", "lost", "slipped", "removed", "amount_change")
+# Counted per opportunity but moving no money: still in the period with the same amount.
+CLASSES = (*MOVEMENTS, "unchanged")
+
+_MOVEMENT_SQL = """
+WITH s0 AS (
+    SELECT opportunity_id, amount, stage, status,
+           status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_0}
+               AS in_period
+    FROM {s0}.opportunities o
+),
+s1 AS (
+    SELECT opportunity_id, name, amount, stage, status, expected_close_date, region_id, rep_id,
+           status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_1}
+               AS in_period
+    FROM opportunities o
+),
+joined AS (
+    SELECT coalesce(s1.opportunity_id, s0.opportunity_id) AS opportunity_id, s1.name,
+           s1.region_id, s1.rep_id,
+           s0.amount AS amount_0, s1.amount AS amount_1, s0.stage AS stage_0, s1.stage AS stage_1,
+           s1.status AS status_1, s1.expected_close_date AS expected_close_1,
+           coalesce(s0.in_period, false) AS in_0, coalesce(s1.in_period, false) AS in_1,
+           s0.opportunity_id IS NOT NULL AS present_0, s1.opportunity_id IS NOT NULL AS present_1
+    FROM s0 FULL OUTER JOIN s1 USING (opportunity_id)
+    WHERE coalesce(s0.in_period, false) OR coalesce(s1.in_period, false)
+)
+SELECT opportunity_id, name, region_id, rep_id, amount_0, amount_1, stage_0, stage_1,
+       expected_close_1,
+       CASE
+           WHEN NOT in_0 AND NOT present_0 THEN 'new'
+           WHEN NOT in_0 THEN 'pulled_in'
+           WHEN NOT present_1 THEN 'removed'
+           WHEN status_1 = 'won' THEN 'won'
+           WHEN status_1 = 'lost' THEN 'lost'
+           WHEN NOT in_1 THEN 'slipped'
+           WHEN amount_1 <> amount_0 THEN 'amount_change'
+           ELSE 'unchanged'
+       END AS movement,
+       CASE
+           WHEN NOT in_0 THEN amount_1
+           WHEN NOT in_1 THEN -amount_0
+           ELSE amount_1 - amount_0
+       END AS signed_amount,
+       in_0 AND in_1 AND stage_1 > stage_0 AS advanced,
+       in_0 AND in_1 AND stage_1 < stage_0 AS regressed
+FROM joined
+"""
+
+
+def _movement_sql(view: View, select: str) -> tuple[str, dict]:
+    if not view.compare:
+        raise ValueError("movement needs a comparison snapshot (view.compare)")
+    opportunity_filter, params = filters(view, "o", table="opportunities")
+    lines = _MOVEMENT_SQL.format(s0=schema_name(view.compare), filter_0=opportunity_filter,
+                                 filter_1=opportunity_filter)
+    return (f"WITH lines AS ({lines}) {select}",
+            {"start": view.period.start, "end": view.period.end, **params})
+
+
+def movement_lines(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Per opportunity: how it moved the period's open pipeline from the comparison snapshot
+    (S0) to the served one (S1), largest movement first."""
+    sql, params = _movement_sql(view, """
+        SELECT * REPLACE (amount_0::DOUBLE AS amount_0, amount_1::DOUBLE AS amount_1,
+                          signed_amount::DOUBLE AS signed_amount)
+        FROM lines ORDER BY abs(signed_amount) DESC, opportunity_id""")
+    return con.execute(sql, params).df()
+
+
+_MOVEMENT_TOTALS = """
+SELECT
+    (SELECT coalesce(sum(amount), 0) FROM {s0}.opportunities o
+     WHERE status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filters})
+        AS start,
+    {sums},
+    (SELECT coalesce(sum(amount), 0) FROM opportunities o
+     WHERE status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filters})
+        AS "end",
+    (SELECT count(*) FILTER (WHERE advanced) FROM lines) AS advanced,
+    (SELECT count(*) FILTER (WHERE regressed) FROM lines) AS regressed
+"""
+
+
+def movement_exact(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """The waterfall in exact money (Decimal): start, each movement's signed total, end; and the
+    counts of advanced and regressed opportunities."""
+    if not view.compare:
+        raise ValueError("movement needs a comparison snapshot (view.compare)")
+    opportunity_filter, _ = filters(view, "o", table="opportunities")
+    sums = ",\n    ".join(
+        f"(SELECT coalesce(sum(signed_amount), 0) FROM lines WHERE movement = '{name}') AS {name}"
+        for name in MOVEMENTS)  # names from the fixed MOVEMENTS tuple
+    sql, params = _movement_sql(view, _MOVEMENT_TOTALS.format(
+        s0=schema_name(view.compare), filters=opportunity_filter, sums=sums))
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone()))
+
+
+def movement(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """The waterfall from last week's open pipeline in the period to this week's: start, the
+    signed contribution of each movement, end (money as numbers); advanced / regressed counts."""
+    exact = movement_exact(con, view)
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in exact.items()}

@@ -1,0 +1,184 @@
+"""Pipeline metrics (SPEC §5.2, §5.3) on a hand-built pair of weekly snapshots.
+
+Period FY26Q3 = 2026-10-01 … 2026-12-31; S0 as of 2026-11-15, S1 as of 2026-11-22.
+
+| id | S0 (in period?)              | S1                                  | movement        |
+|----|------------------------------|-------------------------------------|-----------------|
+| A  | 100 st2 12-10 (in)           | won 11-20                           | won −100        |
+| B  | 200 st3 11-30 (in)           | lost 11-19                          | lost −200       |
+| C  | 300 st1 12-20 (in)           | open, close 2027-01-15              | slipped −300    |
+| D  | 400 st2 12-01 (in)           | absent                              | removed −400    |
+| E  | 500 st2 12-05 (in)           | 650 st3 12-05                       | amount +150, advanced |
+| F  | 600 st3 12-05 (in)           | 600 st2 12-05                       | unchanged, regressed |
+| G  | 700 st2 2027-02-01 (out)     | 700 st2 12-15                       | pulled in +700  |
+| H  | absent                       | 800 st1 12-31                       | new +800        |
+| I  | absent                       | 900 st1 2027-03-01 (out)            | —               |
+| J  | 1000 st2 12-01 (in, R2)      | 1000 st2 12-01 (R2)                 | unchanged       |
+Start (R1) 2,100; end (R1) 2,750; Σ movements +650. With R2: 3,100 → 3,750.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from data.store import SnapshotDatabase
+from metrics import pipeline
+from metrics.periods import parse_period
+from metrics.view import View
+from tests.builders import D, make_snapshot, opportunity
+
+
+def opp(oid, amount, stage, close, *, activity="2026-11-20", **extra):
+    return opportunity(oid, amount, stage, close, last_activity_date=D(activity), **extra)
+
+
+def history(*rows):
+    return [{"opportunity_id": oid, "stage": stage, "entered_date": D(day)}
+            for oid, stage, day in rows]
+
+
+S0_OPPS = [
+    opp("A", 100, 2, "2026-12-10"), opp("B", 200, 3, "2026-11-30"),
+    opp("C", 300, 1, "2026-12-20"), opp("D", 400, 2, "2026-12-01"),
+    opp("E", 500, 2, "2026-12-05"), opp("F", 600, 3, "2026-12-05"),
+    opp("G", 700, 2, "2027-02-01"),
+    opp("J", 1000, 2, "2026-12-01", region_id="R2", industry_id="EDU"),
+]
+S1_OPPS = [
+    opp("A", 100, 5, "2026-12-10", status="won", closed_date=D("2026-11-20")),
+    opp("B", 200, 3, "2026-11-30", status="lost", closed_date=D("2026-11-19")),
+    opp("C", 300, 1, "2027-01-15"),
+    opp("E", 650, 3, "2026-12-05"),
+    opp("F", 600, 2, "2026-12-05", activity="2026-10-01"),      # stale: 52 days idle
+    opp("G", 700, 2, "2026-12-15", activity="2026-11-21"),      # stale: 113 days in stage 2
+    opp("H", 800, 1, "2026-12-31", activity="2026-11-21"),
+    opp("I", 900, 1, "2027-03-01"),
+    opp("J", 1000, 2, "2026-12-01", region_id="R2", industry_id="EDU"),
+    # For conversion, win rate and past due:
+    opp("K", 50, 3, "2026-09-30", activity="2026-11-15"),       # past due by 53 days
+    opp("L", 50, 1, "2026-11-30", status="lost", closed_date=D("2026-10-25")),
+    opp("M", 1000, 5, "2026-12-20", status="won", closed_date=D("2026-11-20"),
+        created_date=D("2026-08-01")),
+]
+S1_HISTORY = history(
+    ("A", 1, "2026-01-05"), ("A", 2, "2026-03-01"), ("A", 5, "2026-11-20"),
+    ("B", 3, "2026-01-05"), ("C", 1, "2026-11-01"),
+    ("E", 2, "2026-01-05"), ("E", 3, "2026-11-18"),
+    ("F", 2, "2026-01-05"), ("F", 3, "2026-06-01"), ("F", 2, "2026-11-17"),
+    ("G", 2, "2026-08-01"), ("H", 1, "2026-11-21"), ("I", 1, "2026-11-01"),
+    ("J", 2, "2026-11-01"),
+    ("K", 1, "2026-10-05"), ("K", 2, "2026-10-20"), ("K", 3, "2026-11-10"),
+    ("L", 1, "2026-10-10"),
+    ("M", 2, "2026-09-01"), ("M", 3, "2026-10-15"), ("M", 4, "2026-11-01"), ("M", 5, "2026-11-20"),
+)
+
+
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pipeline")
+    s0 = make_snapshot(root, "2026-11-15", opportunities=S0_OPPS)
+    s1 = make_snapshot(root, "2026-11-22", opportunities=S1_OPPS, opportunity_history=S1_HISTORY)
+    assert s0.valid and s1.valid, (s0.errors, s1.errors)
+    con = SnapshotDatabase().cursor(s1, also=(s0,))
+    return s0, s1, con
+
+
+def view(s1, compare="2026-W46", period="FY26Q3", **filters):
+    return View(s1.snapshot_id, s1.as_of, parse_period(period), compare=compare, **filters)
+
+
+def test_movement_classifies_every_opportunity(snapshots):
+    _, s1, con = snapshots
+    lines = pipeline.movement_lines(con, view(s1, regions=("R1",))).set_index("opportunity_id")
+    assert lines["movement"].to_dict() == {
+        "A": "won", "B": "lost", "C": "slipped", "D": "removed", "E": "amount_change",
+        "F": "unchanged", "G": "pulled_in", "H": "new"}
+    assert lines["signed_amount"].to_dict() == {
+        "A": -100, "B": -200, "C": -300, "D": -400, "E": 150, "F": 0, "G": 700, "H": 800}
+    assert lines.loc["E", "advanced"] and lines.loc["F", "regressed"]
+
+
+def test_movement_waterfall(snapshots):
+    _, s1, con = snapshots
+    assert pipeline.movement(con, view(s1, regions=("R1",))) == {
+        "start": 2100, "new": 800, "pulled_in": 700, "won": -100, "lost": -200, "slipped": -300,
+        "removed": -400, "amount_change": 150, "end": 2750, "advanced": 1, "regressed": 1}
+
+
+@pytest.mark.parametrize("filters", [{}, {"regions": ("R1",)}, {"regions": ("R2",)},
+                                     {"industries": ("EDU",)}, {"product_lines": ("NB",)},
+                                     {"channel": "partner"}])
+def test_waterfall_reconciles_exactly_for_any_filter(snapshots, filters):
+    _, s1, con = snapshots
+    exact = pipeline.movement_exact(con, view(s1, **filters))
+    assert exact["start"] + sum(exact[m] for m in pipeline.MOVEMENTS) == exact["end"]
+    assert all(isinstance(exact[k], Decimal) for k in ("start", "end", *pipeline.MOVEMENTS))
+
+
+def test_movement_needs_a_comparison_snapshot(snapshots):
+    _, s1, con = snapshots
+    with pytest.raises(ValueError, match="comparison"):
+        pipeline.movement(con, view(s1, compare=None))
+
+
+def test_funnel(snapshots):
+    _, s1, con = snapshots
+    f = pipeline.funnel(con, view(s1, regions=("R1",))).set_index("stage")
+    assert f["count"].tolist() == [1, 2, 1, 0]
+    assert f["amount"].tolist() == [800, 1300, 650, 0]
+    assert f["weighted_amount"].tolist() == pytest.approx([80, 325, 325, 0])
+    assert f["amount"].sum() == pipeline.movement(con, view(s1, regions=("R1",)))["end"]
+
+
+def test_stage_conversion(snapshots):
+    _, s1, con = snapshots
+    c = pipeline.stage_conversion(con, view(s1)).set_index("from_stage")
+    # Entered in the window (Oct 1 – Nov 22): stage 1 {C, H, I, K, L}; 2 {F (again, 11-17), J, K}
+    # (M entered 2 in September); 3 {E, K, M}; 4 {M}. Later entered the next stage: 1 {K};
+    # 2 {K} (F's stage 3 came before its re-entry to 2); 3 {M}; 4 {M}.
+    assert c["entered"].tolist() == [5, 3, 3, 1]
+    assert c["converted"].tolist() == [1, 1, 1, 1]
+    assert c["conversion"].tolist() == pytest.approx([1 / 5, 1 / 3, 1 / 3, 1.0])
+
+
+def test_win_rate_and_cycle(snapshots):
+    _, s1, con = snapshots
+    w = pipeline.win_rate(con, view(s1))
+    # Closed in the window: A won 100, M won 1,000, B lost 200, L lost 50.
+    assert (w["won_count"], w["lost_count"]) == (2, 2)
+    assert w["win_rate_count"] == 0.5
+    assert w["win_rate_amount"] == pytest.approx(1100 / 1350)
+    # Cycles: A 2026-01-05 → 11-20 = 319 days; M 2026-08-01 → 11-20 = 111 days.
+    assert w["median_cycle_days"] == 215
+
+
+def test_win_rate_with_nothing_closed_is_null(snapshots):
+    _, s1, con = snapshots
+    w = pipeline.win_rate(con, view(s1, period="FY26Q4"))
+    assert w["win_rate_count"] is None and w["win_rate_amount"] is None
+    assert w["median_cycle_days"] is None
+
+
+def test_stale_and_past_due(snapshots):
+    _, s1, con = snapshots
+    stale = pipeline.stale_deals(con, view(s1))
+    assert stale["opportunity_id"].tolist() == ["F", "G"]
+    deals = pipeline.open_deals(con, view(s1)).set_index("opportunity_id")
+    assert deals.loc["F", "days_since_activity"] == 52
+    assert deals.loc["G", "days_in_stage"] == 113
+    assert deals.loc["F", "days_in_stage"] == 5       # re-entered stage 2 on 11-17
+    past_due = pipeline.past_due_deals(con, view(s1))
+    assert past_due["opportunity_id"].tolist() == ["K"]
+    assert past_due.iloc[0]["days_past_due"] == 53
+
+
+def test_deal_detail_timeline(snapshots):
+    _, s1, con = snapshots
+    detail = pipeline.deal_detail(con, "M", s1.as_of)
+    assert detail["deal"]["status"] == "won"
+    h = detail["history"]
+    assert h["stage"].tolist() == [2, 3, 4, 5]
+    assert h["days"].tolist() == [44, 17, 19, 0]
+    assert pipeline.deal_detail(con, "NOPE", s1.as_of) is None
