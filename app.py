@@ -1,23 +1,31 @@
 """Sales Cockpit: the frame. Page config once, the shared view state and sidebar, the pages.
 
-Page scripts live in pages/views/, not directly in pages/: Streamlit treats every pages/*.py as an
-old-style auto-discovered page and would run it without this frame on a rerun.
+A pages/ folder beside this script puts Streamlit in its old auto-discovered multipage mode: it
+wraps this script in a navigation of its own that knows none of the pages registered below, so a
+deep link such as /pipeline is first reported as "page not found", and any pages/*.py would be
+run without this frame. The pages are registered explicitly here, so that mode is switched off
+(Streamlit reads the flag before each run; only a process's very first run still goes through
+it), and page scripts live in pages/views/ in any case.
 """
 
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from pages.ui import state
 from pages.ui.i18n import t
 
 HERE = Path(__file__).resolve().parent
+PagesManager.uses_pages_directory = False
 
 st.set_page_config(page_title="Sales Cockpit", page_icon="📊", layout="wide")
 ctx = state.load()
 pages = [
     st.Page(HERE / "pages" / "views" / "dashboard.py", title=t("page.dashboard", ctx.lang), icon=":material/monitoring:",
             url_path="dashboard", default=True),
+    st.Page(HERE / "pages" / "views" / "pipeline.py", title=t("page.pipeline", ctx.lang),
+            icon=":material/filter_alt:", url_path="pipeline"),
 ]
 # Navigation is drawn by state.sidebar with links that carry the view state across pages.
 page = st.navigation(pages, position="hidden")

@@ -320,3 +320,36 @@ def movement(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     signed contribution of each movement, end (money as numbers); advanced / regressed counts."""
     exact = movement_exact(con, view)
     return {k: float(v) if isinstance(v, Decimal) else v for k, v in exact.items()}
+
+
+def movement_waterfall(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """The waterfall's bars in order: start, each movement, end; each bar runs from ``base`` to
+    ``top`` on the running pipeline level (totals start at zero)."""
+    moved = movement(con, view)
+    rows = [{"step": "start", "amount": moved["start"], "base": 0.0, "top": moved["start"],
+             "kind": "total"}]
+    level = moved["start"]
+    for name in MOVEMENTS:
+        amount = moved[name]
+        rows.append({"step": name, "amount": amount, "base": level, "top": level + amount,
+                     "kind": "increase" if amount >= 0 else "decrease"})
+        level += amount
+    rows.append({"step": "end", "amount": moved["end"], "base": 0.0, "top": moved["end"],
+                 "kind": "total"})
+    return pd.DataFrame(rows)
+
+
+def summary(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """The pipeline tiles: open deals expected to close in the period, their amount and weighted
+    amount, with the window's win rate."""
+    stages = funnel(con, view)
+    return {"open_count": int(stages["count"].sum()),
+            "open_amount": float(stages["amount"].sum()),
+            "weighted_amount": float(stages["weighted_amount"].sum()),
+            **win_rate(con, view)}
+
+
+def slipped_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Opportunities that were open in the period last week and are now dated after it."""
+    lines = movement_lines(con, view)
+    return lines[lines["movement"] == "slipped"].reset_index(drop=True)

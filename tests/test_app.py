@@ -49,7 +49,8 @@ def test_dashboard_renders_in_both_languages(data_dir, monkeypatch, lang, title,
     at = run(data_dir, monkeypatch, lang=lang)
     assert not at.exception
     assert title in [t.value for t in at.title]
-    assert len(at.metric) == 6 and at.metric[0].label == tile
+    # Six KPI tiles and four "pipeline this week" tiles (the data has a previous week).
+    assert len(at.metric) == 10 and at.metric[0].label == tile
     assert at.metric[0].value == revenue  # 1,000 + 500 + 300 in FY26Q3 to date
     assert len(at.get("vega_lite_chart")) == 2
 
@@ -66,7 +67,7 @@ def test_junk_parameters_show_a_notice_and_the_page_still_works(data_dir, monkey
     at = run(data_dir, monkeypatch, region="NOPE", period="garbage")
     assert not at.exception
     assert any("region=NOPE" in w.value and "period=garbage" in w.value for w in at.warning)
-    assert len(at.metric) == 6
+    assert len(at.metric) == 10
     assert "region" not in at.query_params and "period" not in at.query_params
 
 
@@ -98,7 +99,55 @@ def test_no_snapshot_gives_a_clear_message(tmp_path, monkeypatch):
     assert any("No valid snapshot" in w.value for w in at.warning)
 
 
+def test_pages_folder_compatibility_mode_is_switched_off(data_dir, monkeypatch):
+    """app.py turns off Streamlit's auto-discovered multipage mode (a Streamlit upgrade that
+    renames the flag makes this fail instead of bringing back "page not found" on deep links)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert hasattr(PagesManager, "uses_pages_directory")
+    run(data_dir, monkeypatch)
+    assert PagesManager.uses_pages_directory is False
+
+
 def test_no_page_script_directly_in_pages_folder():
     """Streamlit runs any pages/*.py as a v1 auto-page, bypassing app.py's frame on reruns."""
     pages = Path(APP).parent / "pages"
     assert sorted(p.name for p in pages.glob("*.py")) == ["__init__.py"]
+
+
+def run_page(data_dir: Path, monkeypatch, page: str, **params) -> AppTest:
+    at = run(data_dir, monkeypatch, **params)
+    at.switch_page(page)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+@pytest.mark.parametrize("lang, title", [("en", "Pipeline"), ("zh", "商机管道")])
+def test_pipeline_page_renders_in_both_languages(data_dir, monkeypatch, lang, title):
+    at = run_page(data_dir, monkeypatch, "pages/views/pipeline.py", lang=lang)
+    assert not at.exception
+    assert title in [t.value for t in at.title]
+    assert len(at.metric) == 5
+    assert len(at.get("vega_lite_chart")) == 4  # funnel, waterfall, conversion, coverage
+
+
+def test_pipeline_page_with_one_snapshot_explains_the_missing_movement(tmp_path, monkeypatch):
+    make_snapshot(tmp_path, "2026-11-22", orders=[order("2026-10-02", 1_000, 880)],
+                  targets=[target("2026-10", 2_000, 200)],
+                  opportunities=[opportunity("OP1", 5_000, 2, "2026-12-15")])
+    at = run_page(tmp_path, monkeypatch, "pages/views/pipeline.py")
+    assert not at.exception
+    assert any("No earlier snapshot" in i.value for i in at.info)
+    dashboard = run(tmp_path, monkeypatch)
+    assert not dashboard.exception
+    assert any("No earlier snapshot" in i.value for i in dashboard.info)
+
+
+def test_deal_link_opens_its_timeline(data_dir, monkeypatch):
+    at = run_page(data_dir, monkeypatch, "pages/views/pipeline.py", deal="OP1")
+    assert not at.exception
+    assert any("Deal OP1" in s.value for s in at.subheader)
+    assert len(at.get("vega_lite_chart")) == 5
+    missing = run_page(data_dir, monkeypatch, "pages/views/pipeline.py", deal="NOPE")
+    assert any("NOPE is not in this snapshot" in w.value for w in missing.warning)

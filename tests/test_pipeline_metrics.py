@@ -182,3 +182,24 @@ def test_deal_detail_timeline(snapshots):
     assert h["stage"].tolist() == [2, 3, 4, 5]
     assert h["days"].tolist() == [44, 17, 19, 0]
     assert pipeline.deal_detail(con, "NOPE", s1.as_of) is None
+
+
+def test_waterfall_bars_climb_from_start_to_end(snapshots):
+    _, s1, con = snapshots
+    w = pipeline.movement_waterfall(con, view(s1, regions=("R1",)))
+    assert w["step"].tolist() == ["start", *pipeline.MOVEMENTS, "end"]
+    steps = w.iloc[1:-1]
+    assert steps["base"].tolist() == [2100, 2900, 3600, 3500, 3300, 3000, 2600]
+    assert steps.iloc[-1]["top"] == w.iloc[-1]["top"] == 2750
+    assert steps["kind"].tolist() == ["increase", "increase", "decrease", "decrease", "decrease",
+                                      "decrease", "increase"]
+
+
+def test_summary_and_slipped(snapshots):
+    _, s1, con = snapshots
+    s = pipeline.summary(con, view(s1, regions=("R1",)))
+    assert (s["open_count"], s["open_amount"], s["weighted_amount"]) == (4, 2750, 730)
+    assert s["win_rate_count"] == 0.5
+    slipped = pipeline.slipped_deals(con, view(s1, regions=("R1",)))
+    assert slipped["opportunity_id"].tolist() == ["C"]
+    assert str(slipped.iloc[0]["expected_close_1"])[:10] == "2027-01-15"

@@ -32,6 +32,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "filters.channel": {"en": "Channel", "zh": "渠道"},
     "filters.all": {"en": "All", "zh": "全部"},
     "filters.language": {"en": "Language", "zh": "语言"},
+    "filters.compare": {"en": "Compare with", "zh": "对比快照"},
+    "filters.compare.help": {
+        "en": "The earlier snapshot that week-over-week pipeline movement starts from "
+              "(default: the previous week's).",
+        "zh": "商机周环比变动的起点快照（默认：上一周）。"},
     "channel.direct": {"en": "Direct", "zh": "直销"},
     "channel.partner": {"en": "Partner", "zh": "合作伙伴"},
     "product_line.PC": {"en": "Desktop (PC)", "zh": "台式机 (PC)"},
@@ -163,6 +168,122 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.attainment": {"en": "Attainment", "zh": "达成率"},
     "chart.on_track": {"en": "On pace", "zh": "达进度"},
     "chart.behind": {"en": "Behind pace", "zh": "落后进度"},
+    # Pipeline page
+    "page.pipeline": {"en": "Pipeline", "zh": "商机管道"},
+    "pipeline.subtitle": {
+        "en": "Open opportunities expected to close in {period} ({start} – {end}) · snapshot "
+              "{snapshot}",
+        "zh": "预计在 {period}（{start} 至 {end}）成交的未结商机 · 快照 {snapshot}"},
+    "pipe.open": {"en": "Open pipeline", "zh": "未结商机"},
+    "pipe.open.delta": {"en": "{count} deals", "zh": "{count} 个商机"},
+    "pipe.open.help": {
+        "en": "Open opportunities whose expected close falls in the period, past-due ones "
+              "included.",
+        "zh": "预计成交日在本期内的未结商机（含已逾期）。"},
+    "pipe.weighted": {"en": "Weighted pipeline", "zh": "加权商机"},
+    "pipe.weighted.help": {
+        "en": "Amount × stage probability (Identify 10%, Validate 25%, Propose 50%, Commit 75%).",
+        "zh": "金额 × 阶段概率（识别 10%、验证 25%、方案 50%、承诺 75%）。"},
+    "pipe.win_rate": {"en": "Win rate", "zh": "赢单率"},
+    "pipe.win_rate.delta": {"en": "{value} by amount", "zh": "按金额 {value}"},
+    "pipe.win_rate.help": {
+        "en": "Won ÷ (won + lost) for deals closed in the period to date, by count; median "
+              "sales cycle {cycle} days.",
+        "zh": "本期至今关闭的商机中 赢单 ÷（赢单 + 丢单），按个数；销售周期中位数 {cycle} 天。"},
+    "stage.1": {"en": "Identify", "zh": "识别"},
+    "stage.2": {"en": "Validate", "zh": "验证"},
+    "stage.3": {"en": "Propose", "zh": "方案"},
+    "stage.4": {"en": "Commit", "zh": "承诺"},
+    "stage.5": {"en": "Won", "zh": "赢单"},
+    "status.open": {"en": "open", "zh": "进行中"},
+    "status.won": {"en": "won", "zh": "已赢单"},
+    "status.lost": {"en": "lost", "zh": "已丢单"},
+    "funnel.title": {"en": "Funnel by stage", "zh": "阶段漏斗"},
+    "funnel.count": {"en": "{count} deals", "zh": "{count} 个"},
+    "funnel.deals": {"en": "Deals", "zh": "商机数"},
+    "funnel.caption": {
+        "en": "Light bars: open amount per stage; dark bars: weighted by stage probability; "
+              "labels: number of deals.",
+        "zh": "浅色：各阶段未结金额；深色：按阶段概率加权；标签：商机个数。"},
+    "movement.title": {"en": "Pipeline movement this week", "zh": "本周商机变动"},
+    "movement.step": {"en": "Movement", "zh": "变动"},
+    "movement.start": {"en": "Last week", "zh": "上周"},
+    "movement.new": {"en": "New", "zh": "新增"},
+    "movement.pulled_in": {"en": "Pulled in", "zh": "提前"},
+    "movement.won": {"en": "Won", "zh": "赢单"},
+    "movement.lost": {"en": "Lost", "zh": "丢单"},
+    "movement.slipped": {"en": "Slipped", "zh": "推迟"},
+    "movement.removed": {"en": "Removed", "zh": "删除"},
+    "movement.amount_change": {"en": "Amount change", "zh": "金额变化"},
+    "movement.end": {"en": "This week", "zh": "本周"},
+    "movement.caption": {
+        "en": "From the period's open pipeline in {compare} to this week's: green adds, red "
+              "takes away. {advanced} deals advanced a stage, {regressed} went back.",
+        "zh": "从 {compare} 的本期未结商机到本周：绿色为增加，红色为减少。"
+              "{advanced} 个商机推进了阶段，{regressed} 个回退。"},
+    "movement.no_compare": {
+        "en": "No earlier snapshot than {snapshot} to compare with, so there is no "
+              "week-over-week movement yet. It appears once next week's snapshot arrives.",
+        "zh": "没有早于 {snapshot} 的快照可对比，因此暂无周环比变动；下周快照生成后即可显示。"},
+    "conversion.title": {"en": "Stage conversion", "zh": "阶段转化率"},
+    "conversion.axis": {"en": "Conversion", "zh": "转化率"},
+    "conversion.counts": {"en": "{converted} of {entered}", "zh": "{entered} 个中 {converted} 个"},
+    "conversion.counts_title": {"en": "Deals", "zh": "商机数"},
+    "conversion.caption": {
+        "en": "Of the deals that entered a stage in {period} to date, the share that later "
+              "reached the next stage.",
+        "zh": "{period} 至今进入某阶段的商机中，之后进入下一阶段的比例。"},
+    "coverage.title": {"en": "Coverage by region", "zh": "各区域商机覆盖率"},
+    "coverage.caption": {
+        "en": "Open pipeline closing by the period end ÷ the gap to target; dashed line: "
+              "{reference}. Orange regions are short of it.",
+        "zh": "期末前预计成交的未结商机 ÷ 距目标差额；虚线：{reference}。橙色区域低于该水平。"},
+    "coverage.pipeline": {"en": "Open pipeline", "zh": "未结商机"},
+    "coverage.gap": {"en": "Gap to target", "zh": "距目标差额"},
+    "coverage.covered": {"en": "Covered", "zh": "覆盖充足"},
+    "coverage.short": {"en": "Short", "zh": "覆盖不足"},
+    "coverage.met": {"en": "Target already met: {regions}.", "zh": "已达成目标：{regions}。"},
+    "attention.title": {"en": "Deals that need attention", "zh": "需要关注的商机"},
+    "attention.caption": {
+        "en": "Select a row to see the deal's stage history.",
+        "zh": "选择一行可查看该商机的阶段历史。"},
+    "stale.title": {"en": "Stale", "zh": "停滞"},
+    "stale.caption": {
+        "en": "Open deals with no activity for more than {activity} days or more than {stage} "
+              "days in their stage, longest idle first.",
+        "zh": "超过 {activity} 天无活动或在当前阶段超过 {stage} 天的未结商机，按闲置时间排序。"},
+    "pastdue.title": {"en": "Past due", "zh": "已逾期"},
+    "pastdue.caption": {
+        "en": "Open deals whose expected close is before {as_of}, most overdue first.",
+        "zh": "预计成交日早于 {as_of} 的未结商机，按逾期天数排序。"},
+    "slipped.title": {"en": "Slipped", "zh": "已推迟"},
+    "slipped.caption": {
+        "en": "Deals open in {period} in {compare} whose expected close is now after the period.",
+        "zh": "在 {compare} 中预计于 {period} 成交、现已推迟到期后的商机。"},
+    "deal.title": {"en": "Deal: {name}", "zh": "商机：{name}"},
+    "deal.facts": {
+        "en": "{customer} · {region} · owner {rep} · {amount} · {stage}, {status} · close {close}",
+        "zh": "{customer} · {region} · 负责人 {rep} · {amount} · {stage}，{status} · 成交日 {close}"},
+    "deal.caption": {
+        "en": "Each bar is a stage the deal entered, from its entry to the next stage (or to "
+              "the close / snapshot date).",
+        "zh": "每条代表商机进入的一个阶段，从进入日到下一阶段（或成交日/快照日）。"},
+    "deal.entered": {"en": "Entered", "zh": "进入日期"},
+    "deal.days": {"en": "Days", "zh": "天数"},
+    "deal.close": {"en": "Close deal view", "zh": "关闭商机详情"},
+    "deal.not_found": {
+        "en": "Deal {deal} is not in this snapshot.", "zh": "此快照中没有商机 {deal}。"},
+    "chart.date": {"en": "Date", "zh": "日期"},
+    "col.owner": {"en": "Owner", "zh": "负责人"},
+    "col.days_past_due": {"en": "Days past due", "zh": "逾期天数"},
+    "col.days_in_stage": {"en": "Days in stage", "zh": "阶段停留天数"},
+    "col.new_close_date": {"en": "New expected close", "zh": "新预计成交日"},
+    # Dashboard: pipeline this week
+    "weekpipe.title": {"en": "Pipeline this week", "zh": "本周商机"},
+    "weekpipe.caption": {
+        "en": "Open pipeline in {period}, {compare} → {snapshot}.",
+        "zh": "{period} 未结商机，{compare} → {snapshot}。"},
+    "weekpipe.link": {"en": "Open the pipeline", "zh": "查看商机管道"},
     "yes": {"en": "yes", "zh": "是"},
     "no": {"en": "no", "zh": "否"},
 }

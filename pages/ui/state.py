@@ -8,6 +8,7 @@ parameters with a visible notice, and seeds the keyed sidebar widgets from it; a
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,8 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from data.schema import CHANNELS, PRODUCT_LINES
-from data.store import SnapshotDatabase, SnapshotInfo, data_dir_from_env, discover, newest_valid
-from metrics import dashboard
+from data.store import (SnapshotDatabase, SnapshotInfo, data_dir_from_env, discover, newest_valid,
+                        previous_valid)
+from metrics import dashboard, pipeline
 from metrics.periods import default_period, parse_period, period_choices
 from metrics.view import View
 from pages.ui.i18n import DEFAULT_LANG, LANGS, t
@@ -30,6 +32,16 @@ METRICS = {
     "revenue_trend": dashboard.revenue_trend,
     "key_opportunities": dashboard.key_opportunities,
     "order_flow": dashboard.order_flow,
+    "funnel": pipeline.funnel,
+    "stage_conversion": pipeline.stage_conversion,
+    "win_rate": pipeline.win_rate,
+    "stale_deals": pipeline.stale_deals,
+    "past_due_deals": pipeline.past_due_deals,
+    "movement": pipeline.movement,
+    "movement_lines": pipeline.movement_lines,
+    "movement_waterfall": pipeline.movement_waterfall,
+    "pipeline_summary": pipeline.summary,
+    "slipped_deals": pipeline.slipped_deals,
 }
 _CONTEXT_KEY = "_cockpit_context"
 
@@ -42,7 +54,9 @@ class Context:
     data_dir: Path
     url: UrlState
     info: SnapshotInfo | None = None
+    compare: SnapshotInfo | None = None
     view: View | None = None
+    pages: dict = field(default_factory=dict)
     snapshots: list[SnapshotInfo] = field(default_factory=list)
     dims: dict[str, pd.DataFrame] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
@@ -80,8 +94,9 @@ def _dimensions(_info: SnapshotInfo, snapshot_path: str) -> dict[str, pd.DataFra
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _metric(name: str, view: View, snapshot_path: str, _info: SnapshotInfo):
-    con = _database().cursor(_info)
+def _metric(name: str, view: View, snapshot_path: str, _info: SnapshotInfo,
+            _compare: SnapshotInfo | None):
+    con = _database().cursor(_info, also=(_compare,) if _compare else ())
     try:
         return METRICS[name](con, view)
     finally:
@@ -89,8 +104,23 @@ def _metric(name: str, view: View, snapshot_path: str, _info: SnapshotInfo):
 
 
 def metric(ctx: Context, name: str):
-    """A metric for the current view, cached by snapshot and view state."""
-    return _metric(name, ctx.view, str(ctx.info.path), ctx.info)
+    """A metric for the current view, cached by snapshot and view state (which names the
+    comparison snapshot)."""
+    return _metric(name, ctx.view, str(ctx.info.path), ctx.info, ctx.compare)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _deal(opportunity_id: str, snapshot_path: str, _info: SnapshotInfo):
+    con = _database().cursor(_info)
+    try:
+        return pipeline.deal_detail(con, opportunity_id, _info.as_of)
+    finally:
+        con.close()
+
+
+def deal(ctx: Context, opportunity_id: str) -> dict | None:
+    """One opportunity and its stage timeline, or None when the snapshot has no such deal."""
+    return _deal(opportunity_id, str(ctx.info.path), ctx.info)
 
 
 # ------------------------------------------------------------------------------------ view state
@@ -136,23 +166,29 @@ def _resolve() -> Context:
     url, dropped = parse(raw, options)
     if dropped:
         ctx.notices.append(t("notice.bad_params", lang, params=", ".join(dropped)))
-    url = _without_defaults(url, newest, info)
+    default_compare = previous_valid(snapshots, info)
+    compare = by_id[url.compare] if url.compare else default_compare
+    url = _without_defaults(url, newest, info, default_compare)
     canonical = to_params(url)
     if _as_lists(canonical) != raw:
         st.query_params.from_dict(canonical)
 
     period = parse_period(url.period) if url.period else default_period(info.as_of)
-    ctx.url, ctx.info, ctx.dims = url, info, dims
+    ctx.url, ctx.info, ctx.dims, ctx.compare = url, info, dims, compare
     ctx.view = View(info.snapshot_id, info.as_of, period, url.regions, url.industries,
-                    url.product_lines, url.channel)
+                    url.product_lines, url.channel,
+                    compare=compare.snapshot_id if compare else None)
     return ctx
 
 
-def _without_defaults(url: UrlState, newest: SnapshotInfo, info: SnapshotInfo) -> UrlState:
+def _without_defaults(url: UrlState, newest: SnapshotInfo, info: SnapshotInfo,
+                      default_compare: SnapshotInfo | None) -> UrlState:
     if url.snapshot == newest.snapshot_id:
         url = replace(url, snapshot=None)
     if url.period == default_period(info.as_of).code:
         url = replace(url, period=None)
+    if default_compare and url.compare == default_compare.snapshot_id:
+        url = replace(url, compare=None)
     return url
 
 
@@ -163,6 +199,11 @@ def _as_lists(params: dict) -> dict[str, list[str]]:
 def context() -> Context:
     """The context ``app.py`` resolved for this run."""
     return st.session_state[_CONTEXT_KEY]
+
+
+def nav_params(ctx: Context) -> dict:
+    """Query parameters that carry the view state to another page (not a page's open deal)."""
+    return to_params(replace(ctx.url, deal=None))
 
 
 def share_link(ctx: Context) -> str:
@@ -188,11 +229,12 @@ def _write_param(name: str) -> None:
 def sidebar(ctx: Context, pages: list) -> None:
     """Navigation that keeps the view state, the shared filters, and the share link."""
     lang = ctx.lang
+    ctx.pages = {page.url_path: page for page in pages}
     with st.sidebar:
         st.title(t("app.title", lang))
         st.caption(t("nav.header", lang))
         for page in pages:
-            st.page_link(page, query_params=to_params(ctx.url))
+            st.page_link(page, query_params=nav_params(ctx))
         if ctx.view is None:
             _language_switch(ctx)
             return
@@ -225,6 +267,13 @@ def sidebar(ctx: Context, pages: list) -> None:
         st.selectbox(t("filters.channel", lang), ["all", *CHANNELS], key="w_channel",
                      format_func=lambda c: t("filters.all" if c == "all" else f"channel.{c}", lang),
                      on_change=_write_param, args=("channel",))
+        older = [i.snapshot_id for i in ctx.snapshots
+                 if i.valid and i.as_of and i.as_of < ctx.info.as_of]
+        if older:
+            st.selectbox(t("filters.compare", lang), older, key="w_compare",
+                         format_func=lambda sid: f"{sid} · {as_of[sid]}",
+                         help=t("filters.compare.help", lang),
+                         on_change=_write_param, args=("compare",))
         _language_switch(ctx)
         st.divider()
         st.caption(t("link.header", lang))
@@ -252,6 +301,24 @@ def _seed_widgets(ctx: Context) -> None:
     for name, attr in MULTI.items():
         st.session_state[f"w_{name}"] = list(getattr(ctx.url, attr))
     st.session_state["w_channel"] = ctx.url.channel or "all"
+    if ctx.compare is not None:
+        st.session_state["w_compare"] = ctx.compare.snapshot_id
+
+
+def deal_table(frame: pd.DataFrame, shown: pd.DataFrame, key: str) -> None:
+    """A table of deals; selecting a row opens that deal's detail view (``deal=`` in the URL)."""
+    st.dataframe(shown, hide_index=True, width="stretch", key=key, selection_mode="single-row",
+                 on_select=functools.partial(_open_deal, key, list(frame["opportunity_id"])))
+
+
+def _open_deal(key: str, ids: list[str]) -> None:
+    rows = st.session_state[key].selection.rows
+    if rows:
+        st.query_params["deal"] = ids[rows[0]]
+
+
+def close_deal() -> None:
+    st.query_params.pop("deal", None)
 
 
 def notices(ctx: Context) -> None:

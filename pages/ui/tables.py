@@ -89,3 +89,33 @@ def order_flow(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
         t("col.gm_pct", lang): frame["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)),
         t("col.special_price", lang): frame["special_price"].map(lambda v: "★" if v else ""),
     })
+
+
+def deals(frame: pd.DataFrame, lang: str, region_name, emphasis: str) -> pd.DataFrame:
+    """Stale or past-due deals with their owner and the days that make them so."""
+    columns = {
+        t("col.opportunity", lang): frame["name"],
+        t("col.customer", lang): frame["customer"],
+        t("col.region", lang): frame["region_id"].map(region_name),
+        t("col.owner", lang): frame["rep"],
+        t("col.stage", lang): frame["stage"].map(lambda s: t(f"stage.{s}", lang)),
+        t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
+        t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
+    }
+    if emphasis == "past_due":
+        columns[t("col.days_past_due", lang)] = frame["days_past_due"]
+    else:
+        columns[t("col.days_since_activity", lang)] = frame["days_since_activity"]
+        columns[t("col.days_in_stage", lang)] = frame["days_in_stage"]
+    return pd.DataFrame(columns)
+
+
+def slipped(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
+    """Deals pushed out of the period since the comparison snapshot."""
+    return pd.DataFrame({
+        t("col.opportunity", lang): frame["name"],
+        t("col.region", lang): frame["region_id"].map(region_name),
+        t("col.owner", lang): frame["rep_id"],
+        t("col.amount", lang): frame["amount_0"].map(lambda v: fmt.money(v, lang)),
+        t("col.new_close_date", lang): frame["expected_close_1"].astype(str).str[:10],
+    })

@@ -8,13 +8,16 @@ snapshot and period so it shows the same numbers next week.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from data.schema import CHANNELS, PRODUCT_LINES
 from metrics.periods import parse_period
 from pages.ui.i18n import DEFAULT_LANG, LANGS
 
-SINGLE = ("snapshot", "period", "channel", "lang")
+SINGLE = ("snapshot", "period", "channel", "lang", "compare", "deal")
+# An opportunity id opened in a page's detail view; the page says when it is not found.
+_DEAL_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 MULTI = {"region": "regions", "industry": "industries", "product_line": "product_lines"}
 PARAMS = (*SINGLE, *MULTI)
 
@@ -28,6 +31,8 @@ class UrlState:
     product_lines: tuple[str, ...] = ()
     channel: str | None = None
     lang: str = DEFAULT_LANG
+    compare: str | None = None
+    deal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,10 @@ class Options:
 
 
 def _valid_single(name: str, value: str, options: Options) -> bool:
-    if name == "snapshot":
+    if name in ("snapshot", "compare"):
         return value in options.snapshots
+    if name == "deal":
+        return bool(_DEAL_ID.match(value))
     if name == "period":
         try:
             return parse_period(value).code == value

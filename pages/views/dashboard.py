@@ -92,6 +92,21 @@ with right:
         st.caption(t("attainment.no_target", lang,
                      regions=", ".join(no_target.map(ctx.region_name))))
 
+# --- Pipeline this week ----------------------------------------------------------------------------
+st.subheader(t("weekpipe.title", lang))
+if ctx.compare is None:
+    st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id), icon=":material/info:")
+else:
+    moved = state.metric(ctx, "movement")
+    cells = st.columns(4)
+    for cell, step in zip(cells, ("new", "won", "lost", "slipped")):
+        cell.metric(t(f"movement.{step}", lang), fmt.money_short(abs(moved[step]), lang),
+                    border=True)
+    st.caption(t("weekpipe.caption", lang, period=view.period.code,
+                 compare=ctx.compare.snapshot_id, snapshot=view.snapshot_id))
+st.page_link(ctx.pages["pipeline"], label=t("weekpipe.link", lang),
+             icon=":material/arrow_forward:", query_params=state.nav_params(ctx))
+
 # --- Tables ---------------------------------------------------------------------------------------
 st.subheader(t("regional.title", lang))
 st.dataframe(tables.regional_report(report, lang, ctx.region_name, k["gm_pct"]),

@@ -1,0 +1,179 @@
+"""Pipeline (SPEC §6.2, §5.2, §5.3): tiles, funnel, week-over-week movement, conversion, coverage
+by region, and the stale / past-due / slipped deals with a stage timeline per deal. Layout only."""
+
+import streamlit as st
+
+from metrics.settings import setting
+from pages.ui import charts, fmt, state, tables
+from pages.ui.i18n import t
+
+ctx = state.context()
+lang = ctx.lang
+st.title(t("page.pipeline", lang))
+state.notices(ctx)
+if ctx.view is None:
+    st.stop()
+
+view = ctx.view
+st.caption(t("pipeline.subtitle", lang, period=view.period.code, start=view.period.start,
+             end=view.period.end, snapshot=view.snapshot_id))
+
+# --- Deal detail (opened from any deal table; linkable) ------------------------------------------
+if ctx.url.deal:
+    detail = state.deal(ctx, ctx.url.deal)
+    with st.container(border=True):
+        if detail is None:
+            st.warning(t("deal.not_found", lang, deal=ctx.url.deal), icon=":material/search_off:")
+        else:
+            d = detail["deal"]
+            st.subheader(t("deal.title", lang, name=d["name"]))
+            st.caption(t("deal.facts", lang, customer=d["customer"], rep=d["rep"],
+                         region=ctx.region_name(d["region_id"]),
+                         amount=fmt.money(d["amount"], lang),
+                         status=t(f"status.{d['status']}", lang),
+                         stage=t(f"stage.{d['stage']}", lang),
+                         close=d["closed_date"] if d["status"] != "open"
+                         else d["expected_close_date"]))
+            timeline = detail["history"].assign(
+                stage_label=lambda f: f["stage"].map(lambda s: t(f"stage.{s}", lang)))
+            st.altair_chart(charts.deal_timeline(timeline, {
+                "date": t("chart.date", lang), "stage": t("col.stage", lang),
+                "entered": t("deal.entered", lang), "days": t("deal.days", lang)}),
+                width="stretch")
+            st.caption(t("deal.caption", lang))
+        st.button(t("deal.close", lang), on_click=state.close_deal, icon=":material/close:")
+
+# --- KPI tiles ------------------------------------------------------------------------------------
+summary = state.metric(ctx, "pipeline_summary")
+k = state.metric(ctx, "kpis")
+tiles = st.columns(5)
+tiles[0].metric(t("pipe.open", lang), fmt.money_short(summary["open_amount"], lang),
+                delta=t("pipe.open.delta", lang, count=summary["open_count"]),
+                delta_color="off", delta_arrow="off", help=t("pipe.open.help", lang), border=True)
+tiles[1].metric(t("pipe.weighted", lang), fmt.money_short(summary["weighted_amount"], lang),
+                help=t("pipe.weighted.help", lang), border=True)
+tiles[2].metric(t("kpi.forecast", lang), fmt.money_short(k["forecast"], lang),
+                delta=t("kpi.forecast.delta", lang, value=fmt.pct(k["forecast_attainment"], lang)),
+                delta_color="off", delta_arrow="off", help=t("kpi.forecast.help", lang),
+                border=True)
+met = k["target_gap"] is not None and k["target_gap"] <= 0
+tiles[3].metric(t("kpi.coverage", lang),
+                t("kpi.coverage.met", lang) if met else fmt.ratio(k["coverage"], lang),
+                help=t("kpi.coverage.help", lang), border=True)
+tiles[4].metric(t("pipe.win_rate", lang), fmt.pct(summary["win_rate_count"], lang),
+                delta=t("pipe.win_rate.delta", lang,
+                        value=fmt.pct(summary["win_rate_amount"], lang)),
+                delta_color="off", delta_arrow="off",
+                help=t("pipe.win_rate.help", lang,
+                       cycle=summary["median_cycle_days"] if summary["median_cycle_days"]
+                       is not None else t("na", lang)), border=True)
+
+# --- Funnel and movement --------------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("funnel.title", lang))
+    stages = state.metric(ctx, "funnel")
+    if stages["count"].sum() == 0:
+        st.info(t("empty.table", lang))
+    else:
+        stages = stages.assign(
+            stage_label=stages["stage"].map(lambda s: t(f"stage.{s}", lang)),
+            amount_label=stages["amount"].map(lambda v: fmt.money_short(v, lang)),
+            weighted_label=stages["weighted_amount"].map(lambda v: fmt.money_short(v, lang)),
+            count_label=stages["count"].map(lambda n: t("funnel.count", lang, count=n)))
+        st.altair_chart(charts.funnel(stages, {
+            "stage": t("col.stage", lang), "amount": t("col.amount", lang),
+            "weighted": t("col.weighted_amount", lang), "count": t("funnel.deals", lang)}, lang),
+            width="stretch")
+    st.caption(t("funnel.caption", lang))
+
+with right:
+    st.subheader(t("movement.title", lang))
+    if ctx.compare is None:
+        st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id),
+                icon=":material/info:")
+    else:
+        bars = state.metric(ctx, "movement_waterfall")
+        bars = bars.assign(
+            step_label=bars["step"].map(lambda s: t(f"movement.{s}", lang)),
+            amount_label=bars["amount"].map(lambda v: fmt.money_short(v, lang)))
+        st.altair_chart(charts.waterfall(bars, {
+            "amount": t("col.amount", lang), "step": t("movement.step", lang)}, lang),
+            width="stretch")
+        moved = state.metric(ctx, "movement")
+        st.caption(t("movement.caption", lang, compare=ctx.compare.snapshot_id,
+                     advanced=moved["advanced"], regressed=moved["regressed"]))
+
+# --- Conversion and coverage ----------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("conversion.title", lang))
+    conv = state.metric(ctx, "stage_conversion")
+    conv = conv.assign(
+        step_label=[f"{t(f'stage.{a}', lang)} → {t(f'stage.{b}', lang)}"
+                    for a, b in zip(conv["from_stage"], conv["to_stage"])],
+        conversion_label=conv["conversion"].map(lambda v: fmt.pct(v, lang)),
+        counts_label=[t("conversion.counts", lang, converted=c, entered=e)
+                      for c, e in zip(conv["converted"], conv["entered"])])
+    st.altair_chart(charts.conversion(conv, {
+        "conversion": t("conversion.axis", lang), "step": t("col.stage", lang),
+        "counts": t("conversion.counts_title", lang)}), width="stretch")
+    st.caption(t("conversion.caption", lang, period=view.period.code))
+
+with right:
+    st.subheader(t("coverage.title", lang))
+    report = state.metric(ctx, "regional_report")
+    reference = setting("coverage_reference")
+    shown = report[report["coverage"].notna()].sort_values("coverage", ascending=False)
+    if shown.empty:
+        st.info(t("empty.table", lang))
+    else:
+        shown = shown.assign(
+            region=shown["region_id"].map(ctx.region_name),
+            coverage_label=shown["coverage"].map(lambda v: fmt.ratio(v, lang)),
+            gap_label=shown["target_gap"].map(lambda v: fmt.money_short(v, lang)),
+            pipeline_label=shown["open_pipeline"].map(lambda v: fmt.money_short(v, lang)),
+            status=(shown["coverage"] >= reference).map(
+                lambda ok: t("coverage.covered" if ok else "coverage.short", lang)))
+        st.altair_chart(charts.coverage_by_region(shown, reference, {
+            "coverage": t("kpi.coverage", lang), "region": t("col.region", lang),
+            "pipeline": t("coverage.pipeline", lang), "gap": t("coverage.gap", lang),
+            "covered": t("coverage.covered", lang), "short": t("coverage.short", lang)}),
+            width="stretch")
+    st.caption(t("coverage.caption", lang, reference=fmt.ratio(reference, lang)))
+    met_regions = report.loc[report["target_gap"] <= 0, "region_id"]
+    if len(met_regions):
+        st.caption(t("coverage.met", lang, regions=", ".join(met_regions.map(ctx.region_name))))
+
+# --- Deals that need attention --------------------------------------------------------------------
+st.subheader(t("attention.title", lang))
+st.caption(t("attention.caption", lang))
+stale_tab, due_tab, slipped_tab = st.tabs([t("stale.title", lang), t("pastdue.title", lang),
+                                           t("slipped.title", lang)])
+with stale_tab:
+    stale = state.metric(ctx, "stale_deals")
+    if stale.empty:
+        st.info(t("empty.table", lang))
+    else:
+        state.deal_table(stale, tables.deals(stale, lang, ctx.region_name, "stale"), "stale_table")
+    st.caption(t("stale.caption", lang, activity=setting("stale_activity_days"),
+                 stage=setting("stale_stage_days")))
+with due_tab:
+    due = state.metric(ctx, "past_due_deals")
+    if due.empty:
+        st.info(t("empty.table", lang))
+    else:
+        state.deal_table(due, tables.deals(due, lang, ctx.region_name, "past_due"), "due_table")
+    st.caption(t("pastdue.caption", lang, as_of=view.as_of))
+with slipped_tab:
+    if ctx.compare is None:
+        st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id))
+    else:
+        slipped = state.metric(ctx, "slipped_deals")
+        if slipped.empty:
+            st.info(t("empty.table", lang))
+        else:
+            state.deal_table(slipped, tables.slipped(slipped, lang, ctx.region_name),
+                             "slipped_table")
+        st.caption(t("slipped.caption", lang, compare=ctx.compare.snapshot_id,
+                     period=view.period.code))
