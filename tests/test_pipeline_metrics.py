@@ -203,3 +203,40 @@ def test_summary_and_slipped(snapshots):
     slipped = pipeline.slipped_deals(con, view(s1, regions=("R1",)))
     assert slipped["opportunity_id"].tolist() == ["C"]
     assert str(slipped.iloc[0]["expected_close_1"])[:10] == "2027-01-15"
+
+
+@pytest.fixture(scope="module")
+def demo_weeks(tmp_path_factory):
+    from data.demo import generate
+    from data.store import discover
+
+    root = tmp_path_factory.mktemp("demo-movement")
+    generate(root, D("2026-11-22"), weeks=3, orders=20_000, seed=11)
+    s2, s1, s0 = discover(root)
+    assert s0.valid and s1.valid and s2.valid
+    return s2, s1, SnapshotDatabase().cursor(s2, also=(s1, s0))
+
+
+def _demo_views(info, regions, lines):
+    for period in ("FY26Q3", "2026-11", "2026-W47", "FY26"):
+        yield View(info.snapshot_id, info.as_of, parse_period(period), compare="2026-W46")
+        for region in regions:
+            yield View(info.snapshot_id, info.as_of, parse_period(period), regions=(region,),
+                       compare="2026-W46")
+        for line in lines:
+            yield View(info.snapshot_id, info.as_of, parse_period(period), product_lines=(line,),
+                       compare="2026-W46")
+
+
+def test_waterfall_reconciles_for_every_region_and_product_line_of_the_demo(demo_weeks):
+    from data.schema import PRODUCT_LINES
+
+    s2, _, con = demo_weeks
+    regions = [r for (r,) in con.execute("SELECT region_id FROM regions ORDER BY 1").fetchall()]
+    assert len(regions) == 18
+    moved_any = False
+    for v in _demo_views(s2, regions, PRODUCT_LINES):
+        exact = pipeline.movement_exact(con, v)
+        assert exact["start"] + sum(exact[m] for m in pipeline.MOVEMENTS) == exact["end"], v
+        moved_any |= any(exact[m] != 0 for m in pipeline.MOVEMENTS)
+    assert moved_any, "the demo weeks should move the pipeline"
