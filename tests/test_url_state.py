@@ -15,6 +15,7 @@ OPTIONS = Options(snapshots=frozenset({"2026-W46", "2026-W47"}),
     UrlState(snapshot="2026-W46", period="FY26Q3", regions=("GD", "ZJ"), industries=("GOV",),
              product_lines=("PC", "Server"), channel="partner", lang="zh"),
     UrlState(period="2026-W53"),
+    UrlState(compare="2026-W46", deal="OPP-00042"),
     UrlState(regions=("XJ",), lang="en"),
 ])
 def test_round_trip(state):
@@ -38,10 +39,12 @@ def test_pinned_link_spells_out_snapshot_and_period():
 def test_junk_parameters_are_dropped_and_reported():
     state, dropped = parse({"region": ["NOPE", "GD"], "period": ["garbage"], "foo": ["1"],
                             "lang": ["fr"], "snapshot": ["2019-W01"], "channel": ["web"],
-                            "product_line": ["Phone"], "industry": [""]}, OPTIONS)
+                            "product_line": ["Phone"], "industry": [""],
+                            "compare": ["2020-W01"], "deal": ["'; DROP TABLE"]}, OPTIONS)
     assert state == UrlState(regions=("GD",))
     assert sorted(dropped) == sorted(["region=NOPE", "period=garbage", "foo=1", "lang=fr",
-                                      "snapshot=2019-W01", "channel=web", "product_line=Phone"])
+                                      "snapshot=2019-W01", "channel=web", "product_line=Phone",
+                                      "compare=2020-W01", "deal='; DROP TABLE"])
 
 
 def test_duplicates_are_collapsed_and_non_canonical_periods_rejected():
