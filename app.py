@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from pages.ui import state
+from pages.views import PAGES
 from pages.ui.i18n import t
 
 HERE = Path(__file__).resolve().parent
@@ -22,10 +23,10 @@ PagesManager.uses_pages_directory = False
 st.set_page_config(page_title="Sales Cockpit", page_icon="📊", layout="wide")
 ctx = state.load()
 pages = [
-    st.Page(HERE / "pages" / "views" / "dashboard.py", title=t("page.dashboard", ctx.lang), icon=":material/monitoring:",
-            url_path="dashboard", default=True),
-    st.Page(HERE / "pages" / "views" / "pipeline.py", title=t("page.pipeline", ctx.lang),
-            icon=":material/filter_alt:", url_path="pipeline"),
+    st.Page(HERE / "pages" / "views" / f"{name}.py", title=t(f"page.{name}", ctx.lang), icon=icon,
+            url_path=name, default=name == "dashboard")
+    for name, icon in PAGES
+    if (HERE / "pages" / "views" / f"{name}.py").exists()
 ]
 # Navigation is drawn by state.sidebar with links that carry the view state across pages.
 page = st.navigation(pages, position="hidden")

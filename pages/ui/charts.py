@@ -13,7 +13,8 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, sans-se
 GOOD, BAD, NEUTRAL, ACCENT = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
 
 
-def _finish(chart: alt.TopLevelMixin, height) -> alt.TopLevelMixin:
+def finish(chart: alt.TopLevelMixin, height) -> alt.TopLevelMixin:
+    """The shared look: every builder's last step (height in pixels or ``alt.Step``)."""
     return (chart.properties(height=height, width="container")
             .configure(font=FONT)
             .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12,
@@ -48,7 +49,7 @@ def revenue_trend(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt
         y=alt.Y("gm_pct:Q", title=labels["gm_pct"], axis=alt.Axis(format=".1%"),
                 scale=alt.Scale(zero=False)),
         tooltip=tooltip)
-    return _finish(alt.layer(bars, line).resolve_scale(y="independent"), 300)
+    return finish(alt.layer(bars, line).resolve_scale(y="independent"), 300)
 
 
 def attainment_by_region(frame: pd.DataFrame, pace: float,
@@ -76,7 +77,7 @@ def attainment_by_region(frame: pd.DataFrame, pace: float,
     pace_rule = alt.Chart(pd.DataFrame({"x": [pace]})).mark_rule(
         color=NEUTRAL, strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
     # One 24-pixel band per region, so every region's name is readable.
-    return _finish(alt.layer(bars, text, full, pace_rule), alt.Step(24))
+    return finish(alt.layer(bars, text, full, pace_rule), alt.Step(24))
 
 
 def funnel(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLevelMixin:
@@ -95,7 +96,7 @@ def funnel(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLev
         x="weighted_amount:Q", tooltip=tooltip)
     text = base.mark_text(align="left", dx=4, fontSize=11, color="#37474f").encode(
         x="amount:Q", text="count_label:N")
-    return _finish(alt.layer(amount, weighted, text), alt.Step(40))
+    return finish(alt.layer(amount, weighted, text), alt.Step(40))
 
 
 def waterfall(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLevelMixin:
@@ -121,7 +122,7 @@ def waterfall(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.Top
                  alt.Tooltip("amount_label:N", title=labels["amount"])])
     text = alt.Chart(frame).mark_text(dy=-6, fontSize=10, color="#37474f").encode(
         x=alt.X("step_label:N", sort=order), y=alt.Y("label_y:Q"), text="amount_label:N")
-    return _finish(alt.layer(bars, text.transform_calculate(
+    return finish(alt.layer(bars, text.transform_calculate(
         label_y="max(datum.base, datum.top)")), 320)
 
 
@@ -140,7 +141,7 @@ def conversion(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin
                  alt.Tooltip("conversion_label:N", title=labels["conversion"]),
                  alt.Tooltip("counts_label:N", title=labels["counts"])])
     text = bars.mark_text(dy=-6, fontSize=11, color="#37474f").encode(text="conversion_label:N")
-    return _finish(alt.layer(bars, text), 260)
+    return finish(alt.layer(bars, text), 260)
 
 
 def coverage_by_region(frame: pd.DataFrame, reference: float,
@@ -163,14 +164,14 @@ def coverage_by_region(frame: pd.DataFrame, reference: float,
         text="coverage_label:N", color=alt.value("#37474f"))
     rule = alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(
         color="#263238", strokeDash=[6, 4], strokeWidth=1.5).encode(x="x:Q")
-    return _finish(alt.layer(bars, text, rule), alt.Step(24))
+    return finish(alt.layer(bars, text, rule), alt.Step(24))
 
 
 def deal_timeline(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
     """One bar per stage the deal entered, from entry to the next entry (or close / as_of).
 
     ``frame``: stage_label, entered_date, left_date, days."""
-    return _finish(alt.Chart(frame).mark_bar(color=ACCENT, cornerRadius=3, height=18).encode(
+    return finish(alt.Chart(frame).mark_bar(color=ACCENT, cornerRadius=3, height=18).encode(
         y=alt.Y("stage_label:N", sort=None, title=None),
         x=alt.X("entered_date:T", title=labels["date"]),
         x2="left_date:T",

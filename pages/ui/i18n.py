@@ -1,10 +1,17 @@
 """The translation layer: every user-facing string, in English and Chinese.
 
-``t(key, lang, **values)`` looks a string up and fills ``{placeholders}``. A test checks that every
-key has both languages and the same placeholders in each.
+``t(key, lang, **values)`` looks a string up and fills ``{placeholders}``. Shared and dashboard /
+pipeline strings are below; a page may keep its own in ``pages/ui/strings/<page>.py`` (merged at
+import; a key defined twice is an error). A test checks that every key has both languages and the
+same placeholders in each.
 """
 
 from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from pages.ui import strings as _page_strings
 
 LANGS = ("en", "zh")
 DEFAULT_LANG = "en"
@@ -287,6 +294,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "yes": {"en": "yes", "zh": "是"},
     "no": {"en": "no", "zh": "否"},
 }
+
+
+def _merge_page_strings() -> None:
+    for module in pkgutil.iter_modules(_page_strings.__path__):
+        extra = importlib.import_module(f"{_page_strings.__name__}.{module.name}").STRINGS
+        twice = sorted(set(extra) & set(STRINGS))
+        if twice:
+            raise ValueError(f"strings defined twice: {', '.join(twice)}")
+        STRINGS.update(extra)
+
+
+_merge_page_strings()
 
 
 def t(key: str, lang: str, **values) -> str:

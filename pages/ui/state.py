@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,24 +26,6 @@ from metrics.view import View
 from pages.ui.i18n import DEFAULT_LANG, LANGS, t
 from pages.ui.url_state import MULTI, Options, UrlState, parse, to_params
 
-# Metrics a page may ask for by name (an allow-list: names come from code, never from users).
-METRICS = {
-    "kpis": dashboard.kpis,
-    "regional_report": dashboard.regional_report,
-    "revenue_trend": dashboard.revenue_trend,
-    "key_opportunities": dashboard.key_opportunities,
-    "order_flow": dashboard.order_flow,
-    "funnel": pipeline.funnel,
-    "stage_conversion": pipeline.stage_conversion,
-    "win_rate": pipeline.win_rate,
-    "stale_deals": pipeline.stale_deals,
-    "past_due_deals": pipeline.past_due_deals,
-    "movement": pipeline.movement,
-    "movement_lines": pipeline.movement_lines,
-    "movement_waterfall": pipeline.movement_waterfall,
-    "pipeline_summary": pipeline.summary,
-    "slipped_deals": pipeline.slipped_deals,
-}
 _CONTEXT_KEY = "_cockpit_context"
 
 
@@ -94,19 +77,20 @@ def _dimensions(_info: SnapshotInfo, snapshot_path: str) -> dict[str, pd.DataFra
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _metric(name: str, view: View, snapshot_path: str, _info: SnapshotInfo,
+def _metric(name: str, view: View, snapshot_path: str, _fn: Callable, _info: SnapshotInfo,
             _compare: SnapshotInfo | None):
     con = _database().cursor(_info, also=(_compare,) if _compare else ())
     try:
-        return METRICS[name](con, view)
+        return _fn(con, view)
     finally:
         con.close()
 
 
-def metric(ctx: Context, name: str):
-    """A metric for the current view, cached by snapshot and view state (which names the
-    comparison snapshot)."""
-    return _metric(name, ctx.view, str(ctx.info.path), ctx.info, ctx.compare)
+def metric(ctx: Context, fn: Callable):
+    """``fn(con, view)`` from metrics/ for the current view, cached by the function's name, the
+    snapshot and the view state (which names the comparison snapshot)."""
+    return _metric(f"{fn.__module__}.{fn.__qualname__}", ctx.view, str(ctx.info.path), fn,
+                   ctx.info, ctx.compare)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -3,6 +3,7 @@ regional report, key opportunities and order flow. Layout only: numbers come fro
 
 import streamlit as st
 
+from metrics import dashboard, pipeline
 from metrics.settings import setting
 from pages.ui import charts, fmt, state, tables
 from pages.ui.i18n import t
@@ -20,7 +21,7 @@ st.caption(t("dashboard.subtitle", lang, period=view.period.code,
              to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
              scope=t("scope.filtered" if filtered else "scope.national", lang)))
 
-k = state.metric(ctx, "kpis")
+k = state.metric(ctx, dashboard.kpis)
 if k["revenue"] == 0 and k["open_pipeline"] == 0:
     st.info(t("empty.selection", lang, period=view.period.code), icon=":material/filter_alt_off:")
 
@@ -59,7 +60,7 @@ tiles[5].metric(t("kpi.coverage", lang),
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("trend.title", lang))
-    trend = state.metric(ctx, "revenue_trend").assign(
+    trend = state.metric(ctx, dashboard.revenue_trend).assign(
         revenue_label=lambda f: f["revenue"].map(lambda v: fmt.money_short(v, lang)),
         gm_label=lambda f: f["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)))
     st.altair_chart(charts.revenue_trend(trend, {
@@ -67,7 +68,7 @@ with left:
         "gm_pct": t("chart.gm_pct", lang)}, lang), width="stretch")
     st.caption(t("trend.caption", lang))
 
-report = state.metric(ctx, "regional_report")
+report = state.metric(ctx, dashboard.regional_report)
 with right:
     st.subheader(t("attainment.title", lang))
     with_target = report[report["revenue_attainment"].notna()]
@@ -97,7 +98,7 @@ st.subheader(t("weekpipe.title", lang))
 if ctx.compare is None:
     st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id), icon=":material/info:")
 else:
-    moved = state.metric(ctx, "movement")
+    moved = state.metric(ctx, pipeline.movement)
     cells = st.columns(4)
     for cell, step in zip(cells, ("new", "won", "lost", "slipped")):
         cell.metric(t(f"movement.{step}", lang), fmt.money_short(abs(moved[step]), lang),
@@ -114,7 +115,7 @@ st.dataframe(tables.regional_report(report, lang, ctx.region_name, k["gm_pct"]),
 st.caption(t("regional.caption", lang, floor=fmt.pct(k["gm_pct"], lang, 1)))
 
 st.subheader(t("keyopps.title", lang))
-key_opps = state.metric(ctx, "key_opportunities")
+key_opps = state.metric(ctx, dashboard.key_opportunities)
 if key_opps.empty:
     st.info(t("empty.table", lang))
 else:
@@ -123,7 +124,7 @@ else:
 st.caption(t("keyopps.caption", lang, min=fmt.money(setting("key_opportunity_min"), lang)))
 
 st.subheader(t("orderflow.title", lang))
-flow = state.metric(ctx, "order_flow")
+flow = state.metric(ctx, dashboard.order_flow)
 if flow.empty:
     st.info(t("empty.table", lang))
 else:

@@ -3,6 +3,7 @@ by region, and the stale / past-due / slipped deals with a stage timeline per de
 
 import streamlit as st
 
+from metrics import dashboard, pipeline
 from metrics.settings import setting
 from pages.ui import charts, fmt, state, tables
 from pages.ui.i18n import t
@@ -44,8 +45,8 @@ if ctx.url.deal:
         st.button(t("deal.close", lang), on_click=state.close_deal, icon=":material/close:")
 
 # --- KPI tiles ------------------------------------------------------------------------------------
-summary = state.metric(ctx, "pipeline_summary")
-k = state.metric(ctx, "kpis")
+summary = state.metric(ctx, pipeline.summary)
+k = state.metric(ctx, dashboard.kpis)
 tiles = st.columns(5)
 tiles[0].metric(t("pipe.open", lang), fmt.money_short(summary["open_amount"], lang),
                 delta=t("pipe.open.delta", lang, count=summary["open_count"]),
@@ -72,7 +73,7 @@ tiles[4].metric(t("pipe.win_rate", lang), fmt.pct(summary["win_rate_count"], lan
 left, right = st.columns(2)
 with left:
     st.subheader(t("funnel.title", lang))
-    stages = state.metric(ctx, "funnel")
+    stages = state.metric(ctx, pipeline.funnel)
     if stages["count"].sum() == 0:
         st.info(t("empty.table", lang))
     else:
@@ -93,14 +94,14 @@ with right:
         st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id),
                 icon=":material/info:")
     else:
-        bars = state.metric(ctx, "movement_waterfall")
+        bars = state.metric(ctx, pipeline.movement_waterfall)
         bars = bars.assign(
             step_label=bars["step"].map(lambda s: t(f"movement.{s}", lang)),
             amount_label=bars["amount"].map(lambda v: fmt.money_short(v, lang)))
         st.altair_chart(charts.waterfall(bars, {
             "amount": t("col.amount", lang), "step": t("movement.step", lang)}, lang),
             width="stretch")
-        moved = state.metric(ctx, "movement")
+        moved = state.metric(ctx, pipeline.movement)
         st.caption(t("movement.caption", lang, compare=ctx.compare.snapshot_id,
                      advanced=moved["advanced"], regressed=moved["regressed"]))
 
@@ -108,7 +109,7 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(t("conversion.title", lang))
-    conv = state.metric(ctx, "stage_conversion")
+    conv = state.metric(ctx, pipeline.stage_conversion)
     conv = conv.assign(
         step_label=[f"{t(f'stage.{a}', lang)} → {t(f'stage.{b}', lang)}"
                     for a, b in zip(conv["from_stage"], conv["to_stage"])],
@@ -122,7 +123,7 @@ with left:
 
 with right:
     st.subheader(t("coverage.title", lang))
-    report = state.metric(ctx, "regional_report")
+    report = state.metric(ctx, dashboard.regional_report)
     reference = setting("coverage_reference")
     shown = report[report["coverage"].notna()].sort_values("coverage", ascending=False)
     if shown.empty:
@@ -151,7 +152,7 @@ st.caption(t("attention.caption", lang))
 stale_tab, due_tab, slipped_tab = st.tabs([t("stale.title", lang), t("pastdue.title", lang),
                                            t("slipped.title", lang)])
 with stale_tab:
-    stale = state.metric(ctx, "stale_deals")
+    stale = state.metric(ctx, pipeline.stale_deals)
     if stale.empty:
         st.info(t("empty.table", lang))
     else:
@@ -159,7 +160,7 @@ with stale_tab:
     st.caption(t("stale.caption", lang, activity=setting("stale_activity_days"),
                  stage=setting("stale_stage_days")))
 with due_tab:
-    due = state.metric(ctx, "past_due_deals")
+    due = state.metric(ctx, pipeline.past_due_deals)
     if due.empty:
         st.info(t("empty.table", lang))
     else:
@@ -169,7 +170,7 @@ with slipped_tab:
     if ctx.compare is None:
         st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id))
     else:
-        slipped = state.metric(ctx, "slipped_deals")
+        slipped = state.metric(ctx, pipeline.slipped_deals)
         if slipped.empty:
             st.info(t("empty.table", lang))
         else:
