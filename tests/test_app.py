@@ -151,3 +151,22 @@ def test_deal_link_opens_its_timeline(data_dir, monkeypatch):
     assert len(at.get("vega_lite_chart")) == 5
     missing = run_page(data_dir, monkeypatch, "pages/views/pipeline.py", deal="NOPE")
     assert any("NOPE is not in this snapshot" in w.value for w in missing.warning)
+
+
+def test_report_numbers_match_the_dashboard_tiles(data_dir, monkeypatch, capsys):
+    """The headless report and the page show the same numbers for the same view."""
+    import json
+
+    from metrics.report import main
+    from pages.ui import fmt
+
+    assert main(["--data-dir", str(data_dir), "--section", "dashboard", "--period", "FY26Q3"]) == 0
+    k = json.loads(capsys.readouterr().out)
+    at = run(data_dir, monkeypatch, period="FY26Q3")
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Revenue"] == fmt.money_short(k["revenue"], "en")
+    assert tiles["Revenue attainment"] == fmt.pct(k["revenue_attainment"], "en")
+    assert tiles["Gross margin %"] == fmt.pct(k["gm_pct"], "en", 1)
+    assert tiles["YoY growth"] == fmt.signed_pct(k["yoy_growth"], "en")
+    assert tiles["Forecast"] == fmt.money_short(k["forecast"], "en")
+    assert tiles["Pipeline coverage"] == fmt.ratio(k["coverage"], "en")
