@@ -2,15 +2,20 @@
 
 The whole history is simulated once, up to the newest Sunday: customers with buying windows, order
 lines drawn from a seasonal, growing daily demand curve, opportunities with dated life events
-(stage entries, close-date revisions, amount changes, win/loss, removal) and the activities around
-them. Each weekly snapshot is then the state of that history as of its own Sunday: orders dated on
-or before it, every opportunity's stage, status, expected close and amount as they stood that day.
+(stage entries and the odd step back, close-date revisions, amount changes, win/loss, removal) and
+the activities around them. Each weekly snapshot is then the state of that history as of its own
+Sunday: orders dated on or before it, every opportunity's stage, status, expected close and amount
+as they stood that day.
 
+As in any key-account business most revenue (~60%) comes from won opportunities, booked as order
+lines that carry the opportunity_id; the rest is the run-rate business of smaller repeat orders.
 The numbers carry a story an executive recognises (see the STORY constants): GD, ZJ and JA above
-target, XJ, HJ and NW below, SD's margin eroding over the last six weeks, SC leaning on
-special-price orders, stale and slipping deals, dormant customers, prospects and newly activated
-accounts. Targets are planned from each region's customer base and valued at what the region
-actually sold per fiscal quarter, so the attainment story holds whatever a few big deals do.
+target with ~3× pipeline coverage, XJ, HJ and NW below with about half the cover they need, the
+nation near 1.5–2× and forecast near target, SD's margin eroding over the last six weeks, SC
+leaning on special-price orders, stale, slipping and regressing deals, dormant customers, prospects
+and newly activated accounts. Targets are planned from each region's customer base and valued at
+what the region actually sold per fiscal quarter, so the attainment story holds whatever a few big
+deals do.
 
 Every random draw comes from a PCG64 generator seeded by ``--seed`` and a fixed stream name, and
 nothing depends on the wall clock except the default ``--as-of``: the same arguments always give the
@@ -177,6 +182,8 @@ DEAL_PURPOSES = {
 
 EPOCH = dt.date(1970, 1, 1)
 NEVER = 10**7  # a day number after any real date: "this event does not happen"
+GOLDEN_RATIO_CONJUGATE = (5**0.5 - 1) / 2  # steps of the low-discrepancy sequences
+SILVER_RATIO_CONJUGATE = 2**0.5 - 1
 # Chinese New Year (orders nearly stop for the holiday week and pick up slowly after).
 CHINESE_NEW_YEAR = ("2015-02-19", "2016-02-08", "2017-01-28", "2018-02-16", "2019-02-05",
                     "2020-01-25", "2021-02-12", "2022-02-01", "2023-01-22", "2024-02-10",
@@ -196,7 +203,7 @@ GOLDEN_WEEK_FACTOR = 0.5  # 1–7 October
 REGION_EXTRA_GROWTH = {"GD": 0.06, "ZJ": 0.05, "JA": 0.05, "XJ": -0.05, "HJ": -0.04, "NW": -0.03}
 # Revenue attainment each region's targets are set for (the rest draw 0.97–1.07), and the
 # nation's over the last twelve complete months.
-REGION_ATTAINMENT = {"GD": 1.25, "ZJ": 1.23, "JA": 1.21, "XJ": 0.81, "HJ": 0.84, "NW": 0.87,
+REGION_ATTAINMENT = {"GD": 1.30, "ZJ": 1.24, "JA": 1.26, "XJ": 0.81, "HJ": 0.84, "NW": 0.87,
                      "SD": 1.04}
 NATIONAL_ATTAINMENT = 1.03
 REGIONS_WITHOUT_TARGET = (("XJ", "DEF"),)  # no target row at all for these region × industry
@@ -206,7 +213,7 @@ MARGIN_EROSION_DAYS = 45  # before the newest as_of, SD sells with deeper discou
 MARGIN_EROSION_LINES = ("PC", "NB", "Server")
 MARGIN_EROSION_EXTRA_DISCOUNT = (0.06, 0.09)  # … of this many points more
 SPECIAL_PRICE_REGION = "SC"
-SPECIAL_PRICE_REGION_SHARE = 0.31  # of SC's order lines over the last 12 months …
+SPECIAL_PRICE_REGION_SHARE = 0.31  # of SC's order value over the last 12 months …
 SPECIAL_PRICE_REGION_SHARE_BEFORE = 0.12  # … and before
 # Reps in strong regions see their customers more often (customer coverage follows attainment).
 REGION_ACTIVITY_FACTOR = {"GD": 1.25, "ZJ": 1.2, "JA": 1.2, "XJ": 0.6, "HJ": 0.65, "NW": 0.7}
@@ -227,29 +234,68 @@ DORMANT_QUIET_DAYS = 430  # dormant customers' last order is at least this long 
 PARTNER_SHARE = {"AE": 0.22, "ISR": 0.42}  # of a customer's orders placed through a partner
 
 LINES_PER_ORDER = 1.7  # on average
+# Run-rate orders (not tracked as opportunities) are the smaller, repeat buys: products listed at
+# this price or more are only sold through won deals, and quantities are scaled by this factor.
+DEAL_ONLY_LIST_PRICE = 50_000
+RUN_RATE_QUANTITY = 0.55
 SPECIAL_PRICE_SHARE = 0.07  # of run-rate order lines nationally
 SPECIAL_PRICE_EXTRA_DISCOUNT = (0.04, 0.12)
 SPECIAL_PRICE_COST_SUPPORT = (0.4, 0.7)  # share of the extra discount the vendor refunds on cost
 RETURN_SHARE = 0.005  # of order lines
-WON_DEAL_SPECIAL_PRICE_SHARE = 0.2  # big deals are more often sold at an approved special price
+WON_DEAL_SPECIAL_PRICE_SHARE = 0.09  # big deals are more often sold at an approved special price
 DELIVERY_TRANCHE = 400_000  # a won deal is delivered in tranches of about this much …
 MAX_TRANCHES = 4  # … at most this many
 
-OPPORTUNITIES_PER_CUSTOMER_YEAR = 0.56
-CRM_HISTORY_DAYS = 456  # the CRM went live ~15 months before the newest as_of
-OPPORTUNITY_OUTCOMES = {"won": 0.36, "lost": 0.44, "stalled": 0.20}
+# Most revenue of a key-account business flows through tracked opportunities: won deals are about
+# 55–60% of revenue, the rest is the run-rate business above.
+OPPORTUNITIES_PER_CUSTOMER_YEAR = 4.3
+CRM_HISTORY_DAYS = 456  # the CRM went live ~15 months before the newest as_of …
+CRM_MIGRATED_DAYS = 180  # … with the deals then open that were opened this many days before
+OPPORTUNITY_OUTCOMES = {"won": 0.34, "lost": 0.45, "stalled": 0.21}
+# The highest stage (1–4) lost and stalled deals reach: many are lost late, to price or a
+# competitor's last offer, so fewer Commit deals are won than its 75% says (the usual optimism).
+LOST_AT_STAGE = (0.15, 0.20, 0.30, 0.35)
+STALLED_AT_STAGE = (0.20, 0.30, 0.30, 0.20)
 OPPORTUNITY_SOURCE_MIX = (0.60, 0.25, 0.15)  # of OPPORTUNITY_SOURCES: rep, partner, inbound
-OPPORTUNITY_AMOUNT_MEDIAN = 160_000
-OPPORTUNITY_AMOUNT_SIGMA = 0.88
+PROSPECT_DEAL_SHARE = 0.1  # deals with prospects on top of those with buying accounts (CRM era)
+DEAL_LEAD_DAYS = 240  # deals start this long before the orders, so won deals are booked from day 1
+# Deals go to accounts ∝ size ** OPPORTUNITY_ACCOUNT_POWER × the region's pipeline factor: strong
+# regions build more pipeline (coverage ~3×), the regions behind target too little (~0.5–1×).
+OPPORTUNITY_ACCOUNT_POWER = 0.6
+REGION_PIPELINE = {"GD": 1.8, "ZJ": 1.8, "JA": 1.8, "XJ": 0.45, "HJ": 0.45, "NW": 0.45}
+# A deal's amount: median for an account of size 1 × product-line factor × size ** power × a
+# lognormal spread, within OPPORTUNITY_AMOUNT_RANGE (key accounts bring the ¥1M+ deals).
+OPPORTUNITY_AMOUNT_MEDIAN = 145_000
+OPPORTUNITY_AMOUNT_SIZE_POWER = 0.3
+OPPORTUNITY_AMOUNT_SIGMA = 0.5
 OPPORTUNITY_AMOUNT_BY_LINE = {"PC": 1.0, "NB": 0.9, "Server": 1.6, "Service": 0.8}
+OPPORTUNITY_AMOUNT_RANGE = (50_000, 20_000_000)
+STRATEGIC_DEAL_SHARE = 0.01  # of deals are projects several times the account's usual size
+STRATEGIC_DEAL_FACTOR = (5.0, 0.6)  # median and sigma of that lognormal factor
 EXPECTED_MARGIN_PCT = {"PC": 0.115, "NB": 0.13, "Server": 0.21, "Service": 0.38}
 MARGIN_FLOOR = {"PC": 0.08, "NB": 0.10, "Server": 0.15, "Service": 0.30}
-CLOSE_DATE_REVISIONS = 6  # at most, per opportunity
+CLOSE_DATE_REVISIONS = 6  # at most, per opportunity …
+DAYS_BETWEEN_CLOSE_REVISIONS = 28.0  # … on average, while the deal is worked
+# The rep's expected close: remaining time to the real close × a lognormal factor (reps are a
+# little optimistic), set on month ends or the fiscal quarter end (the quarter-end hockey stick).
+CLOSE_ESTIMATE_BIAS = 0.85
+CLOSE_ESTIMATE_SIGMA = 0.25
+CLOSE_ON_MONTH_END = 0.45
+CLOSE_ON_QUARTER_END = 0.35  # when the quarter ends within a month after the estimate
+# A deal at stage 3 or later (Propose, Commit) is pulled back into the quarter that ended at most
+# a month before its estimate this often: the rep commits it for the quarter.
+CLOSE_PULLED_INTO_QUARTER = 0.8
 REMOVED_SHARE = 0.025  # of opportunities deleted from the CRM while open
-STALLED_CLEANED_UP = 0.85  # share of stalled deals the lead eventually closes as lost …
-STALLED_CLEANUP_DAYS = (30, 150)  # … this many days after the last work on them
+STALLED_CLEANED_UP = 0.9  # share of stalled deals the lead eventually closes as lost …
+STALLED_CLEANUP_DAYS = (30, 120)  # … this many days after the last work on them
 AMOUNT_CHANGED_SHARE = 0.12
-DAYS_BETWEEN_DEAL_TOUCHES = 10.0  # on average, while a deal is worked
+# Share of deals that step back one stage once while worked (a stage 2–4 they reached), and of
+# those, the share that win back the stage when it was their last one.
+REGRESSION_SHARE = 0.5
+REGRESSION_RECOVERED = 0.5
+# While a deal is worked the rep touches it every DAYS_BETWEEN_DEAL_TOUCHES days on average at
+# ¥200k, more often for bigger deals: × (200k ÷ amount) ** 0.3, within 5–30 days.
+DAYS_BETWEEN_DEAL_TOUCHES = 18.0
 
 # Activities a month per customer by owner role, and the mix of ACTIVITY_TYPES
 # (visit, call, meeting, workshop).
@@ -541,14 +587,22 @@ def _customer_names(rng: np.random.Generator, region: np.ndarray, industry: np.n
 
 @dataclass
 class Opportunities:
-    """Each deal's life as dated events; its state on any day is a function of those dates."""
+    """Each deal's life as dated events; its state on any day is a function of those dates.
+
+    A deal moves up the stages along `stage_entered`; some step back one stage once while worked
+    (re-entering stage `regressed_stage` on `regressed_on`) and most of those win the stage back
+    (re-entering it on `recovered_on`) before they move on.
+    """
 
     customer: np.ndarray  # the deal's rep is the account's owner on the day
     line: np.ndarray  # index into PRODUCT_LINES
     name: np.ndarray
     source: np.ndarray
     created: np.ndarray
-    stage_entered: np.ndarray  # (n, 5) day each stage was entered, NEVER when not reached
+    stage_entered: np.ndarray  # (n, 5) day each stage was first entered, NEVER when not reached
+    regressed_stage: np.ndarray  # the stage stepped back to (1–3), 0 when the deal never does
+    regressed_on: np.ndarray  # NEVER when the deal never steps back
+    recovered_on: np.ndarray  # re-enters regressed_stage + 1; NEVER when it does not
     lost_on: np.ndarray
     stalled_on: np.ndarray  # the rep stops working the deal (it stays open), NEVER otherwise
     removed_on: np.ndarray  # deleted from the CRM
@@ -575,45 +629,98 @@ class Opportunities:
         """Last day the rep works the deal: its close, the day it stalls, or its removal."""
         return np.minimum(np.minimum(self.closed_on, self.stalled_on), self.removed_on)
 
+    def stage_on(self, index: np.ndarray, day: int) -> np.ndarray:
+        """The stage of deals `index` on `day`: the one they entered last (1 before creation)."""
+        forward = (self.stage_entered[index] <= day).sum(axis=1)
+        stepped_back = (self.regressed_on[index] <= day) & (self.recovered_on[index] > day)
+        return forward - stepped_back
 
-def build_opportunities(rng: np.random.Generator, customers: Customers, start: int, newest: int
-                        ) -> Opportunities:
+    def stage_entries(self, present: np.ndarray, day: int
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(deal, stage, day) of every stage entry of the `present` deals up to `day`, ordered by
+        deal and day (each deal's entries fall on distinct days)."""
+        forward, step = np.nonzero((self.stage_entered <= day) & present[:, None])
+        back = np.flatnonzero(present & (self.regressed_on <= day))
+        again = np.flatnonzero(present & (self.recovered_on <= day))
+        deal = np.concatenate([forward, back, again])
+        stage = np.concatenate([step + 1, self.regressed_stage[back],
+                                self.regressed_stage[again] + 1])
+        entered = np.concatenate([self.stage_entered[forward, step], self.regressed_on[back],
+                                  self.recovered_on[again]])
+        order = np.lexsort((entered, deal))
+        return deal[order], stage[order], entered[order]
+
+
+def build_opportunities(rng: np.random.Generator, customers: Customers, start: int, newest: int,
+                        orders: int) -> Opportunities:
     """Deals created since shortly before the history start, each with a planned path.
 
     Deals are simulated over the whole history so won-deal revenue is a steady part of the
-    business; only those created since the CRM went live (CRM_HISTORY_DAYS) are in the CRM.
-    Sorted by creation day.
+    business (most of it); crm_deals() picks those in the CRM. Deals are created with the
+    demand's growth, and each region's extra growth, for accounts ∝ size **
+    OPPORTUNITY_ACCOUNT_POWER × REGION_PIPELINE, as many as the accounts `orders` lines make
+    (not more where MIN_CUSTOMERS adds accounts, so won deals stay ~60% of revenue). Sorted by
+    creation day.
     """
     code = LIFECYCLE_CODES
-    first_day = start - 120
+    first_day = start - DEAL_LEAD_DAYS
     growth = np.log(1 + DEMAND_GROWTH_PER_YEAR) / 365.25
     span = newest - first_day
-    n = int(round(OPPORTUNITIES_PER_CUSTOMER_YEAR * len(customers.size) * span / 365.25))
-    created = first_day + np.floor(np.log1p(rng.random(n) * np.expm1(growth * span)) / growth
-                                   ).astype(np.int64)
+    accounts = min(len(customers.size), orders / ORDER_LINES_PER_CUSTOMER)
+    wanted = int(round(OPPORTUNITIES_PER_CUSTOMER_YEAR * accounts * span / 365.25))
+    candidates = int(wanted * 1.5) + 16
+    created = first_day + np.floor(np.log1p(rng.random(candidates) * np.expm1(growth * span))
+                                   / growth).astype(np.int64)
     buying = np.flatnonzero(customers.lifecycle == code["regular"])
+    region_pipeline = np.array([REGION_PIPELINE.get(r, 1.0) for r in REGION_IDS])
+    weight = (customers.size[buying] ** OPPORTUNITY_ACCOUNT_POWER
+              * region_pipeline[customers.region[buying]])
+    customer = buying[rng.choice(len(buying), size=candidates, p=weight / weight.sum())]
+    # Thin the candidates so each region's deals grow with its extra growth, relative to the
+    # average over the deals (so the nation's grow with demand).
+    region_growth = 1 + np.array([REGION_EXTRA_GROWTH.get(r, 0.0) for r in REGION_IDS])
+    region_growth /= region_growth[customers.region[customer]].mean()
+    keep = (region_growth[customers.region[customer]] ** ((created - first_day) / 365.25)
+            / region_growth.max() ** (span / 365.25))
+    kept = np.flatnonzero(rng.random(candidates) < keep)[:wanted]
+    # Since the CRM went live reps also log deals with prospects, on top of those with buying
+    # accounts (never won here): PROSPECT_DEAL_SHARE more, from the candidates not kept.
     prospects = np.flatnonzero((customers.lifecycle == code["prospect"])
                                & (customers.created < newest - 60))
-    from_prospect = (created > newest - CRM_HISTORY_DAYS) & (rng.random(n) < 0.1) & (
-        len(prospects) > 0)
-    weight = np.sqrt(customers.size[buying])
-    customer = buying[rng.choice(len(buying), size=n, p=weight / weight.sum())]
-    if len(prospects):
-        customer[from_prospect] = prospects[rng.integers(0, len(prospects), from_prospect.sum())]
+    in_crm_era = created > newest - CRM_HISTORY_DAYS
+    spare = np.setdiff1d(np.flatnonzero(in_crm_era), kept)
+    extra = spare[:int(round(PROSPECT_DEAL_SHARE * in_crm_era[kept].sum())) if len(prospects)
+                  else 0]
+    created, customer = np.r_[created[kept], created[extra]], np.r_[customer[kept], customer[extra]]
+    n = len(created)
+    from_prospect = np.arange(n) >= len(kept)
+    if len(extra):
+        prospect_weight = region_pipeline[customers.region[prospects]]
+        customer[from_prospect] = prospects[rng.choice(len(prospects), len(extra),
+                                                       p=prospect_weight / prospect_weight.sum())]
     created = np.minimum(np.maximum(created, customers.created[customer] + 7), newest)
 
     industry = customers.industry[customer]
     line_mix = np.array([PRODUCT_LINE_MIX[i] for i in INDUSTRY_IDS])
     line = _choose_rows(rng, line_mix, industry)
 
-    outcome = rng.choice(3, size=n, p=list(OPPORTUNITY_OUTCOMES.values()))  # won, lost, stalled
+    # Outcomes (won, lost, stalled) and the spread of amounts from low-discrepancy sequences over
+    # each region's deals in creation order: a region wins close to its share of deals, of
+    # sizes spread as they should be, every quarter, so its revenue is not swung by a run of
+    # lucky or unlucky quarters.
+    by_region = np.lexsort((created, customers.region[customer]))
+    sequence = np.empty(n)
+    sequence[by_region] = (rng.random() + np.arange(n) * GOLDEN_RATIO_CONJUGATE) % 1.0
+    outcome = np.searchsorted(np.cumsum(list(OPPORTUNITY_OUTCOMES.values()))[:-1], sequence,
+                              side="right")
     outcome[from_prospect & (outcome == 0)] = 1  # a prospect's first deal is not won here
     top_stage = np.where(outcome == 0, 5, 1 + np.where(
-        outcome == 1, rng.choice(4, size=n, p=[0.30, 0.30, 0.25, 0.15]),
-        rng.choice(4, size=n, p=[0.25, 0.35, 0.25, 0.15])))
+        outcome == 1, rng.choice(4, size=n, p=LOST_AT_STAGE),
+        rng.choice(4, size=n, p=STALLED_AT_STAGE)))
     step_days = 1 + np.floor(rng.gamma(2.0, 11.0, (n, 4))).astype(np.int64)
     stage_entered = created[:, None] + np.concatenate(
         [np.zeros((n, 1), np.int64), np.cumsum(step_days, axis=1)], axis=1)
+    due = stage_entered[:, 4].copy()  # the day the deal would be won: what the rep plans for
     stage_entered[np.arange(5)[None, :] >= top_stage[:, None]] = NEVER
     reached = stage_entered[np.arange(n), top_stage - 1]
     lost_after = 1 + np.floor(rng.gamma(2.0, 15.0, n)).astype(np.int64)
@@ -627,20 +734,29 @@ def build_opportunities(rng: np.random.Generator, customers: Customers, start: i
     removed_on = np.where(removed, created + 7 + np.floor(
         rng.random(n) * np.maximum(1, open_until - created - 7)).astype(np.int64), NEVER)
 
-    amount = OPPORTUNITY_AMOUNT_MEDIAN * np.array(
-        [OPPORTUNITY_AMOUNT_BY_LINE[pl] for pl in PRODUCT_LINES])[line] * rng.lognormal(
-        0.0, OPPORTUNITY_AMOUNT_SIGMA, n)
-    amount = np.round(np.clip(amount, 50_000, 5_000_000), -3)
+    spread = np.sort(rng.lognormal(0.0, OPPORTUNITY_AMOUNT_SIGMA, n) * np.where(
+        rng.random(n) < STRATEGIC_DEAL_SHARE,
+        rng.lognormal(np.log(STRATEGIC_DEAL_FACTOR[0]), STRATEGIC_DEAL_FACTOR[1], n), 1.0))
+    quantile = np.empty(n, np.int64)
+    quantile[by_region] = ((rng.random() + np.arange(n) * SILVER_RATIO_CONJUGATE) % 1.0 * n
+                           ).astype(np.int64)
+    size = np.where(customers.size[customer] > 0, customers.size[customer], 1.0)  # prospects: 1
+    amount = (OPPORTUNITY_AMOUNT_MEDIAN
+              * np.array([OPPORTUNITY_AMOUNT_BY_LINE[pl] for pl in PRODUCT_LINES])[line]
+              * size ** OPPORTUNITY_AMOUNT_SIZE_POWER * spread[quantile])
+    amount = np.round(np.clip(amount, *OPPORTUNITY_AMOUNT_RANGE), -3)
     opp = Opportunities(
         customer=customer, line=line,
         name=_deal_names(rng, customers, customer, line, created),
         source=rng.choice(np.array(OPPORTUNITY_SOURCES, dtype=object), n,
                           p=OPPORTUNITY_SOURCE_MIX),
-        created=created, stage_entered=stage_entered, lost_on=lost_on, stalled_on=stalled_on,
-        removed_on=removed_on, close_plan_revised_on=np.empty(0), close_plan=np.empty(0),
-        amount_first=amount, amount_later=amount.copy(), amount_changed_on=np.full(n, NEVER),
-        expected_margin_pct=_expected_margins(rng, line))
-    _plan_close_dates(rng, opp)
+        created=created, stage_entered=stage_entered, regressed_stage=np.zeros(n, np.int64),
+        regressed_on=np.full(n, NEVER), recovered_on=np.full(n, NEVER), lost_on=lost_on,
+        stalled_on=stalled_on, removed_on=removed_on, close_plan_revised_on=np.empty(0),
+        close_plan=np.empty(0), amount_first=amount, amount_later=amount.copy(),
+        amount_changed_on=np.full(n, NEVER), expected_margin_pct=_expected_margins(rng, line))
+    _plan_regressions(rng, opp)
+    _plan_close_dates(rng, opp, due)
     _change_some_amounts(rng, opp, newest)
     return opp.take(np.lexsort((np.arange(n), opp.created)))  # ids follow creation order
 
@@ -667,29 +783,73 @@ def _expected_margins(rng: np.random.Generator, line: np.ndarray) -> np.ndarray:
     return np.round(np.clip(margin, 0.02, 0.6), 3)
 
 
-def _plan_close_dates(rng: np.random.Generator, opp: Opportunities) -> None:
-    """Initial expected close plus dated revisions: mostly slips (pushed out), some pull-ins.
+def _plan_regressions(rng: np.random.Generator, opp: Opportunities) -> None:
+    """REGRESSION_SHARE of the deals step back from a stage k (2–4) they reached to k − 1 while
+    worked (the customer reopens the requirements, a competitor re-enters); a deal that goes on to
+    stage k + 1 wins stage k back first, one that ends at stage k does so REGRESSION_RECOVERED of
+    the time. Stage 5 (won) is final."""
+    n = len(opp.created)
+    rows = np.arange(n)
+    highest = np.minimum((opp.stage_entered < NEVER).sum(axis=1), 4)
+    k = 2 + np.floor(rng.random(n) * np.maximum(highest - 1, 1)).astype(np.int64)  # 2 … highest
+    since = opp.stage_entered[rows, k - 1]
+    next_entry = opp.stage_entered[rows, k]
+    until = np.minimum(next_entry, opp.worked_until)
+    regress = (highest >= 2) & (until - since >= 6) & (rng.random(n) < REGRESSION_SHARE)
+    regressed_on = since + 2 + np.floor(rng.random(n) * np.maximum(until - since - 4, 1)
+                                        ).astype(np.int64)
+    recovered_on = regressed_on + 1 + np.floor(
+        rng.random(n) * np.maximum(until - regressed_on - 1, 1)).astype(np.int64)
+    recover = regress & ((next_entry < NEVER) | (rng.random(n) < REGRESSION_RECOVERED))
+    opp.regressed_stage = np.where(regress, k - 1, 0)
+    opp.regressed_on = np.where(regress, regressed_on, NEVER)
+    opp.recovered_on = np.where(recover, recovered_on, NEVER)
 
-    Revisions happen only while the deal is worked, so a stalled deal keeps a past date (past due).
+
+def _plan_close_dates(rng: np.random.Generator, opp: Opportunities, due: np.ndarray) -> None:
+    """The expected close the rep enters when the deal is created and at each dated revision.
+
+    Each estimate is the time left until `due` (the day the deal would be won on its planned path)
+    × a lognormal factor, at least a week out, often moved to a month end or the quarter end. So
+    dates slip and get pulled in as the deal goes, and converge on the real close. Revisions happen
+    only while the deal is worked, so a stalled deal keeps a date that passes (past due).
     """
     n, k = len(opp.created), CLOSE_DATE_REVISIONS
-    first = opp.created + rng.integers(45, 150, n)
-    first = np.where(rng.random(n) < 0.7, _month_end(first), first)
-    revised_on = opp.created[:, None] + np.cumsum(5 + np.floor(rng.exponential(30.0, (n, k))),
-                                                  axis=1).astype(np.int64)
+    revised_on = opp.created[:, None] + np.cumsum(5 + np.floor(rng.exponential(
+        DAYS_BETWEEN_CLOSE_REVISIONS - 5, (n, k))), axis=1).astype(np.int64)
     revised_on[revised_on >= opp.worked_until[:, None]] = NEVER
+    decided = np.minimum(np.c_[opp.created, revised_on], NEVER // 2)
+    remaining = np.maximum(due[:, None] - decided, 0)
+    estimate = decided + np.maximum(7, np.round(remaining * CLOSE_ESTIMATE_BIAS * rng.lognormal(
+        0.0, CLOSE_ESTIMATE_SIGMA, (n, k + 1)))).astype(np.int64)
+    stage = (opp.stage_entered[:, None, :] <= decided[:, :, None]).sum(axis=2)
+    estimate = _round_close_dates(rng, estimate, decided + 7, stage >= 3)
     plan = np.empty((n, k + 1), np.int64)
-    plan[:, 0] = first
+    plan[:, 0] = estimate[:, 0]
     for j in range(k):
-        day = np.minimum(revised_on[:, j], NEVER - 1)
-        slip = np.maximum(plan[:, j], day) + rng.integers(20, 80, n)
-        slip = np.where(rng.random(n) < 0.5, _month_end(np.minimum(slip, NEVER // 2)), slip)
-        pull_in = np.maximum(day + 5, plan[:, j] - rng.integers(10, 45, n))
-        overdue = plan[:, j] < day + 7  # a date about to pass is nearly always pushed out
-        new = np.where(rng.random(n) < np.where(overdue, 0.92, 0.55), slip, pull_in)
-        plan[:, j + 1] = np.where(revised_on[:, j] == NEVER, plan[:, j], new)
+        plan[:, j + 1] = np.where(revised_on[:, j] == NEVER, plan[:, j], estimate[:, j + 1])
     opp.close_plan_revised_on = revised_on
     opp.close_plan = plan
+
+
+def _round_close_dates(rng: np.random.Generator, days: np.ndarray, earliest: np.ndarray,
+                       committed: np.ndarray) -> np.ndarray:
+    """Reps date deals on quarter and month ends: CLOSE_ON_QUARTER_END of the dates move to the
+    fiscal quarter end when it is at most a month later; CLOSE_PULLED_INTO_QUARTER of the
+    `committed` deals' dates back to the quarter end at most a month earlier (not before
+    `earliest`); CLOSE_ON_MONTH_END of the rest to the month end."""
+    months = days.astype("datetime64[D]").astype("datetime64[M]")
+    month_end = _month_end(days)
+    quarter_start = months - months.astype(np.int64) % 3  # quarters start Jan/Apr/Jul/Oct
+    quarter_end = (quarter_start + 3).astype("datetime64[D]").astype(np.int64) - 1
+    previous_quarter_end = quarter_start.astype("datetime64[D]").astype(np.int64) - 1
+    u = rng.random(days.shape)
+    to_quarter_end = (u < CLOSE_ON_QUARTER_END) & (quarter_end - days <= 31)
+    into_quarter = (committed & (u < CLOSE_PULLED_INTO_QUARTER)
+                    & (days - previous_quarter_end <= 31) & (previous_quarter_end >= earliest))
+    to_month_end = ~to_quarter_end & ~into_quarter & (u >= 1 - CLOSE_ON_MONTH_END)
+    return np.select([to_quarter_end, into_quarter, to_month_end],
+                     [quarter_end, previous_quarter_end, month_end], days)
 
 
 def _change_some_amounts(rng: np.random.Generator, opp: Opportunities, newest: int) -> None:
@@ -701,7 +861,8 @@ def _change_some_amounts(rng: np.random.Generator, opp: Opportunities, newest: i
     changed = (rng.random(n) < AMOUNT_CHANGED_SHARE) & (changed_on < life_end)
     opp.amount_changed_on = np.where(changed, changed_on, NEVER)
     opp.amount_later = np.where(changed, np.round(np.clip(
-        opp.amount_first * rng.uniform(0.6, 1.5, n), 50_000, 5_000_000), -3), opp.amount_first)
+        opp.amount_first * rng.uniform(0.6, 1.5, n), *OPPORTUNITY_AMOUNT_RANGE), -3),
+        opp.amount_first)
 
 
 # --------------------------------------------------------------------------------------- orders
@@ -843,13 +1004,14 @@ def regular_order_lines(rng: np.random.Generator, n_lines: int, customers: Custo
     customer, order_date, partner = customer[order], order_date[order], partner[order]
     line_mix = np.array([PRODUCT_LINE_MIX[i] for i in INDUSTRY_IDS])
     line = _choose_rows(rng, line_mix, customers.industry[customer])
-    product = _choose_within_groups(rng, products.line,
-                                    products.popularity, line)
+    run_rate = products.list_price < DEAL_ONLY_LIST_PRICE
+    product = _choose_within_groups(rng, products.line, products.popularity * run_rate, line)
     n = len(order)
     list_price = products.list_price[product]
     # Key accounts buy more units of volume products; big-ticket items come one or two at a time.
     volume_product = list_price < 20_000
-    scale = np.where(customers.owned_by_ae[customer] & volume_product, 1.5, 1.0)
+    scale = RUN_RATE_QUANTITY * np.where(customers.owned_by_ae[customer] & volume_product, 1.5,
+                                         1.0)
     sigma = np.where(volume_product, 0.8, 0.4)
     quantity = np.maximum(1, np.round(products.typical_quantity[product] * scale
                                       * rng.lognormal(-sigma**2 / 2, sigma))).astype(np.int64)
@@ -876,12 +1038,16 @@ def _give_every_new_customer_an_order(cell: np.ndarray, volume: np.ndarray,
 
 
 def won_deal_lines(rng: np.random.Generator, opp: Opportunities, customers: Customers,
-                   reps: Reps, products: Products, start: int, newest: int) -> OrderLines:
-    """Each won deal is booked as orders of 1–6 lines in all, the first within three weeks of
-    its close; a big deal is delivered in tranches (one order each, 20–45 days apart).
+                   reps: Reps, products: Products, calendar: DemandCalendar, newest: int
+                   ) -> OrderLines:
+    """Each won deal is booked as orders of 1–6 lines in all, the first within about three weeks
+    of its close; a big deal is delivered in tranches (one order each, 20–45 days apart). Orders
+    are booked on the days orders come in (business days, rarely a weekend or holiday).
 
-    Lines split the deal amount; the discount is the one that yields the deal's expected margin.
+    Lines split the deal amount over products priced within the line's share of it; the discount
+    is the one that yields the deal's expected margin.
     """
+    start = calendar.first_day
     won = np.flatnonzero(opp.won_on <= newest)
     deal_amount = np.where(opp.amount_changed_on[won] <= opp.won_on[won], opp.amount_later[won],
                            opp.amount_first[won])
@@ -890,19 +1056,26 @@ def won_deal_lines(rng: np.random.Generator, opp: Opportunities, customers: Cust
     position = np.repeat(np.arange(len(won)), k)  # the line's deal, as a position in `won`
     line_in_deal = np.arange(len(position)) - np.repeat(np.cumsum(k) - k, k)
     tranche = line_in_deal % tranches[position]
-    delivered_on = opp.won_on[won][:, None] + np.cumsum(np.c_[
-        rng.integers(0, 22, len(won)), rng.integers(20, 46, (len(won), MAX_TRANCHES - 1))], axis=1)
+    delivery_week = opp.won_on[won][:, None] + np.cumsum(np.c_[
+        rng.integers(0, 16, len(won)), rng.integers(20, 40, (len(won), MAX_TRANCHES - 1))], axis=1)
+    in_history = (delivery_week >= start) & (delivery_week <= newest)
+    # Drawn over the whole week even past newest (only those up to newest are kept): cutting the
+    # week at newest would crowd the last week's deliveries into its last days.
+    weeks = DemandCalendar.build(start, newest + 7)
+    delivered_on = np.full(delivery_week.shape, NEVER)
+    delivered_on[in_history] = weeks.draw_days(rng, delivery_week[in_history],
+                                               delivery_week[in_history] + 6)
     booked_on = delivered_on[position, tranche]
     share = rng.gamma(1.0, 1.0, len(position))
     share /= np.bincount(position, share)[position]
-    keep = (booked_on >= start) & (booked_on <= newest)
+    keep = booked_on <= newest
     position, tranche, booked_on = position[keep], tranche[keep], booked_on[keep]
     share = share[keep]
     deal = won[position]
     n = len(deal)
     order = position * MAX_TRANCHES + tranche
-    product = _choose_within_groups(rng, products.line, products.popularity, opp.line[deal])
     amount = deal_amount[position] * share
+    product = _products_within(rng, products, opp.line[deal], amount)
     cost_ratio = products.standard_cost[product] / products.list_price[product]
     discount = np.clip(1 - cost_ratio / (1 - opp.expected_margin_pct[deal]), 0.0, 0.4)
     unit_price = products.list_price[product] * (1 - discount)
@@ -916,14 +1089,41 @@ def won_deal_lines(rng: np.random.Generator, opp: Opportunities, customers: Cust
                       deal)
 
 
+def _products_within(rng: np.random.Generator, products: Products, line: np.ndarray,
+                     amount: np.ndarray, tries: int = 4) -> np.ndarray:
+    """A product of each line ∝ popularity whose list price fits the amount (re-drawn a few
+    times, else the line's cheapest), so a ¥60k deal is not booked as one ¥480k server."""
+    product = _choose_within_groups(rng, products.line, products.popularity, line)
+    for _ in range(tries):
+        too_dear = np.flatnonzero(products.list_price[product] > amount)
+        if len(too_dear) == 0:
+            return product
+        product[too_dear] = _choose_within_groups(rng, products.line, products.popularity,
+                                                  line[too_dear])
+    cheapest = np.array([np.flatnonzero(products.line == pl)[
+        np.argmin(products.list_price[products.line == pl])] for pl in range(len(PRODUCT_LINES))])
+    too_dear = products.list_price[product] > amount
+    product[too_dear] = cheapest[line[too_dear]]
+    return product
+
+
 def apply_regional_story(rng: np.random.Generator, lines: OrderLines, customers: Customers,
                          products: Products, newest: int) -> None:
-    """SC leans on special-price orders; special prices cut margin; SD discounts deeper lately."""
+    """SC leans on special-price orders; special prices cut margin; SD discounts deeper lately.
+
+    SC's special-price lines are drawn by value (lines in random order until they make up the
+    share of the value at list price), so a few big deal lines cannot swing its share.
+    """
     region = customers.region[lines.customer]
     sc = region == REGION_IDS.index(SPECIAL_PRICE_REGION)
-    share = np.where(lines.order_date > newest - 365, SPECIAL_PRICE_REGION_SHARE,
-                     SPECIAL_PRICE_REGION_SHARE_BEFORE)
-    lines.special_price = np.where(sc, rng.random(len(sc)) < share, lines.special_price)
+    value = lines.quantity * products.list_price[lines.product]
+    recent = lines.order_date > newest - 365
+    for period, share in ((recent, SPECIAL_PRICE_REGION_SHARE),
+                          (~recent, SPECIAL_PRICE_REGION_SHARE_BEFORE)):
+        chosen = np.flatnonzero(sc & period)
+        chosen = chosen[rng.permutation(len(chosen))]
+        value_before = np.cumsum(value[chosen]) - value[chosen] / 2
+        lines.special_price[chosen] = value_before < share * value[chosen].sum()
 
     extra = rng.uniform(*SPECIAL_PRICE_EXTRA_DISCOUNT, len(sc)) * lines.special_price
     lines.discount_pct = lines.discount_pct + extra
@@ -950,13 +1150,32 @@ def price_lines(lines: OrderLines, products: Products) -> None:
 
 def return_lines(rng: np.random.Generator, lines: OrderLines, n_returns: int, newest: int
                  ) -> OrderLines:
-    """Returns: part of an earlier line sent back 3–60 days later, as its own one-line order."""
-    candidates = np.flatnonzero(lines.order_date <= newest - 3)
-    original = np.sort(rng.choice(candidates, size=n_returns, replace=False))
-    back = lines.take(original)
-    span = np.minimum(60, newest - back.order_date)
-    back.order_date = back.order_date + 3 + np.floor(rng.random(n_returns) * (span - 2)).astype(
-        np.int64)
+    """Returns: part of an earlier line sent back 3–60 days later, as its own one-line order.
+
+    Days get returns in proportion to their order lines, allocated weekday by weekday (each
+    weekday gets the floor or ceiling of its expected count, spread evenly over its days), so
+    returns follow the weekday pattern of ordinary orders and are ~RETURN_SHARE of the lines of
+    every weekday; the line sent back is one ordered 3–60 days before, each at most once.
+    """
+    by_date = np.argsort(lines.order_date, kind="stable")
+    dates = lines.order_date[by_date]
+    days = np.arange(dates[0], newest + 1)
+    window_lo = np.searchsorted(dates, days - 60, side="left")
+    window_hi = np.searchsorted(dates, days - 3, side="right")
+    lines_per_day = np.bincount(dates - dates[0], minlength=len(days))[:len(days)]
+    weight = lines_per_day * (window_hi > window_lo)
+    by_weekday = np.lexsort((days, (days + 3) % 7))
+    day = by_weekday[_systematic_counts(rng, weight[by_weekday].astype(float), n_returns)]
+    lo, size = window_lo[day], window_hi[day] - window_lo[day]
+    pick = lo + np.floor(rng.random(n_returns) * size).astype(np.int64)
+    for _ in range(20):  # a line is returned at most once
+        again = np.ones(n_returns, bool)
+        again[np.unique(pick, return_index=True)[1]] = False
+        if not again.any():
+            break
+        pick[again] = lo[again] + np.floor(rng.random(again.sum()) * size[again]).astype(np.int64)
+    back = lines.take(by_date[pick])
+    back.order_date = days[day]
     returned = np.ceil(rng.uniform(0.05, 1.0, n_returns) * back.quantity).astype(np.int64)
     share = returned / back.quantity
     back.revenue = -_money(back.revenue * share)
@@ -967,15 +1186,15 @@ def return_lines(rng: np.random.Generator, lines: OrderLines, n_returns: int, ne
 
 
 def build_orders(rng: np.random.Generator, n_lines: int, customers: Customers, reps: Reps,
-                 products: Products, opp: Opportunities, first_in_crm: int,
+                 products: Products, opp: Opportunities, crm_position: np.ndarray,
                  calendar: DemandCalendar, newest: int) -> pa.Table:
     """All order lines up to the newest as_of, numbered chronologically, sorted by order date.
 
-    Lines of won deals carry the deal's opportunity_id when the deal is in the CRM (index
-    first_in_crm onwards of `opp`, numbered from 1 there).
+    Lines of won deals carry the deal's opportunity_id when the deal is in the CRM
+    (`crm_position` ≥ 0: its position among the CRM's deals, numbered from 1 there).
     """
-    won = won_deal_lines(rng, opp, customers, reps, products, calendar.first_day, newest)
-    won.opportunity = np.where(won.opportunity >= first_in_crm, won.opportunity - first_in_crm, -1)
+    won = won_deal_lines(rng, opp, customers, reps, products, calendar, newest)
+    won.opportunity = crm_position[won.opportunity]
     n_returns = int(round(RETURN_SHARE * n_lines))
     n_regular = n_lines - len(won.order) - n_returns
     if n_regular <= 0:
@@ -987,17 +1206,18 @@ def build_orders(rng: np.random.Generator, n_lines: int, customers: Customers, r
     price_lines(lines, products)
     returns = return_lines(rng, lines, n_returns, newest)
     returns.order = returns.order + lines.order.max() + 1
-    return _order_table(OrderLines.concat([lines, returns]), customers, reps, products)
+    return _order_table(rng, OrderLines.concat([lines, returns]), customers, reps, products)
 
 
-def _order_table(lines: OrderLines, customers: Customers, reps: Reps, products: Products
-                 ) -> pa.Table:
-    """Number orders chronologically (SO00000001 …) and their lines; build the Arrow table."""
+def _order_table(rng: np.random.Generator, lines: OrderLines, customers: Customers, reps: Reps,
+                 products: Products) -> pa.Table:
+    """Number orders chronologically (SO00000001 …), in random order within a day so run-rate
+    orders, won deals and returns mix as they come in; number their lines; build the table."""
     n_orders = lines.order.max() + 1
     order_day = np.full(n_orders, NEVER, np.int64)
     order_day[lines.order] = lines.order_date  # the lines of an order share its date
     order_no = np.empty(n_orders, np.int64)
-    order_no[np.argsort(order_day, kind="stable")] = np.arange(1, n_orders + 1)
+    order_no[np.lexsort((rng.permutation(n_orders), order_day))] = np.arange(1, n_orders + 1)
     line_order_no = order_no[lines.order]
     sort = np.argsort(line_order_no, kind="stable")
     lines = lines.take(sort)
@@ -1087,14 +1307,21 @@ def _account_touches(rng: np.random.Generator, customers: Customers, reps: Reps,
 
 def _deal_work(rng: np.random.Generator, opp: Opportunities, customers: Customers, reps: Reps,
                newest: int) -> Activities:
-    """An activity at each stage entered and touches every ~10 days while the deal is worked."""
+    """An activity at each stage entered (a meeting when a deal steps back or wins its stage
+    back) and touches every ~2 weeks while the deal is worked, more often on big deals."""
     n = len(opp.created)
     stage_deal, stage_no = np.nonzero(
         opp.stage_entered <= np.minimum(opp.removed_on, newest)[:, None])
     stage_day = opp.stage_entered[stage_deal, stage_no]
     stage_kind = np.array([1, 2, 3, 2, 0])[stage_no]  # call, meeting, workshop, meeting, visit
+    back = np.flatnonzero(opp.regressed_on <= newest)
+    again = np.flatnonzero(opp.recovered_on <= newest)
+    stage_deal = np.concatenate([stage_deal, back, again])
+    stage_day = np.concatenate([stage_day, opp.regressed_on[back], opp.recovered_on[again]])
+    stage_kind = np.concatenate([stage_kind, np.full(len(back) + len(again), 2)])
     until = np.minimum(opp.worked_until, newest)
-    count = rng.poisson(np.maximum(0, until - opp.created) / DAYS_BETWEEN_DEAL_TOUCHES)
+    every = np.clip(DAYS_BETWEEN_DEAL_TOUCHES * (200_000 / opp.amount_first) ** 0.3, 5, 30)
+    count = rng.poisson(np.maximum(0, until - opp.created) / every)
     touch_deal = np.repeat(np.arange(n), count)
     touch_day = opp.created[touch_deal] + np.floor(rng.random(len(touch_deal)) * (
         until - opp.created + 1)[touch_deal]).astype(np.int64)
@@ -1257,12 +1484,14 @@ def build_world(newest: dt.date, oldest: dt.date, orders: int, seed: int) -> Dem
     reps = build_reps(_stream(seed, "reps"), newest_day)
     products = build_products()
     customers = build_customers(_stream(seed, "customers"), reps, orders, start, newest_day)
-    every_deal = build_opportunities(_stream(seed, "opportunities"), customers, start, newest_day)
-    first_in_crm = int(np.searchsorted(every_deal.created, newest_day - CRM_HISTORY_DAYS,
-                                       side="right"))
+    every_deal = build_opportunities(_stream(seed, "opportunities"), customers, start, newest_day,
+                                     orders)
+    in_crm = np.flatnonzero(crm_deals(every_deal, newest_day))
+    crm_position = np.full(len(every_deal.created), -1)
+    crm_position[in_crm] = np.arange(len(in_crm))
     order_table = build_orders(_stream(seed, "orders"), orders, customers, reps, products,
-                               every_deal, first_in_crm, calendar, newest_day)
-    opportunities = every_deal.take(np.arange(first_in_crm, len(every_deal.created)))
+                               every_deal, crm_position, calendar, newest_day)
+    opportunities = every_deal.take(in_crm)
     activities = build_activities(_stream(seed, "activities"), customers, reps, opportunities,
                                   start, newest_day)
     scored, scores = build_customer_scores(_stream(seed, "scores"), customers)
@@ -1270,6 +1499,16 @@ def build_world(newest: dt.date, oldest: dt.date, orders: int, seed: int) -> Dem
     return DemoWorld(newest, reps, products, customers, scored, scores, order_table,
                      order_table["order_date"].cast(pa.int32()).to_numpy().astype(np.int64),
                      opportunities, activities, targets)
+
+
+def crm_deals(opp: Opportunities, newest: int) -> np.ndarray:
+    """The deals in the CRM: those created since it went live (CRM_HISTORY_DAYS before newest)
+    and those still open then that were opened in the half year before, entered at go-live with
+    their history."""
+    go_live = newest - CRM_HISTORY_DAYS
+    migrated = ((opp.created > go_live - CRM_MIGRATED_DAYS) & (opp.closed_on > go_live)
+                & (opp.removed_on > go_live))
+    return (opp.created > go_live) | migrated
 
 
 def snapshot_tables(world: DemoWorld, as_of: dt.date) -> dict[str, pa.Table]:
@@ -1355,7 +1594,7 @@ def opportunity_table(world: DemoWorld, day: int, present: np.ndarray) -> pa.Tab
     """Each opportunity's stage, status, expected close, amount and last activity on `day`."""
     opp, activities = world.opportunities, world.activities
     index = np.flatnonzero(present)
-    stage = (opp.stage_entered[index] <= day).sum(axis=1)
+    stage = opp.stage_on(index, day)
     won = opp.won_on[index] <= day
     lost = opp.lost_on[index] <= day
     closed_on = np.where(won, opp.won_on[index], opp.lost_on[index])
@@ -1392,13 +1631,13 @@ def opportunity_table(world: DemoWorld, day: int, present: np.ndarray) -> pa.Tab
 
 
 def history_table(opp: Opportunities, day: int, present: np.ndarray) -> pa.Table:
-    """One row per stage each present opportunity had entered by `day`."""
-    entered = (opp.stage_entered <= day) & present[:, None]
-    index, stage = np.nonzero(entered)
+    """One row each time a present opportunity entered a stage, up to `day` (a deal that stepped
+    back re-enters the lower stage, and the stage it won back, on new dates)."""
+    index, stage, entered = opp.stage_entries(present, day)
     return pa.table({
         "opportunity_id": _ids("OPP", index + 1, 6),
-        "stage": pa.array(stage + 1, pa.int32()),
-        "entered_date": _dates(opp.stage_entered[index, stage]),
+        "stage": pa.array(stage, pa.int32()),
+        "entered_date": _dates(entered),
     })
 
 
@@ -1449,6 +1688,7 @@ def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, orders: int = 300_0
             counts = ", ".join(f"{name} {table.num_rows:,}" for name, table in tables.items()
                                if name not in ("regions", "industries", "products"))
             print(f"{iso_week_id(sunday)}  as_of {sunday}  {counts}")
+            del tables  # before the next week's are built: one snapshot's tables in memory
     return [root / iso_week_id(s) for s in sundays]
 
 
