@@ -63,7 +63,7 @@ def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFra
         t("col.customer", lang): frame["customer"],
         t("col.region", lang): frame["region_id"].map(region_name),
         t("col.rep", lang): frame["rep"],
-        t("col.stage", lang): frame["stage"],
+        t("col.stage", lang): frame["stage"].map(lambda s: t(f"stage.{s}", lang)),
         t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
         t("col.weighted_amount", lang): frame["weighted_amount"].map(lambda v: fmt.money(v, lang)),
         t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
