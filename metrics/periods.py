@@ -49,6 +49,22 @@ class Period:
         """Elapsed days ÷ days in period, both inclusive (FY26Q3 as of 2026-11-22: 53 ÷ 92)."""
         return self.elapsed_days(as_of) / self.days
 
+    def previous(self) -> Period:
+        """The period of the same kind just before this one (2026-11 → 2026-10, FY26Q1 →
+        FY25Q4, 2026-W01 → 2025-W53)."""
+        day = self.start - dt.timedelta(days=1)
+        return {"week": week_of, "month": month_of, "quarter": quarter_of, "year": year_of}[
+            self.kind](day)
+
+    def months(self) -> list[Period]:
+        """The calendar months that start inside the period (a quarter's three months)."""
+        out, day = [], self.start
+        while day <= self.end:
+            if day.day == 1:
+                out.append(month_of(day))
+            day = month_of(day).end + dt.timedelta(days=1)
+        return out
+
     def previous_year(self) -> Period:
         """The same period one fiscal year earlier (a week: the ISO week 52 weeks earlier)."""
         if self.kind == "week":

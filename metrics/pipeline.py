@@ -153,13 +153,18 @@ ORDER BY o.amount DESC, o.opportunity_id
 """
 
 
+def open_deals_query(view: View) -> tuple[str, dict]:
+    """The SQL and parameters of ``open_deals``, for queries that aggregate over it (the
+    scorecard's pipeline hygiene)."""
+    opportunity_filter, params = filters(view, "o", table="opportunities")
+    return (_OPEN_DEALS_SQL.format(opportunity_filter=opportunity_filter),
+            {"as_of": view.as_of, "stale_activity_days": setting("stale_activity_days"),
+             "stale_stage_days": setting("stale_stage_days"), **params})
+
+
 def open_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Every open opportunity in the filters with its aging, stale and past-due flags."""
-    opportunity_filter, params = filters(view, "o", table="opportunities")
-    sql = _OPEN_DEALS_SQL.format(opportunity_filter=opportunity_filter)
-    return con.execute(sql, {"as_of": view.as_of,
-                             "stale_activity_days": setting("stale_activity_days"),
-                             "stale_stage_days": setting("stale_stage_days"), **params}).df()
+    return con.execute(*open_deals_query(view)).df()
 
 
 def stale_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:

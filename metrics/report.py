@@ -24,7 +24,8 @@ import pandas as pd
 from data.schema import CHANNELS, PRODUCT_LINES
 from data.store import (SnapshotDatabase, data_dir_from_env, discover, newest_valid,
                         previous_valid)
-from metrics import dashboard, pipeline
+from metrics import dashboard, pipeline, scorecard
+from metrics.config import ConfigError
 from metrics.periods import default_period, parse_period
 from metrics.view import View
 
@@ -67,6 +68,7 @@ SECTIONS = {
     "regional_report": _section_regional_report,
     "pipeline": _section_pipeline,
     "pipeline_movement": pipeline.movement,
+    "scorecard": scorecard.report_scorecard,
     "snapshots": None,  # needs no snapshot connection
 }
 
@@ -179,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result, fmt = run(argv)
         print(render(result, fmt))
-    except UsageError as exc:
+    except (UsageError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

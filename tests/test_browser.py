@@ -26,6 +26,9 @@ PAGES = [
     {"name": "pipeline", "path": "/pipeline", "metrics": 5, "charts": 4,
      "label": {"en": "Pipeline", "zh": "商机管道"},
      "text": {"en": "Deals that need attention", "zh": "需要关注的商机"}},
+    {"name": "scorecard", "path": "/scorecard", "metrics": 4, "charts": 1,
+     "label": {"en": "Regional scorecard", "zh": "区域记分卡"},
+     "text": {"en": "What each dimension measures", "zh": "各维度说明"}},
 ]
 
 
@@ -111,6 +114,22 @@ def test_page_renders(server, tab, spec, lang):
                         "[data-testid=stVegaLiteChart] svg").count() >= spec["charts"]
     assert page.get_by_role("heading", name=spec["label"][lang]).first.is_visible()
     assert page.get_by_text(spec["text"][lang], exact=True).first.is_visible()
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "Guangdong: rank"), ("zh", "广东：排名")])
+def test_scorecard_region_link_opens_the_drill_down(server, tab, lang, heading):
+    """A regional lead's link: their region highlighted, its drill-down below the ranking."""
+    tab.open(f"{server.url}/scorecard?region=GD&period=2026-10&lang={lang}")
+    page = tab.page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"scorecard-GD-{lang}.png"), full_page=True)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert tab.errors == []
+    # Four tiles, four drill-down figures; total by region, why it moved, industry attainment.
+    assert page.locator("[data-testid=stMetric]").count() == 8
+    assert page.locator("[data-testid=stVegaLiteChart]").count() == 3
+    assert page.get_by_role("heading", name=heading).first.is_visible()
+    assert "region=GD" in page.url
 
 
 def test_chinese_text_is_rendered_with_a_cjk_font(server, browser, tab):

@@ -86,11 +86,12 @@ def _metric(name: str, view: View, snapshot_path: str, _fn: Callable, _info: Sna
         con.close()
 
 
-def metric(ctx: Context, fn: Callable):
-    """``fn(con, view)`` from metrics/ for the current view, cached by the function's name, the
-    snapshot and the view state (which names the comparison snapshot)."""
-    return _metric(f"{fn.__module__}.{fn.__qualname__}", ctx.view, str(ctx.info.path), fn,
-                   ctx.info, ctx.compare)
+def metric(ctx: Context, fn: Callable, view: View | None = None):
+    """``fn(con, view)`` from metrics/ for the current view (or ``view``, a variant of it such as
+    one region's drill-down), cached by the function's name, the snapshot and the view state
+    (which names the comparison snapshot)."""
+    return _metric(f"{fn.__module__}.{fn.__qualname__}", view or ctx.view, str(ctx.info.path),
+                   fn, ctx.info, ctx.compare)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

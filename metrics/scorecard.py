@@ -1,0 +1,514 @@
+"""Regional scorecard (SPEC §5.4): every region scored 0–100 on six dimensions and ranked.
+
+- industry_attainment = 100 × min(1, Σᵢ min(Aᵢ, 1.2·Tᵢ) ÷ Σᵢ Tᵢ) over the industries i with a target
+- industry_balance = 100 × max(0, 1 − σ(aᵢ) ÷ μ(aᵢ)), aᵢ = Aᵢ ÷ Tᵢ, population σ; 0 when μ ≤ 0
+- margin_attainment = 100 × min(1, gross_margin ÷ margin_target)
+- customer_coverage = 100 × share of the region's tier-1/2 customers (§5.6) with a visit, meeting
+  or workshop in the period to date
+- pipeline_hygiene = 100 × share of the region's open opportunities neither stale nor past due, as
+  of the snapshot (the flags of ``metrics.pipeline.open_deals``)
+- resource_productivity = 100 × min(1, revenue per active AE in the region ÷ nationally)
+- total = Σ wᵈ·scoreᵈ ÷ Σ wᵈ over the dimensions with a basis; rank 1 = best among the regions with
+  a revenue target (ties broken by revenue); met_revenue / met_margin: attainment ≥ 100% of the
+  whole period's target.
+
+A score is defined on a region's whole business, so the scorecard ignores the view's industry,
+product-line and channel filters; its region filter selects the regions to highlight and drill
+into, never the regions ranked. Actuals follow the to-date rule; targets are the whole period's.
+The trend compares with the previous period of the same kind (the previous month for a monthly
+scorecard) over the same number of elapsed days while the period is still running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import replace
+
+import duckdb
+import pandas as pd
+
+from data.schema import SCORE_CRITERIA
+from metrics import config, pipeline
+from metrics.config import ConfigError
+from metrics.periods import Period
+from metrics.view import View
+
+DIMENSIONS = ("industry_attainment", "industry_balance", "margin_attainment",
+              "customer_coverage", "pipeline_hygiene", "resource_productivity")
+DEFAULT_WEIGHTS = {"industry_attainment": 30, "industry_balance": 15, "margin_attainment": 20,
+                   "customer_coverage": 15, "pipeline_hygiene": 10, "resource_productivity": 10}
+INDUSTRY_CAP = 1.2  # over-achievement in one industry counts at most 120% of its target
+QUALIFYING_ACTIVITIES = ("visit", "meeting", "workshop")  # calls do not count as coverage
+TIER_AXES = ("attractiveness", "feasibility")
+# SPEC §5.6 defaults, for a configuration file without the [customers.*] tables.
+DEFAULT_CRITERIA_WEIGHTS = {
+    "attractiveness": {"financial_performance": 40, "it_spend": 30, "reputation_management": 20,
+                       "location": 10},
+    "feasibility": {"existing_relationship": 30, "competitor_relationship": 30,
+                    "attitude_to_us": 30, "execution_capability": 10},
+}
+REPORT_KEYS = ("region_id", *DIMENSIONS, "total", "rank", "met_revenue", "met_margin")
+
+
+# ----------------------------------------------------------------------------------- configuration
+
+def validate_weights(raw: dict) -> dict[str, float]:
+    """The dimension weights from a ``[scorecard.weights]`` table: dimensions it leaves out keep
+    their SPEC default; a weight of 0 drops a dimension. ConfigError for an unknown dimension, a
+    non-numeric or negative weight, or weights that are all zero."""
+    where = f"{config.config_path()} [scorecard.weights]"
+    unknown = sorted(set(raw) - set(DIMENSIONS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown dimension {', '.join(map(repr, unknown))} "
+                          f"(known: {', '.join(DIMENSIONS)})")
+    out = dict(DEFAULT_WEIGHTS)
+    for name, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
+                value):
+            raise ConfigError(f"{where}: {name} = {value!r} is not a number")
+        if value < 0:
+            raise ConfigError(f"{where}: {name} = {value} is negative; weights are 0 or more")
+        out[name] = float(value)
+    if sum(out.values()) <= 0:
+        raise ConfigError(f"{where}: every weight is zero; at least one must be positive")
+    return {name: float(out[name]) for name in DIMENSIONS}
+
+
+def weights() -> dict[str, float]:
+    """The weights in use (metrics/config.toml or COCKPIT_CONFIG), validated."""
+    return validate_weights(config.section("scorecard", "weights"))
+
+
+def _criteria_weights() -> tuple[list[str], list[str], list[float], float]:
+    """Criterion, axis and weight lists for the tiering query, and the tier threshold, from
+    ``[customers.attractiveness]``, ``[customers.feasibility]`` and ``customers.tier_threshold``
+    (SPEC defaults where a table is absent)."""
+    criteria, axes, values = [], [], []
+    for axis in TIER_AXES:
+        table = config.section("customers", axis) or DEFAULT_CRITERIA_WEIGHTS[axis]
+        where = f"{config.config_path()} [customers.{axis}]"
+        for criterion, weight in table.items():
+            if criterion not in SCORE_CRITERIA:
+                raise ConfigError(f"{where}: unknown criterion {criterion!r}")
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+                raise ConfigError(f"{where}: {criterion} = {weight!r} is not a weight ≥ 0")
+            criteria.append(criterion)
+            axes.append(axis)
+            values.append(float(weight))
+        if sum(w for a, w in zip(axes, values) if a == axis) <= 0:
+            raise ConfigError(f"{where}: every weight is zero")
+    threshold = config.section("customers").get("tier_threshold", 6)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+        raise ConfigError(f"{config.config_path()} [customers]: tier_threshold = {threshold!r} "
+                          "is not a number")
+    return criteria, axes, values, float(threshold)
+
+
+# ------------------------------------------------------------------------------ customer tiering
+
+_CUSTOMER_TIERS_SQL = """
+SELECT customer_id, attractiveness, feasibility,
+       CASE WHEN attractiveness >= $tier_threshold AND feasibility >= $tier_threshold THEN 1
+            WHEN attractiveness < $tier_threshold AND feasibility >= $tier_threshold THEN 2
+            WHEN attractiveness >= $tier_threshold AND feasibility < $tier_threshold THEN 3
+       END AS tier
+FROM (
+    SELECT s.customer_id,
+           sum(s.score * w.weight) FILTER (WHERE w.axis = 'attractiveness')
+               / nullif(sum(w.weight) FILTER (WHERE w.axis = 'attractiveness'), 0)
+               AS attractiveness,
+           sum(s.score * w.weight) FILTER (WHERE w.axis = 'feasibility')
+               / nullif(sum(w.weight) FILTER (WHERE w.axis = 'feasibility'), 0) AS feasibility
+    FROM customer_scores s
+    JOIN (SELECT unnest($tier_criteria) AS criterion, unnest($tier_axes) AS axis,
+                 unnest($tier_weights) AS weight) w USING (criterion)
+    GROUP BY s.customer_id
+)
+"""
+
+
+def customer_tiers_sql() -> tuple[str, dict]:
+    """SPEC §5.6 tiering as a query (customer_id, attractiveness, feasibility, tier) to nest in
+    other SQL: attractiveness and feasibility are the weighted means of the criteria scored for
+    the customer; tier 1 both ≥ threshold, 2 attractiveness < threshold ≤ feasibility,
+    3 feasibility < threshold ≤ attractiveness, null otherwise (not pursued, or unscored)."""
+    criteria, axes, values, threshold = _criteria_weights()
+    return _CUSTOMER_TIERS_SQL, {"tier_criteria": criteria, "tier_axes": axes,
+                                 "tier_weights": values, "tier_threshold": threshold}
+
+
+# -------------------------------------------------------------------------------------- windows
+
+def whole_business(view: View, regions: tuple[str, ...] = ()) -> View:
+    """The view a score is computed on: the region's whole business (no industry, product-line or
+    channel filter), for ``regions`` (all when empty)."""
+    return replace(view, regions=tuple(regions), industries=(), product_lines=(), channel=None)
+
+
+def comparison(view: View) -> tuple[Period, dt.date | None]:
+    """The period the trend compares with and the last day of its actuals: the previous period
+    of the same kind, over as many days as have elapsed of this one while it is running (the
+    whole previous period once this one is complete)."""
+    previous = view.period.previous()
+    if view.to_date_end is None:
+        return previous, None
+    if view.to_date_end >= view.period.end:
+        return previous, previous.end
+    elapsed = view.period.elapsed_days(view.as_of)
+    return previous, min(previous.end, previous.start + dt.timedelta(days=elapsed - 1))
+
+
+def _window(period: Period, to_date: dt.date | None) -> dict:
+    months = period.month_fractions()
+    return {"start": period.start, "to_date": to_date or period.start - dt.timedelta(days=1),
+            "months": [m for m, _ in months], "fractions": [f for _, f in months]}
+
+
+# ----------------------------------------------------------------------------------------- scores
+
+_SCORES_SQL = """
+WITH month_share AS (
+    SELECT unnest($months) AS fiscal_month, unnest($fractions) AS fraction
+),
+target AS (
+    SELECT region_id, industry_id,
+           sum(revenue_target * fraction)::DOUBLE AS revenue_target,
+           sum(margin_target * fraction)::DOUBLE AS margin_target
+    FROM targets JOIN month_share USING (fiscal_month)
+    GROUP BY ALL
+),
+actual AS (
+    SELECT region_id, industry_id, sum(revenue)::DOUBLE AS revenue,
+           sum(revenue - cost)::DOUBLE AS gross_margin
+    FROM orders
+    WHERE order_date BETWEEN $start AND $to_date
+    GROUP BY ALL
+),
+by_industry AS (
+    SELECT coalesce(t.region_id, a.region_id) AS region_id,
+           coalesce(a.revenue, 0) AS revenue, coalesce(a.gross_margin, 0) AS gross_margin,
+           t.revenue_target, t.margin_target
+    FROM target t
+    FULL JOIN actual a ON a.region_id = t.region_id AND a.industry_id = t.industry_id
+),
+by_region AS (
+    SELECT region_id,
+           sum(revenue) AS revenue, sum(gross_margin) AS gross_margin,
+           sum(revenue_target) AS revenue_target, sum(margin_target) AS margin_target,
+           count(*) FILTER (WHERE revenue_target > 0) AS industries_with_target,
+           sum(least(revenue, $cap * revenue_target)) FILTER (WHERE revenue_target > 0)
+               AS capped_revenue,
+           sum(revenue_target) FILTER (WHERE revenue_target > 0) AS industry_target,
+           avg(revenue / revenue_target) FILTER (WHERE revenue_target > 0) AS attainment_mean,
+           stddev_pop(revenue / revenue_target) FILTER (WHERE revenue_target > 0)
+               AS attainment_sigma
+    FROM by_industry
+    GROUP BY region_id
+),
+key_customers AS (
+    SELECT c.customer_id, c.region_id
+    FROM customers c JOIN ({tiers}) tiers USING (customer_id)
+    WHERE tiers.tier IN (1, 2)
+),
+visited AS (
+    SELECT DISTINCT customer_id FROM activities
+    WHERE activity_date BETWEEN $start AND $to_date AND list_contains($qualifying, type)
+),
+coverage AS (
+    SELECT k.region_id, count(*) AS key_customers, count(v.customer_id) AS covered_customers
+    FROM key_customers k LEFT JOIN visited v USING (customer_id)
+    GROUP BY ALL
+),
+hygiene AS (
+    SELECT region_id, count(*) AS open_deals,
+           count(*) FILTER (WHERE NOT stale AND NOT past_due) AS clean_deals
+    FROM ({open_deals}) deals
+    GROUP BY ALL
+),
+staff AS (
+    SELECT region_id, count(*) AS active_aes FROM reps WHERE role = 'AE' AND active GROUP BY ALL
+),
+national AS (
+    SELECT (SELECT sum(revenue) FROM actual)
+           / nullif((SELECT count(*) FROM reps WHERE role = 'AE' AND active), 0)
+           AS revenue_per_ae
+),
+bases AS (
+    SELECT r.region_id, r.name_en, r.name_zh,
+           coalesce(b.revenue, 0) AS revenue, coalesce(b.gross_margin, 0) AS gross_margin,
+           b.revenue_target, b.margin_target, coalesce(b.industries_with_target, 0)
+               AS industries_with_target,
+           b.capped_revenue, b.industry_target, b.attainment_mean, b.attainment_sigma,
+           coalesce(c.key_customers, 0) AS key_customers,
+           coalesce(c.covered_customers, 0) AS covered_customers,
+           coalesce(h.open_deals, 0) AS open_deals, coalesce(h.clean_deals, 0) AS clean_deals,
+           coalesce(s.active_aes, 0) AS active_aes,
+           coalesce(b.revenue, 0) / nullif(s.active_aes, 0) AS revenue_per_ae,
+           national.revenue_per_ae AS national_revenue_per_ae
+    FROM regions r
+    LEFT JOIN by_region b USING (region_id)
+    LEFT JOIN coverage c USING (region_id)
+    LEFT JOIN hygiene h USING (region_id)
+    LEFT JOIN staff s USING (region_id)
+    CROSS JOIN national
+)
+SELECT *,
+       CASE WHEN industry_target > 0
+            THEN 100 * greatest(0, least(1, capped_revenue / industry_target)) END
+           AS industry_attainment,
+       CASE WHEN industry_target > 0
+            THEN CASE WHEN attainment_mean > 0
+                      THEN 100 * greatest(0, 1 - attainment_sigma / attainment_mean)
+                      ELSE 0 END END AS industry_balance,
+       CASE WHEN margin_target > 0
+            THEN 100 * greatest(0, least(1, gross_margin / margin_target)) END
+           AS margin_attainment,
+       100 * covered_customers / nullif(key_customers, 0) AS customer_coverage,
+       100 * clean_deals / nullif(open_deals, 0) AS pipeline_hygiene,
+       CASE WHEN active_aes > 0 AND national_revenue_per_ae > 0
+            THEN 100 * greatest(0, least(1, revenue_per_ae / national_revenue_per_ae)) END
+           AS resource_productivity,
+       revenue / nullif(revenue_target, 0) AS revenue_attainment,
+       gross_margin / nullif(margin_target, 0) AS margin_target_attainment,
+       CASE WHEN revenue_target > 0 THEN revenue >= revenue_target END AS met_revenue,
+       CASE WHEN margin_target > 0 THEN gross_margin >= margin_target END AS met_margin
+FROM bases
+ORDER BY region_id
+"""
+
+
+def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
+            to_date: dt.date | None) -> pd.DataFrame:
+    """Every region's bases, six scores, total and rank for ``period`` with actuals up to
+    ``to_date`` (pipeline hygiene as of the view's snapshot)."""
+    tiers, tier_params = customer_tiers_sql()
+    deals, deal_params = pipeline.open_deals_query(whole_business(view))
+    sql = _SCORES_SQL.format(tiers=tiers, open_deals=deals)
+    params = {**_window(period, to_date), **tier_params, **deal_params,
+              "cap": INDUSTRY_CAP, "qualifying": list(QUALIFYING_ACTIVITIES)}
+    frame = con.execute(sql, params).df()
+    return rank(frame, weights())
+
+
+def total(scores: pd.DataFrame, w: dict[str, float]) -> pd.Series:
+    """Σ wᵈ·scoreᵈ ÷ Σ wᵈ over the dimensions with a score (null when none has)."""
+    values = scores[list(DIMENSIONS)].astype(float)
+    weight = pd.Series(w)[list(DIMENSIONS)]
+    present = values.notna() & (weight > 0)
+    weighted = (values.fillna(0) * weight).where(present, 0).sum(axis=1)
+    return weighted / (present * weight).sum(axis=1).where(lambda s: s > 0)
+
+
+def rank(frame: pd.DataFrame, w: dict[str, float]) -> pd.DataFrame:
+    """Add ``total`` and ``rank``: 1 = best total, ties broken by revenue (then region id);
+    regions without a revenue target get no rank."""
+    out = frame.assign(total=total(frame, w))
+    ranked = out[out["revenue_target"].fillna(0) > 0].assign(
+        _key=lambda f: f["total"].round(9))
+    order = ranked.sort_values(["_key", "revenue", "region_id"],
+                               ascending=[False, False, True], na_position="last").index
+    out["rank"] = pd.Series(range(1, len(order) + 1), index=order, dtype="Int64")
+    return out
+
+
+# -------------------------------------------------------------------------------- the scorecard
+
+def scorecard(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """One row per region for the view's period: bases, six scores, total, rank, met flags, and
+    the trend against the comparison period: ``previous_total``, ``previous_rank``,
+    ``rank_change`` (positive = moved up), ``total_change`` and, per dimension,
+    ``previous_<dimension>`` and ``contribution_<dimension>`` (see ``contribution``). Rows in
+    rank order, unranked regions last."""
+    w = weights()
+    now = _scores(con, view, view.period, view.to_date_end)
+    before = _scores(con, view, *comparison(view)).set_index("region_id").reindex(
+        now["region_id"]).reset_index()
+    out = now.assign(previous_total=before["total"], previous_rank=before["rank"],
+                     total_change=now["total"] - before["total"],
+                     rank_change=(before["rank"] - now["rank"]).astype("Int64"))
+    moved = contribution(now, before, w)
+    for d in DIMENSIONS:
+        out[f"previous_{d}"] = before[d]
+        out[f"contribution_{d}"] = moved[d]
+    return out.sort_values(["rank", "region_id"], na_position="last").reset_index(drop=True)
+
+
+def contribution(now: pd.DataFrame, before: pd.DataFrame, w: dict[str, float]) -> pd.DataFrame:
+    """Why a total moved, per row and dimension: wᵈ·scoreᵈ_now ÷ Σw_now − wᵈ·scoreᵈ_prev ÷ Σw_prev,
+    each Σw over the dimensions with a score in that period (a dimension without one adds nothing
+    on that side), so a row's contributions add up exactly to its change of total. Null where
+    either total is null (rows of ``now`` and ``before`` correspond)."""
+    weight = pd.Series(w)[list(DIMENSIONS)]
+
+    def shares(frame: pd.DataFrame) -> pd.DataFrame:
+        values = frame[list(DIMENSIONS)].astype(float).reset_index(drop=True)
+        present = values.notna() & (weight > 0)
+        basis = (present * weight).sum(axis=1)
+        return (values.fillna(0) * weight).where(present, 0).div(basis.where(basis > 0), axis=0)
+
+    both = (now["total"].notna().to_numpy() & before["total"].notna().to_numpy())
+    return (shares(now) - shares(before)).where(pd.Series(both), axis=0)
+
+
+def headline(card: pd.DataFrame) -> dict:
+    """The headline and tiles of a scorecard frame: regions listed and ranked, how many met the
+    revenue target, the margin target and both, the median total, the best region and the region
+    that gained most ranks."""
+    ranked = card[card["rank"].notna()]
+    met_revenue = card["met_revenue"].fillna(False).astype(bool)
+    met_margin = card["met_margin"].fillna(False).astype(bool)
+    best = ranked.sort_values("rank").iloc[0] if len(ranked) else None
+    climbers = ranked[ranked["rank_change"].fillna(0) > 0].sort_values(
+        ["rank_change", "rank"], ascending=[False, True])
+    climber = climbers.iloc[0] if len(climbers) else None
+    return {
+        "regions": len(card), "ranked": len(ranked),
+        "met_revenue": int(met_revenue.sum()), "met_margin": int(met_margin.sum()),
+        "met_both": int((met_revenue & met_margin).sum()),
+        "median_total": _plain(ranked["total"].median()) if len(ranked) else None,
+        "best_region": best["region_id"] if best is not None else None,
+        "best_total": _plain(best["total"]) if best is not None else None,
+        "climber_region": climber["region_id"] if climber is not None else None,
+        "climber_ranks": _plain(climber["rank_change"]) if climber is not None else None,
+    }
+
+
+def why_moved(card: pd.DataFrame, region_id: str) -> pd.DataFrame:
+    """One region's dimensions in order: score, previous_score, contribution to the change of
+    total, the median score of all regions and whether the region is below it (a weak
+    dimension)."""
+    row = card.set_index("region_id").loc[region_id]
+    median = card[list(DIMENSIONS)].astype(float).median()
+    return pd.DataFrame({
+        "dimension": list(DIMENSIONS),
+        "score": [_plain(row[d]) for d in DIMENSIONS],
+        "previous_score": [_plain(row[f"previous_{d}"]) for d in DIMENSIONS],
+        "contribution": [_plain(row[f"contribution_{d}"]) for d in DIMENSIONS],
+        "median_score": [_plain(median[d]) for d in DIMENSIONS],
+        "below_median": [bool(pd.notna(row[d]) and row[d] < median[d]) for d in DIMENSIONS],
+    })
+
+
+def quarter_review(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """For a fiscal-quarter view: each of its months that has started (to date) side by side with
+    the quarter as a whole: one row per region and period with total, rank and the met flags.
+    Empty for other periods."""
+    if view.period.kind != "quarter":
+        return pd.DataFrame(columns=["period", "kind", "region_id", "total", "rank",
+                                     "met_revenue", "met_margin"])
+    frames = []
+    for period in [*view.period.months(), view.period]:
+        to_date = period.to_date_end(view.as_of)
+        if to_date is None:
+            continue
+        frame = _scores(con, view, period, to_date)
+        frames.append(frame.assign(period=period.code, kind=period.kind)[
+            ["period", "kind", "region_id", "total", "rank", "met_revenue", "met_margin"]])
+    return pd.concat(frames, ignore_index=True)
+
+
+# ------------------------------------------------------------------------------------ drill-down
+
+_INDUSTRY_SQL = """
+WITH month_share AS (
+    SELECT unnest($months) AS fiscal_month, unnest($fractions) AS fraction
+),
+target AS (
+    SELECT region_id, industry_id, sum(revenue_target * fraction)::DOUBLE AS revenue_target
+    FROM targets JOIN month_share USING (fiscal_month)
+    WHERE {region_filter}
+    GROUP BY ALL
+),
+actual AS (
+    SELECT region_id, industry_id, sum(revenue)::DOUBLE AS revenue
+    FROM orders
+    WHERE order_date BETWEEN $start AND $to_date AND {region_filter}
+    GROUP BY ALL
+)
+SELECT r.region_id, i.industry_id, i.name_en, i.name_zh,
+       coalesce(a.revenue, 0) AS revenue, t.revenue_target,
+       coalesce(a.revenue, 0) / nullif(t.revenue_target, 0) AS attainment,
+       coalesce(a.revenue, 0) > $cap * t.revenue_target AS capped
+FROM regions r CROSS JOIN industries i
+LEFT JOIN target t ON t.region_id = r.region_id AND t.industry_id = i.industry_id
+LEFT JOIN actual a ON a.region_id = r.region_id AND a.industry_id = i.industry_id
+WHERE {region_filter_r}
+ORDER BY r.region_id, i.industry_id
+"""
+
+
+def _region_filter(view: View, alias: str = "") -> tuple[str, dict]:
+    if not view.regions:
+        return "true", {}
+    a = f"{alias}." if alias else ""
+    return f"list_contains($regions, {a}region_id)", {"regions": list(view.regions)}
+
+
+def industry_attainment(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Per region of the view (all when none is selected) and every industry: revenue to date,
+    the period's revenue target and attainment Aᵢ ÷ Tᵢ (null without a target), and whether it is
+    above the 120% that the attainment score counts."""
+    region_filter, params = _region_filter(view)
+    region_filter_r, _ = _region_filter(view, "r")
+    sql = _INDUSTRY_SQL.format(region_filter=region_filter, region_filter_r=region_filter_r)
+    return con.execute(sql, {**_window(view.period, view.to_date_end), "cap": INDUSTRY_CAP,
+                             **params}).df()
+
+
+_UNCOVERED_SQL = """
+WITH tiers AS ({tiers}),
+qualifying AS (
+    SELECT customer_id,
+           max(activity_date) AS last_qualifying_activity,
+           count(*) FILTER (WHERE activity_date BETWEEN $start AND $to_date) AS in_period
+    FROM activities
+    WHERE list_contains($qualifying, type) AND activity_date <= $as_of
+    GROUP BY ALL
+)
+SELECT c.customer_id, c.name AS customer, c.region_id, c.industry_id, t.tier,
+       t.attractiveness, t.feasibility, r.name AS owner, r.role AS owner_role,
+       q.last_qualifying_activity
+FROM customers c
+JOIN tiers t USING (customer_id)
+LEFT JOIN reps r ON r.rep_id = c.owner_rep_id
+LEFT JOIN qualifying q USING (customer_id)
+WHERE t.tier IN (1, 2) AND coalesce(q.in_period, 0) = 0 AND {region_filter}
+ORDER BY t.tier, q.last_qualifying_activity NULLS FIRST, c.customer_id
+"""
+
+
+def uncovered_customers(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """The tier-1/2 customers of the view's regions with no visit, meeting or workshop in the
+    period to date (what customer coverage misses), tier 1 first, longest unvisited first."""
+    tiers, tier_params = customer_tiers_sql()
+    region_filter, params = _region_filter(view, "c")
+    sql = _UNCOVERED_SQL.format(tiers=tiers, region_filter=region_filter)
+    window = _window(view.period, view.to_date_end)
+    return con.execute(sql, {"start": window["start"], "to_date": window["to_date"],
+                             **tier_params, "qualifying": list(QUALIFYING_ACTIVITIES),
+                             "as_of": view.as_of, **params}).df()
+
+
+def attention_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """The open deals of the view's regions that pipeline hygiene counts against them (stale or
+    past due), largest first."""
+    deals = pipeline.open_deals(con, whole_business(view, view.regions))
+    return deals[deals["stale"] | deals["past_due"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------- report
+
+def report_scorecard(con: duckdb.DuckDBPyConnection, view: View) -> list[dict]:
+    """SPEC §7 ``scorecard``: one object per region in rank order (scores 0–100 or null). Ranks
+    are always over every region; ``--region`` only narrows the rows listed."""
+    card = scorecard(con, view)
+    if view.regions:
+        card = card[card["region_id"].isin(view.regions)]
+    return [{key: _plain(row[key]) for key in REPORT_KEYS} for _, row in card.iterrows()]
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value

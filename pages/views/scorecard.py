@@ -1,0 +1,263 @@
+"""Regional scorecard (SPEC §6.3, §5.4): headline, tiles, the ranking as a heatmap, total score by
+region, the dimensions and their weights, the quarter review, and a region's drill-down (why its
+rank moved, industry attainment, the customers and deals behind weak dimensions). Layout only."""
+
+import functools
+
+import pandas as pd
+import streamlit as st
+
+from metrics import scorecard
+from metrics.config import ConfigError, config_path
+from metrics.periods import month_of
+from metrics.settings import setting
+from pages.ui import charts_scorecard as charts, fmt, state
+from pages.ui import tables_scorecard as tables
+from pages.ui.i18n import t
+
+ctx = state.context()
+lang = ctx.lang
+st.title(t("page.scorecard", lang))
+state.notices(ctx)
+if ctx.view is None:
+    st.stop()
+
+view = ctx.view
+try:
+    weights = scorecard.weights()
+    scorecard.customer_tiers_sql()  # validates the [customers] criteria weights too
+except ConfigError as exc:
+    st.error(t("score.config_error", lang, error=str(exc)), icon=":material/settings_alert:")
+    st.stop()
+
+previous, previous_to = scorecard.comparison(view)
+st.caption(t("score.subtitle", lang, period=view.period.code,
+             to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
+             previous=previous.code,
+             previous_range=f"{previous.start:%m-%d} – {previous_to:%m-%d}" if previous_to
+             else t("na", lang)))
+st.caption(t("score.scope", lang))
+
+card = state.metric(ctx, scorecard.scorecard)
+head = scorecard.headline(card)
+highlighted = view.regions
+
+st.subheader(t("score.headline", lang, met=head["met_both"], regions=head["regions"]))
+pace = view.period.pace(view.as_of)
+if pace < 1:
+    st.info(t("score.running", lang, period=view.period.code, pace=fmt.pct(pace, lang),
+              previous=previous.code), icon=":material/hourglass_top:")
+    current_month = month_of(view.as_of)
+    last_month = current_month if view.as_of == current_month.end else current_month.previous()
+    if last_month.code != view.period.code:
+        st.page_link(ctx.pages["scorecard"], label=t("score.last_month", lang,
+                                                     month=last_month.code),
+                     icon=":material/calendar_month:",
+                     query_params={**state.nav_params(ctx), "period": last_month.code})
+
+
+def _move_delta(change) -> str | None:
+    if pd.isna(change):  # no rank before
+        return None
+    key = "score.move.delta_up" if change > 0 else (
+        "score.move.delta_down" if change < 0 else "score.move.delta_same")
+    return t(key, lang, n=abs(int(change)), previous=previous.code)
+
+
+# --- KPI tiles ------------------------------------------------------------------------------------
+tiles = st.columns(4)
+tiles[0].metric(t("score.tile.met", lang),
+                t("score.tile.met.value", lang, met=head["met_both"], regions=head["regions"]),
+                delta=t("score.tile.met.delta", lang, revenue=head["met_revenue"],
+                        margin=head["met_margin"]),
+                delta_color="off", delta_arrow="off", help=t("score.tile.met.help", lang),
+                border=True)
+tiles[1].metric(t("score.tile.median", lang),
+                t("na", lang) if head["median_total"] is None else f"{head['median_total']:.1f}",
+                help=t("score.tile.median.help", lang), border=True)
+tiles[2].metric(t("score.tile.best", lang),
+                ctx.region_name(head["best_region"]) if head["best_region"] else t("na", lang),
+                delta=None if head["best_total"] is None
+                else t("score.tile.best.delta", lang, total=f"{head['best_total']:.1f}"),
+                delta_color="off", delta_arrow="off", border=True)
+by_region = card.set_index("region_id")
+if len(highlighted) == 1 and highlighted[0] in by_region.index:
+    row = by_region.loc[highlighted[0]]
+    ranked = not pd.isna(row["rank"])
+    change = row["rank_change"]
+    tiles[3].metric(t("score.tile.region", lang, region=ctx.region_name(highlighted[0])),
+                    t("score.tile.region.value", lang, rank=int(row["rank"]),
+                      ranked=head["ranked"]) if ranked
+                    else t("score.tile.region.unranked", lang),
+                    delta=_move_delta(change) if ranked else None,
+                    delta_color="normal" if ranked and not pd.isna(change) and change != 0
+                    else "off",
+                    help=t("score.tile.region.help", lang, previous=previous.code), border=True)
+else:
+    tiles[3].metric(t("score.tile.climber", lang),
+                    ctx.region_name(head["climber_region"]) if head["climber_region"]
+                    else t("score.tile.climber.none", lang),
+                    delta=_move_delta(head["climber_ranks"]) if head["climber_region"] else None,
+                    border=True)
+
+# --- Ranking and chart ----------------------------------------------------------------------------
+
+
+def _select_region(key: str, ids: list[str]) -> None:
+    rows = st.session_state[key].selection.rows
+    if rows:
+        st.query_params["region"] = ids[rows[0]]
+
+
+st.subheader(t("score.table.title", lang))
+st.dataframe(tables.scorecard(card, lang, ctx.region_name, highlighted, scorecard.DIMENSIONS),
+             hide_index=True, width="stretch", height=38 + 35 * len(card), key="score_table",
+             selection_mode="single-row",
+             on_select=functools.partial(_select_region, "score_table", list(card["region_id"])))
+st.caption(t("score.table.caption", lang, previous=previous.code))
+unranked = card.loc[card["rank"].isna(), "region_id"]
+if len(unranked):
+    st.caption(t("score.unranked", lang, period=view.period.code,
+                 regions=", ".join(unranked.map(ctx.region_name))))
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(t("score.chart.title", lang))
+    bars = card[card["total"].notna()].sort_values(["rank", "total"], ascending=[True, False],
+                                                   na_position="last")
+    if bars.empty:
+        st.info(t("empty.table", lang))
+    else:
+        bars = bars.assign(
+            region=bars["region_id"].map(ctx.region_name),
+            total_label=bars["total"].map(lambda v: f"{v:.1f}"),
+            rank_label=bars["rank"].map(lambda r: "–" if pd.isna(r) else str(int(r))),
+            group=bars["region_id"].isin(highlighted).map(
+                lambda s: t("score.chart.selected" if s else "score.chart.other", lang)))
+        st.altair_chart(charts.score_by_region(bars, {
+            "total": t("col.total", lang), "region": t("col.region", lang),
+            "rank": t("col.rank", lang), "selected": t("score.chart.selected", lang),
+            "other": t("score.chart.other", lang)}), width="stretch")
+    st.caption(t("score.chart.caption", lang))
+
+with right:
+    st.subheader(t("score.dims.title", lang))
+    st.dataframe(tables.dimension_legend(weights, lang), hide_index=True, width="stretch",
+                 column_config={t("col.definition", lang): st.column_config.TextColumn(
+                     width="large")})
+    st.caption(t("score.dims.caption", lang, path=config_path().name))
+
+# --- Quarter review -------------------------------------------------------------------------------
+if view.period.kind == "quarter":
+    st.subheader(t("score.review.title", lang, quarter=view.period.code))
+    review = state.metric(ctx, scorecard.quarter_review)
+    if review.empty:
+        st.info(t("empty.table", lang))
+    else:
+        st.dataframe(tables.quarter_review(review, lang, ctx.region_name, highlighted),
+                     hide_index=True, width="stretch")
+    st.caption(t("score.review.caption", lang))
+
+# --- Drill-down -----------------------------------------------------------------------------------
+st.divider()
+if not highlighted:
+    st.info(t("score.drill.none", lang), icon=":material/ads_click:")
+    st.stop()
+region = highlighted[0] if len(highlighted) == 1 else st.selectbox(
+    t("score.drill.pick", lang), list(highlighted), format_func=ctx.region_name)
+row = by_region.loc[region]
+name = ctx.region_name(region)
+st.header(t("score.drill.title", lang, region=name,
+            rank=t("na", lang) if pd.isna(row["rank"]) else int(row["rank"]),
+            total=t("na", lang) if pd.isna(row["total"]) else f"{row['total']:.1f}"))
+dims = scorecard.why_moved(card, region)
+weak = [t(f"dim.{d}", lang) for d, w in zip(dims["dimension"], dims["below_median"]) if w]
+st.caption(t("score.drill.weak", lang, dims=", ".join(weak)) if weak
+           else t("score.drill.strong", lang))
+
+region_view = scorecard.whole_business(view, (region,))
+left, right = st.columns(2)
+with left:
+    st.subheader(t("score.why.title", lang, previous=previous.code))
+    if dims["contribution"].isna().all():
+        st.info(t("score.why.none", lang, previous=previous.code))
+    else:
+        shown = dims.assign(
+            dimension_label=dims["dimension"].map(lambda d: t(f"dim.{d}", lang)),
+            contribution_label=dims["contribution"].map(lambda v: f"{v:+.1f}"),
+            score_label=dims["score"].map(lambda v: t("na", lang) if v is None else f"{v:.0f}"),
+            previous_label=dims["previous_score"].map(
+                lambda v: t("na", lang) if v is None else f"{v:.0f}"))
+        st.altair_chart(charts.score_contributions(shown, {
+            "points": t("score.why.points", lang), "dimension": t("col.dimension", lang),
+            "now": t("score.why.now", lang), "before": t("score.why.before", lang)}),
+            width="stretch")
+        st.caption(t("score.why.caption", lang, before=f"{row['previous_total']:.1f}",
+                     now=f"{row['total']:.1f}", change=f"{row['total_change']:+.1f}"))
+
+with right:
+    st.subheader(t("score.industry.title", lang))
+    industries = state.metric(ctx, scorecard.industry_attainment, region_view)
+    with_target = industries[industries["revenue_target"] > 0]
+    if with_target.empty:
+        st.info(t("empty.table", lang))
+    else:
+        with_target = with_target.assign(
+            industry=with_target["industry_id"].map(ctx.industry_name),
+            status=[t("score.industry.above" if c else "score.industry.met" if a >= 1
+                      else "score.industry.short", lang)
+                    for a, c in zip(with_target["attainment"], with_target["capped"])],
+            attainment_label=with_target["attainment"].map(lambda v: fmt.pct(v, lang)),
+            revenue_label=with_target["revenue"].map(lambda v: fmt.money_short(v, lang)),
+            target_label=with_target["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
+        st.altair_chart(charts.industry_attainment(with_target, scorecard.INDUSTRY_CAP, {
+            "attainment": t("chart.attainment", lang), "industry": t("col.industry", lang),
+            "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang),
+            "above": t("score.industry.above", lang), "met": t("score.industry.met", lang),
+            "short": t("score.industry.short", lang)}), width="stretch")
+    st.caption(t("score.industry.caption", lang))
+    no_target = industries.loc[~(industries["revenue_target"] > 0), "industry_id"]
+    if len(no_target):
+        st.caption(t("score.industry.no_target", lang,
+                     industries=", ".join(no_target.map(ctx.industry_name))))
+
+cells = st.columns(4)
+cells[0].metric(t("score.detail.margin", lang), fmt.money_short(row["gross_margin"], lang),
+                delta=t("score.detail.margin.delta", lang,
+                        target=fmt.money_short(row["margin_target"], lang)),
+                delta_color="off", delta_arrow="off", help=t("dimdef.margin_attainment", lang),
+                border=True)
+cells[1].metric(t("score.detail.coverage", lang),
+                t("score.detail.of", lang, part=int(row["covered_customers"]),
+                  whole=int(row["key_customers"])),
+                help=t("dimdef.customer_coverage", lang), border=True)
+cells[2].metric(t("score.detail.hygiene", lang),
+                t("score.detail.of", lang, part=int(row["clean_deals"]),
+                  whole=int(row["open_deals"])),
+                help=t("dimdef.pipeline_hygiene", lang), border=True)
+cells[3].metric(t("score.detail.productivity", lang),
+                fmt.money_short(row["revenue_per_ae"], lang),
+                delta=t("score.detail.productivity.delta", lang,
+                        value=fmt.money_short(row["national_revenue_per_ae"], lang),
+                        aes=int(row["active_aes"])),
+                delta_color="off", delta_arrow="off",
+                help=t("dimdef.resource_productivity", lang), border=True)
+
+customers_tab, deals_tab = st.tabs([t("score.uncovered.title", lang),
+                                    t("score.deals.title", lang)])
+with customers_tab:
+    uncovered = state.metric(ctx, scorecard.uncovered_customers, region_view)
+    if uncovered.empty:
+        st.info(t("empty.table", lang))
+    else:
+        st.dataframe(tables.uncovered_customers(uncovered, lang, ctx.industry_name),
+                     hide_index=True, width="stretch")
+    st.caption(t("score.uncovered.caption", lang, period=view.period.code))
+with deals_tab:
+    deals = state.metric(ctx, scorecard.attention_deals, region_view)
+    if deals.empty:
+        st.info(t("empty.table", lang))
+    else:
+        st.dataframe(tables.attention_deals(deals, lang), hide_index=True, width="stretch")
+    st.caption(t("score.deals.caption", lang, activity=setting("stale_activity_days"),
+                 stage=setting("stale_stage_days"), as_of=view.as_of))
