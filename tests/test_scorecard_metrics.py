@@ -28,11 +28,13 @@ September (the comparison): R1 57.33, R2 90.00, R4 66.82 (it had a target then),
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
 import pytest
 
+from data.store import discover, newest_valid
 from metrics import config, dashboard, scorecard
 from metrics.config import ConfigError
 from metrics.periods import parse_period
@@ -419,3 +421,45 @@ def test_weights_from_a_config_file(snap, tmp_path, monkeypatch):
     monkeypatch.setenv(config.CONFIG_ENV, str(bad))
     with pytest.raises(ConfigError, match="bad.toml"):
         scorecard.scorecard(con, view(info))
+
+
+# --- headless report and demo data --------------------------------------------------------------
+
+def test_report_section_and_a_bad_configuration(snap, tmp_path, monkeypatch, capsys):
+    from metrics.report import main
+
+    info, _ = snap
+    data_dir = str(info.path.parent.parent)
+    assert main(["--data-dir", data_dir, "--section", "scorecard", "--period", "2026-10",
+                 "--region", "R1", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows == [{"region_id": "R1", **{d: pytest.approx(EXPECTED["R1"][d])
+                                           for d in scorecard.DIMENSIONS},
+                     "total": pytest.approx(7581.578947 / 100), "rank": 1,
+                     "met_revenue": True, "met_margin": True}]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scorecard.weights]\nwin_rate = 5\n")
+    monkeypatch.setenv(config.CONFIG_ENV, str(bad))
+    assert main(["--data-dir", data_dir, "--section", "scorecard", "--period", "2026-10"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown dimension 'win_rate'" in err
+
+
+def test_demo_data_gives_a_spread_of_scores(tmp_path):
+    """The generated demo's monthly scorecard is neither all 100 nor all 0, and tells its story:
+    the regions above target (GD, ZJ, JA) rank above the ones behind (XJ, HJ, NW)."""
+    from data.demo import generate
+
+    generate(tmp_path, D(AS_OF), weeks=1, orders=60_000, seed=42)
+    info = newest_valid(discover(tmp_path))
+    card = scorecard.scorecard(connect(info), view(info, "2026-10")).set_index("region_id")
+    totals = card["total"]
+    assert totals.notna().all() and card["rank"].notna().sum() == 18
+    assert 30 < totals.min() and totals.max() < 100 and totals.std() > 3
+    for d in scorecard.DIMENSIONS:
+        assert card[d].notna().all(), d
+        assert card[d].nunique() > 1, d  # not one value for every region
+    assert (card[list(scorecard.DIMENSIONS)] < 100).any().all()
+    assert max(card.loc[["XJ", "HJ", "NW"], "rank"]) > min(card.loc[["GD", "ZJ", "JA"], "rank"])
+    assert card.loc[["GD", "ZJ", "JA"], "total"].mean() > card.loc[["XJ", "HJ", "NW"],
+                                                                   "total"].mean() + 5

@@ -63,8 +63,8 @@ def test_scorecard_renders_in_both_languages(data_dir, monkeypatch, lang, title,
     assert len(at.get("vega_lite_chart")) == 1  # total score by region; no region selected
     page = texts(at)
     assert "East Four" in page or "东四" in page  # listed, not ranked
-    assert len(at.dataframe) == 2  # the ranking and the dimension legend
-    legend = at.dataframe[1].value
+    assert len(at.dataframe) == 1 and len(at.table) == 1  # the ranking; the dimension legend
+    legend = at.table[0].value
     assert dimension in set(legend.iloc[:, 0]) and len(legend) == 6
     ranking = at.dataframe[0].value
     assert list(ranking.iloc[:, 2]) == (["North One", "South Two", "West Three", "East Four"]
@@ -107,7 +107,7 @@ def test_quarter_review_shows_the_months_and_the_quarter(data_dir, monkeypatch):
     at = open_page(data_dir, monkeypatch, period="FY26Q3")
     assert not at.exception
     assert "Quarter review: FY26Q3 month by month" in [s.value for s in at.subheader]
-    review = at.dataframe[2].value
+    review = at.dataframe[1].value
     assert list(review.columns) == ["Region", "2026-10 total", "2026-10 rank", "2026-11 total",
                                     "2026-11 rank", "FY26Q3 total", "FY26Q3 rank"]
     assert any("elapsed" in i.value for i in at.info)  # the quarter is still running

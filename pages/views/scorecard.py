@@ -59,9 +59,9 @@ if pace < 1:
 def _move_delta(change) -> str | None:
     if pd.isna(change):  # no rank before
         return None
-    key = "score.move.delta_up" if change > 0 else (
-        "score.move.delta_down" if change < 0 else "score.move.delta_same")
-    return t(key, lang, n=abs(int(change)), previous=previous.code)
+    if change == 0:
+        return t("score.move.delta_same", lang, previous=previous.code)
+    return t("score.move.delta", lang, change=f"{int(change):+d}", previous=previous.code)
 
 
 # --- KPI tiles ------------------------------------------------------------------------------------
@@ -85,13 +85,14 @@ if len(highlighted) == 1 and highlighted[0] in by_region.index:
     row = by_region.loc[highlighted[0]]
     ranked = not pd.isna(row["rank"])
     change = row["rank_change"]
+    moved = ranked and not pd.isna(change) and change != 0
     tiles[3].metric(t("score.tile.region", lang, region=ctx.region_name(highlighted[0])),
                     t("score.tile.region.value", lang, rank=int(row["rank"]),
                       ranked=head["ranked"]) if ranked
                     else t("score.tile.region.unranked", lang),
                     delta=_move_delta(change) if ranked else None,
-                    delta_color="normal" if ranked and not pd.isna(change) and change != 0
-                    else "off",
+                    delta_color="normal" if moved else "off",
+                    delta_arrow="auto" if moved else "off",
                     help=t("score.tile.region.help", lang, previous=previous.code), border=True)
 else:
     tiles[3].metric(t("score.tile.climber", lang),
@@ -112,6 +113,12 @@ def _select_region(key: str, ids: list[str]) -> None:
 st.subheader(t("score.table.title", lang))
 st.dataframe(tables.scorecard(card, lang, ctx.region_name, highlighted, scorecard.DIMENSIONS),
              hide_index=True, width="stretch", height=38 + 35 * len(card), key="score_table",
+             # Narrow columns so the whole ranking fits; a dimension's header explains it.
+             column_config={
+                 **{t(f"col.{c}", lang): st.column_config.Column(width="small") for c in (
+                     "rank", "move", "total", "met_revenue", "met_margin")},
+                 **{t(f"dim.{d}", lang): st.column_config.Column(
+                     width=120, help=t(f"dimdef.{d}", lang)) for d in scorecard.DIMENSIONS}},
              selection_mode="single-row",
              on_select=functools.partial(_select_region, "score_table", list(card["region_id"])))
 st.caption(t("score.table.caption", lang, previous=previous.code))
@@ -142,9 +149,7 @@ with left:
 
 with right:
     st.subheader(t("score.dims.title", lang))
-    st.dataframe(tables.dimension_legend(weights, lang), hide_index=True, width="stretch",
-                 column_config={t("col.definition", lang): st.column_config.TextColumn(
-                     width="large")})
+    st.table(tables.dimension_legend(weights, lang), border="horizontal", hide_index=True)
     st.caption(t("score.dims.caption", lang, path=config_path().name))
 
 # --- Quarter review -------------------------------------------------------------------------------
@@ -155,7 +160,7 @@ if view.period.kind == "quarter":
         st.info(t("empty.table", lang))
     else:
         st.dataframe(tables.quarter_review(review, lang, ctx.region_name, highlighted),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch", height=38 + 35 * len(card))
     st.caption(t("score.review.caption", lang))
 
 # --- Drill-down -----------------------------------------------------------------------------------

@@ -50,8 +50,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "score.move.down": {"en": "▼{n}", "zh": "▼{n}"},
     "score.move.same": {"en": "–", "zh": "–"},
     "score.move.new": {"en": "new", "zh": "新上榜"},
-    "score.move.delta_up": {"en": "up {n} vs {previous}", "zh": "较 {previous} 上升 {n} 名"},
-    "score.move.delta_down": {"en": "down {n} vs {previous}", "zh": "较 {previous} 下降 {n} 名"},
+    # Deltas start with their sign: Streamlit picks the arrow from the first character.
+    "score.move.delta": {"en": "{change} ranks vs {previous}", "zh": "{change} 名（较 {previous}）"},
     "score.move.delta_same": {"en": "unchanged vs {previous}", "zh": "与 {previous} 持平"},
     "score.table.title": {"en": "Ranking", "zh": "排名"},
     "score.table.caption": {
