@@ -67,7 +67,7 @@ CUSTOMERS_4 = [
     *CUSTOMERS,
     customer("C1B", "R1", "AE1"), customer("C1C", "R1", "AE1"), customer("C1D", "R1", "AE1"),
     customer("C2B", "R2", "AE2"), customer("C2C", "R2", "AE2B"), customer("C4", "R4", "AE4"),
-    customer("X", "R3", "AE3"),
+    customer("X", "R3", "AE3"), customer("Y", "R3", "AE3"),
 ]
 ATTRACTIVENESS = ("financial_performance", "it_spend", "reputation_management", "location")
 FEASIBILITY = ("existing_relationship", "competitor_relationship", "attitude_to_us",
@@ -92,6 +92,8 @@ CUSTOMER_SCORES = [
     # Weighted means: (9·40 + 4·30 + 5·20 + 2·10) ÷ 100 = 6.0, (6·30 + 6·30 + 6·30 + 5·10) ÷ 100 = 5.9
     *scores("X", (9, 4, 5, 2), (6, 6, 6, 5)),
     *scores("C4", 7, 7),
+    # Fully scored but for one criterion: not tiered (never a mean of fewer criteria).
+    *scores("Y", 9, 9)[:-1],
 ]
 
 
@@ -316,7 +318,8 @@ def test_customer_tiers(snap):
     assert tiers.at["X", "feasibility"] == pytest.approx(5.9)
     assert {c: None if pd.isna(t) else int(t) for c, t in tiers["tier"].items()} == {
         "C1": 1, "C1B": 2, "C1C": 3, "C1D": None, "C2": 1, "C2B": 2, "C2C": 1, "C3": 3, "X": 3,
-        "C4": 1}
+        "C4": 1, "Y": None}
+    assert pd.isna(tiers.at["Y", "feasibility"]) and tiers.at["Y", "attractiveness"] == 9
 
 
 def test_drill_down_lists(snap):
@@ -463,3 +466,11 @@ def test_demo_data_gives_a_spread_of_scores(tmp_path):
     assert max(card.loc[["XJ", "HJ", "NW"], "rank"]) > min(card.loc[["GD", "ZJ", "JA"], "rank"])
     assert card.loc[["GD", "ZJ", "JA"], "total"].mean() > card.loc[["XJ", "HJ", "NW"],
                                                                    "total"].mean() + 5
+
+
+def test_check_config_validates_the_customer_criteria_too(tmp_path, monkeypatch):
+    bad = tmp_path / "criteria.toml"
+    bad.write_text("[customers.feasibility]\nluck = 10\n")
+    monkeypatch.setenv(config.CONFIG_ENV, str(bad))
+    with pytest.raises(ConfigError, match=r"\[customers.feasibility\]: unknown criterion 'luck'"):
+        scorecard.check_config()

@@ -24,8 +24,7 @@ if ctx.view is None:
 
 view = ctx.view
 try:
-    weights = scorecard.weights()
-    scorecard.customer_tiers_sql()  # validates the [customers] criteria weights too
+    weights = scorecard.check_config()
 except ConfigError as exc:
     st.error(t("score.config_error", lang, error=str(exc)), icon=":material/settings_alert:")
     st.stop()
