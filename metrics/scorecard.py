@@ -316,13 +316,19 @@ def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
     return rank(frame, weights())
 
 
-def total(scores: pd.DataFrame, w: dict[str, float]) -> pd.Series:
-    """Σ wᵈ·scoreᵈ ÷ Σ wᵈ over the dimensions with a score (null when none has)."""
+def weighted_shares(scores: pd.DataFrame, w: dict[str, float]) -> pd.DataFrame:
+    """Per row and dimension wᵈ·scoreᵈ ÷ Σw, Σw over the dimensions with a score in that row: a
+    dimension without one adds 0; a row with no scored dimension is null throughout."""
     values = scores[list(DIMENSIONS)].astype(float)
     weight = pd.Series(w)[list(DIMENSIONS)]
     present = values.notna() & (weight > 0)
-    weighted = (values.fillna(0) * weight).where(present, 0).sum(axis=1)
-    return weighted / (present * weight).sum(axis=1).where(lambda s: s > 0)
+    basis = (present * weight).sum(axis=1)
+    return (values.fillna(0) * weight).where(present, 0).div(basis.where(basis > 0), axis=0)
+
+
+def total(scores: pd.DataFrame, w: dict[str, float]) -> pd.Series:
+    """Σ wᵈ·scoreᵈ ÷ Σ wᵈ over the dimensions with a score (null when none has)."""
+    return weighted_shares(scores, w).sum(axis=1, min_count=1)
 
 
 def rank(frame: pd.DataFrame, w: dict[str, float]) -> pd.DataFrame:
@@ -364,16 +370,9 @@ def contribution(now: pd.DataFrame, before: pd.DataFrame, w: dict[str, float]) -
     each Σw over the dimensions with a score in that period (a dimension without one adds nothing
     on that side), so a row's contributions add up exactly to its change of total. Null where
     either total is null (rows of ``now`` and ``before`` correspond)."""
-    weight = pd.Series(w)[list(DIMENSIONS)]
-
-    def shares(frame: pd.DataFrame) -> pd.DataFrame:
-        values = frame[list(DIMENSIONS)].astype(float).reset_index(drop=True)
-        present = values.notna() & (weight > 0)
-        basis = (present * weight).sum(axis=1)
-        return (values.fillna(0) * weight).where(present, 0).div(basis.where(basis > 0), axis=0)
-
-    both = (now["total"].notna().to_numpy() & before["total"].notna().to_numpy())
-    return (shares(now) - shares(before)).where(pd.Series(both), axis=0)
+    now, before = now.reset_index(drop=True), before.reset_index(drop=True)
+    both = now["total"].notna() & before["total"].notna()
+    return (weighted_shares(now, w) - weighted_shares(before, w).fillna(0)).where(both, axis=0)
 
 
 def headline(card: pd.DataFrame) -> dict:
