@@ -151,7 +151,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "score.detail.margin": {"en": "Gross margin", "zh": "毛利"},
     "score.detail.margin.delta": {"en": "target {target}", "zh": "目标 {target}"},
     "score.detail.coverage": {"en": "Key customers covered", "zh": "重点客户覆盖"},
-    "score.detail.of": {"en": "{part} of {whole}", "zh": "{whole} 中 {part}"},
+    "score.detail.of": {"en": "{part} of {whole}", "zh": "{part} / {whole}"},
     "score.detail.hygiene": {"en": "Clean open deals", "zh": "健康未结商机"},
     "score.detail.productivity": {"en": "Revenue per AE", "zh": "人均收入"},
     "score.detail.productivity.delta": {"en": "national {value} · {aes} AEs",
