@@ -33,7 +33,15 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, browser):
     from data.demo import generate
 
     data_dir = tmp_path_factory.mktemp("browser-data")
@@ -41,17 +49,16 @@ def server(tmp_path_factory):
     srv = StreamlitServer(data_dir, tmp_path_factory.mktemp("logs") / "streamlit.log")
     try:
         srv.wait_healthy()
+        # A server process's very first run goes through Streamlit's pages-folder mode (see
+        # app.py), which reports a deep link as "page not found": run the app once first, so
+        # each test sees what every later visitor sees, whatever the test order.
+        warm = browser.new_page()
+        warm.goto(srv.url)
+        wait_until_idle(warm)
+        warm.close()
         yield srv
     finally:
         srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 # Opened on a page's own path (/pipeline), Streamlit's front end first looks for its server under
