@@ -29,6 +29,9 @@ PAGES = [
     {"name": "scorecard", "path": "/scorecard", "metrics": 4, "charts": 1,
      "label": {"en": "Regional scorecard", "zh": "区域记分卡"},
      "text": {"en": "What each dimension measures", "zh": "各维度说明"}},
+    {"name": "alerts", "path": "/alerts", "metrics": 5, "charts": 3,
+     "label": {"en": "Margin alerts", "zh": "毛利预警"},
+     "text": {"en": "Rules and thresholds in use", "zh": "预警规则与阈值"}},
 ]
 
 

@@ -128,3 +128,18 @@ def test_pipeline_section(two_weeks, capsys):
                                    "weighted_amount": 575.0}
     assert result["win_rate_count"] == 0.5 and result["median_cycle_days"] == 215
     assert result["stale"] == ["F", "G"] and result["past_due"] == ["K"]
+
+
+def test_alerts_section_shape(data_dir, capsys):
+    code, out, _ = report(capsys, "--data-dir", str(data_dir), "--section", "alerts",
+                          "--period", "FY26Q3")
+    assert code == 0
+    rows = json.loads(out)
+    keys = {"rule", "severity", "entity_type", "entity_id", "entity_name", "value", "threshold",
+            "at_stake", "owner"}
+    assert rows and all(keys <= set(r) for r in rows)
+    # R1 sells only PC (not a high-margin product): its high-margin share 0 is below 30%.
+    mix = [r for r in rows if r["rule"] == "high_margin_mix" and r["entity_id"] == "R1"]
+    assert len(mix) == 1 and mix[0]["value"] == 0 and mix[0]["threshold"] == 0.3
+    stakes = [r["at_stake"] for r in rows]
+    assert stakes == sorted(stakes, reverse=True)

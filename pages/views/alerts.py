@@ -1,0 +1,242 @@
+"""Gross-margin alerts deep dive (SPEC §6.4, §5.5): tiles, margin trend by product line against
+the floors, money at stake by rule, high-margin mix by region, the alert table with page-local
+rule and severity filters, a drill-down from any alert to its order lines or deal, and exports.
+Layout only: numbers come from metrics/alerts.py."""
+
+import functools
+import hashlib
+
+import streamlit as st
+
+from data.schema import PRODUCT_LINES
+from metrics import alerts
+from metrics.config import ConfigError, config_path
+from metrics.settings import setting
+from pages.ui import charts_alerts, fmt, state
+from pages.ui import tables_alerts as tables
+from pages.ui.i18n import t
+
+ctx = state.context()
+lang = ctx.lang
+st.title(t("page.alerts", lang))
+state.notices(ctx)
+if ctx.view is None:
+    st.stop()
+
+view = ctx.view
+try:
+    limits = alerts.thresholds()
+except ConfigError as exc:
+    st.error(t("alerts.config_error", lang, error=str(exc)), icon=":material/error:")
+    st.stop()
+
+filtered = any((view.regions, view.industries, view.product_lines, view.channel))
+st.caption(t("alerts.subtitle", lang, period=view.period.code,
+             to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
+             scope=t("scope.filtered" if filtered else "scope.national", lang)))
+
+s = state.metric(ctx, alerts.summary)
+frame = state.metric(ctx, alerts.alerts)
+key_min = setting("key_opportunity_min")
+critical_money = fmt.money(limits.critical_at_stake, lang)
+critical_points = f"{limits.critical_points * 100:g}"
+
+# --- KPI tiles ------------------------------------------------------------------------------------
+tiles = st.columns(5)
+tiles[0].metric(t("alerts.kpi.critical", lang), f"{s['critical']:,}",
+                delta=t("alerts.kpi.count.delta", lang, total=f"{s['count']:,}"),
+                delta_color="off", delta_arrow="off",
+                help=t("alerts.kpi.critical.help", lang, points=critical_points,
+                       money=critical_money), border=True)
+tiles[1].metric(t("alerts.kpi.warning", lang), f"{s['warning']:,}",
+                delta=t("alerts.kpi.count.delta", lang, total=f"{s['count']:,}"),
+                delta_color="off", delta_arrow="off", help=t("alerts.kpi.warning.help", lang),
+                border=True)
+tiles[2].metric(t("alerts.kpi.booked", lang), fmt.money_short(s["at_stake_booked"], lang),
+                delta=t("alerts.kpi.booked.delta", lang,
+                        count=f"{s['count'] - s['deals_at_risk']:,}"),
+                delta_color="off", delta_arrow="off", help=t("alerts.kpi.booked.help", lang),
+                border=True)
+tiles[3].metric(t("alerts.kpi.deals", lang), fmt.money_short(s["at_stake_deals"], lang),
+                delta=t("alerts.kpi.deals.delta", lang, count=s["deals_at_risk"]),
+                delta_color="off", delta_arrow="off",
+                help=t("alerts.kpi.deals.help", lang, min=fmt.money(key_min, lang)), border=True)
+tiles[4].metric(t("alerts.kpi.gm", lang), fmt.pct(s["gm_pct"], lang, 1),
+                delta=(t("alerts.kpi.gm.delta", lang, points=f"{s['gm_change'] * 100:+.1f}",
+                         quarter=s["last_quarter"]) if s["gm_change"] is not None else None),
+                delta_color="normal",
+                help=t("alerts.kpi.gm.help", lang, quarter=s["last_quarter"],
+                       value=fmt.pct(s["last_quarter_gm_pct"], lang, 1)), border=True)
+
+if s["unchecked_product_lines"]:
+    unchecked = [tables.line_label(pl, lang) for pl in s["unchecked_product_lines"]]
+    st.warning(t("alerts.unchecked", lang, lines=", ".join(unchecked),
+                 floor_rule=t("alerts.rule.margin_floor", lang),
+                 deal_rule=t("alerts.rule.at_risk_deal", lang)), icon=":material/rule:")
+if frame.empty:
+    st.info(t("alerts.empty", lang, period=view.period.code), icon=":material/check_circle:")
+
+# --- Charts ---------------------------------------------------------------------------------------
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("alerts.trend.title", lang))
+    trend = state.metric(ctx, alerts.gm_trend)
+    if trend["gm_pct"].notna().sum() == 0:
+        st.info(t("empty.table", lang))
+    else:
+        trend = trend.assign(
+            line_label=trend["product_line"].map(lambda pl: tables.line_label(pl, lang)),
+            gm_label=trend["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)),
+            revenue_label=trend["revenue"].map(lambda v: fmt.money_short(v, lang)))
+        floors = trend.drop_duplicates("product_line").dropna(subset=["floor"])
+        floors = floors.assign(floor_label=[
+            t("alerts.trend.floor", lang, line=line, value=fmt.pct(floor, lang))
+            for line, floor in zip(floors["line_label"], floors["floor"])])
+        st.altair_chart(charts_alerts.gm_trend(trend, floors, {
+            "week": t("chart.week", lang), "gm_pct": t("chart.gm_pct", lang),
+            "line": t("alerts.chart.line", lang), "revenue": t("chart.revenue", lang),
+            "floor": t("alerts.chart.floor", lang)}), width="stretch")
+    st.caption(t("alerts.trend.caption", lang))
+
+with right:
+    st.subheader(t("alerts.byrule.title", lang))
+    by_rule = s["by_rule"]
+    if by_rule.empty:
+        st.info(t("empty.table", lang))
+    else:
+        by_rule = by_rule.assign(
+            rule_label=by_rule["rule"].map(lambda r: t(f"alerts.rule.{r}", lang)),
+            severity_label=by_rule["severity"].map(lambda v: t(f"alerts.severity.{v}", lang)),
+            severity_order=by_rule["severity"].map(alerts.SEVERITIES.index),
+            at_stake_label=by_rule["at_stake"].map(lambda v: fmt.money_short(v, lang)),
+            total_label=by_rule["rule_at_stake"].map(lambda v: fmt.money_short(v, lang)))
+        st.altair_chart(charts_alerts.at_stake_by_rule(by_rule, by_rule.drop_duplicates("rule"), {
+            "at_stake": t("alerts.col.at_stake", lang), "rule": t("alerts.col.rule", lang),
+            "severity": t("alerts.col.severity", lang), "count": t("alerts.byrule.alerts", lang),
+            "critical": t("alerts.severity.critical", lang),
+            "warning": t("alerts.severity.warning", lang)}, lang), width="stretch")
+    st.caption(t("alerts.byrule.caption", lang))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("alerts.mix.title", lang))
+    mix = state.metric(ctx, alerts.high_margin_mix_by_region)
+    if mix.empty:
+        st.info(t("empty.table", lang))
+    else:
+        mix = mix.assign(
+            region=mix["region_id"].map(ctx.region_name),
+            share_label=mix["share"].map(lambda v: fmt.pct(v, lang, 1)),
+            high_label=mix["high_margin_revenue"].map(lambda v: fmt.money_short(v, lang)),
+            revenue_label=mix["revenue"].map(lambda v: fmt.money_short(v, lang)),
+            status=mix["below_target"].map(
+                lambda below: t("alerts.mix.below" if below else "alerts.mix.on_target", lang)))
+        st.altair_chart(charts_alerts.high_margin_mix(mix, limits.high_margin_mix, {
+            "share": t("alerts.mix.share", lang), "region": t("col.region", lang),
+            "high_revenue": t("alerts.mix.high_revenue", lang),
+            "revenue": t("chart.revenue", lang), "below": t("alerts.mix.below", lang),
+            "on_target": t("alerts.mix.on_target", lang)}), width="stretch")
+    st.caption(t("alerts.mix.caption", lang, period=view.period.code,
+                 target=fmt.pct(limits.high_margin_mix, lang)))
+
+with right:
+    st.subheader(t("alerts.rules.title", lang))
+    rules_table = tables.rules(limits, lang, alerts.erosion_baseline(view.period), key_min,
+                               PRODUCT_LINES)
+    st.table(rules_table.set_index(rules_table.columns[0]))
+    st.caption(t("alerts.rules.caption", lang, file=config_path().name, points=critical_points,
+                 money=critical_money))
+
+
+# --- Alert table ----------------------------------------------------------------------------------
+def download_buttons(table, name: str, key: str, percent=(), money=()) -> None:
+    """CSV and Excel downloads of exactly ``table`` (the rows on screen)."""
+    stem = f"{name}-{view.snapshot_id}-{view.period.code}"
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button(t("alerts.download.csv", lang), data=tables.to_csv(table),
+                            file_name=f"{stem}.csv", mime=tables.MIME_CSV, on_click="ignore",
+                            icon=":material/download:", key=f"{key}_csv")
+    if tables.excel_available():
+        cols[1].download_button(
+            t("alerts.download.excel", lang), on_click="ignore", icon=":material/table_view:",
+            data=functools.partial(tables.to_excel, table, name, percent, money),
+            file_name=f"{stem}.xlsx", mime=tables.MIME_EXCEL, key=f"{key}_xlsx")
+    else:
+        cols[2].caption(t("alerts.download.no_excel", lang))
+
+
+st.subheader(t("alerts.table.title", lang))
+controls = st.columns([3, 2])
+chosen_rules = controls[0].multiselect(
+    t("alerts.filter.rule", lang), list(alerts.RULES), key="alerts_rule",
+    format_func=lambda r: t(f"alerts.rule.{r}", lang), placeholder=t("filters.all", lang))
+chosen_severities = controls[1].segmented_control(
+    t("alerts.filter.severity", lang), list(alerts.SEVERITIES), selection_mode="multi",
+    key="alerts_severity", format_func=lambda v: t(f"alerts.severity.{v}", lang))
+# An empty choice means all, as in the sidebar filters.
+shown = frame[frame["rule"].isin(chosen_rules or alerts.RULES)
+              & frame["severity"].isin(chosen_severities or alerts.SEVERITIES)]
+shown = shown.reset_index(drop=True)
+selected = None
+if shown.empty:
+    st.info(t("alerts.filter.empty", lang) if len(frame) else
+            t("alerts.empty", lang, period=view.period.code), icon=":material/filter_alt_off:")
+else:
+    table = tables.alerts(shown, lang, ctx.region_name)
+    # A new key for each view and filter choice: the selection starts afresh on the top alert
+    # instead of pointing at whatever alert now sits in the previously selected row.
+    choice = repr((view, sorted(chosen_rules), sorted(chosen_severities or ())))
+    table_key = "alerts_table_" + hashlib.sha1(choice.encode()).hexdigest()[:12]
+    event = st.dataframe(tables.styled_alerts(table, lang), hide_index=True, width="stretch",
+                         key=table_key, on_select="rerun", selection_mode="single-row",
+                         column_order=tables.alerts_shown_columns(lang),
+                         selection_default={"selection": {"rows": [0], "columns": []}})
+    st.caption(t("alerts.table.caption", lang, shown=f"{len(shown):,}", total=f"{len(frame):,}"))
+    download_buttons(table, "alerts", "alerts_export",
+                     percent=(t("alerts.col.value", lang), t("alerts.col.threshold", lang)),
+                     money=(t("alerts.col.at_stake", lang), t("alerts.col.amount", lang)))
+    rows = [r for r in event.selection.rows if r < len(shown)]
+    selected = shown.iloc[rows[0]] if rows else None
+
+# --- Drill-down -----------------------------------------------------------------------------------
+if selected is not None:
+    rule, entity_id = selected["rule"], selected["entity_id"]
+    entity = tables.entity_labels(shown.iloc[[rows[0]]], lang, ctx.region_name).iloc[0]
+    st.subheader(t("alerts.drill.title", lang, rule=t(f"alerts.rule.{rule}", lang),
+                   entity=entity))
+    drill = state.metric(ctx, alerts.drill_down(rule, entity_id))
+    if drill["frame"].empty:
+        st.info(t("alerts.drill.gone", lang,
+                  entity=t(f"alerts.entity.{selected['entity_type']}", lang)))
+    elif drill["kind"] == "deal":
+        deal = tables.drill_deal(drill["frame"], lang, ctx.region_name)
+        st.dataframe(tables.styled_deal(deal, lang), hide_index=True, width="stretch")
+        record = drill["frame"].iloc[0]
+        st.caption(t("alerts.drill.deal", lang, expected=fmt.pct(record["expected_margin_pct"],
+                                                                 lang, 1),
+                     floor=fmt.pct(record["floor"], lang, 1)))
+        if "pipeline" in ctx.pages:
+            st.page_link(ctx.pages["pipeline"], label=t("alerts.drill.open_deal", lang),
+                         icon=":material/timeline:",
+                         query_params={**state.nav_params(ctx), "deal": entity_id})
+        download_buttons(deal, "deal", "drill_export",
+                         percent=(t("alerts.col.expected_margin", lang),
+                                  t("alerts.col.floor", lang)),
+                         money=(t("col.amount", lang), t("alerts.col.short", lang)))
+    else:
+        lines = tables.drill_lines(drill["frame"], lang, ctx.region_name)
+        st.dataframe(tables.styled_lines(lines, lang), hide_index=True, width="stretch")
+        if selected["entity_type"] == "order_line":
+            st.caption(t("alerts.drill.line", lang))
+        else:
+            what = t(f"alerts.drill.what.{rule}", lang, entity=entity)
+            key = ("alerts.drill.capped" if drill["total_rows"] > len(lines)
+                   else "alerts.drill.lines")
+            st.caption(t(key, lang, what=what, period=view.period.code, shown=f"{len(lines):,}",
+                         total=f"{drill['total_rows']:,}"))
+        download_buttons(lines, "order-lines", "drill_export",
+                         percent=(t("col.gm_pct", lang), t("alerts.col.discount", lang)),
+                         money=(t("col.amount", lang), t("alerts.col.cost", lang),
+                                t("col.gross_margin", lang)))
+elif not shown.empty:
+    st.info(t("alerts.drill.none", lang), icon=":material/touch_app:")
