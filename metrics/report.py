@@ -24,7 +24,7 @@ import pandas as pd
 from data.schema import CHANNELS, PRODUCT_LINES
 from data.store import (SnapshotDatabase, data_dir_from_env, discover, newest_valid,
                         previous_valid)
-from metrics import alerts, dashboard, pipeline, scorecard
+from metrics import alerts, customers, dashboard, pipeline, scorecard
 from metrics.config import ConfigError
 from metrics.periods import default_period, parse_period
 from metrics.view import View
@@ -70,6 +70,7 @@ SECTIONS = {
     "pipeline_movement": pipeline.movement,
     "scorecard": scorecard.report_scorecard,
     "alerts": alerts.report_alerts,
+    "customers": customers.report_customers,
     "snapshots": None,  # needs no snapshot connection
 }
 

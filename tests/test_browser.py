@@ -32,6 +32,12 @@ PAGES = [
     {"name": "alerts", "path": "/alerts", "metrics": 5, "charts": 3,
      "label": {"en": "Margin alerts", "zh": "毛利预警"},
      "text": {"en": "Rules and thresholds in use", "zh": "预警规则与阈值"}},
+    {"name": "customers", "path": "/customers", "metrics": 6, "charts": 6,
+     "label": {"en": "Customers", "zh": "客户"},
+     "text": {"en": "Accounts to act on", "zh": "需要行动的客户"}},
+    {"name": "data", "path": "/data", "metrics": 6, "charts": 2,
+     "label": {"en": "Data", "zh": "数据"},
+     "text": {"en": "Data-quality report", "zh": "数据质量报告"}},
 ]
 
 

@@ -143,3 +143,14 @@ def test_alerts_section_shape(data_dir, capsys):
     assert len(mix) == 1 and mix[0]["value"] == 0 and mix[0]["threshold"] == 0.3
     stakes = [r["at_stake"] for r in rows]
     assert stakes == sorted(stakes, reverse=True)
+
+
+def test_customers_section_shape(data_dir, capsys):
+    code, out, _ = report(capsys, "--data-dir", str(data_dir), "--section", "customers")
+    assert code == 0
+    rows = {r["customer_id"]: r for r in json.loads(out)}
+    # The fixture has three customers without scores; C1 and C2 bought in the last 12 months.
+    assert set(rows) == {"C1", "C2", "C3"}
+    assert rows["C1"]["revenue_12m"] == 1_000 and rows["C2"]["revenue_12m"] == 400
+    assert rows["C3"]["revenue_12m"] in (0, None) and rows["C3"]["abc_class"] is None
+    assert rows["C1"]["tier"] is None and rows["C3"]["lifecycle"] == "P"

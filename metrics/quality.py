@@ -1,0 +1,281 @@
+"""Data page (SPEC §6.6, §3): snapshots, freshness and the data quality of the served snapshot.
+
+- snapshots: every snapshot folder with its as_of, validity, validation errors and row counts
+  (SnapshotInfo from ``data.store.discover``; row counts as read when validating)
+- freshness: days from the served snapshot's as_of to today; a warning after
+  ``FRESHNESS_WARNING_DAYS`` (8: a weekly snapshot plus a day's slack)
+- quality checks over the whole served snapshot (filters do not apply: this is about the data):
+  orphan keys (foreign keys that do not resolve; a valid snapshot has none), key orders without
+  an opportunity (an order, all of its lines together, with revenue ≥ key_opportunity_min and no
+  line linked to an opportunity), customers without an owner (owner_rep_id null, unknown or not
+  an active rep), and a few cheap consistency checks
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import pandas as pd
+
+from data.schema import SCORE_CRITERIA, TABLES
+from data.store import SnapshotInfo
+from metrics.settings import setting
+from metrics.view import View
+
+FRESHNESS_WARNING_DAYS = 8
+# Tables drawn in the row-count history: the ones that grow week by week.
+GROWING_TABLES = ("customers", "opportunities", "activities", "orders", "opportunity_history")
+KEY_ORDER_ROWS = 200
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _ident(name: str) -> str:
+    # Table and column names come from data/schema.py only; checked anyway.
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"not an identifier: {name!r}")
+    return f'"{name}"'
+
+
+# --------------------------------------------------------------------------------- snapshots
+
+def snapshot_list(infos: list[SnapshotInfo], served_id: str | None = None) -> pd.DataFrame:
+    """Every snapshot, newest first: snapshot_id, as_of, valid, served, error count, first error
+    and the row count of each table (None where a table could not be read)."""
+    rows = []
+    for info in infos:
+        row = {"snapshot_id": info.snapshot_id, "as_of": info.as_of, "valid": info.valid,
+               "served": info.snapshot_id == served_id, "errors": len(info.errors),
+               "first_error": info.errors[0] if info.errors else None}
+        row.update({name: info.row_counts.get(name) for name in TABLES})
+        rows.append(row)
+    columns = ["snapshot_id", "as_of", "valid", "served", "errors", "first_error", *TABLES]
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in TABLES:
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
+def row_count_table(infos: list[SnapshotInfo]) -> pd.DataFrame:
+    """Rows per table (one row per table of the contract) and snapshot (one column per snapshot,
+    newest first); None where the snapshot's table could not be read."""
+    frame = pd.DataFrame({"table": list(TABLES)})
+    for info in infos:
+        frame[info.snapshot_id] = pd.array([info.row_counts.get(name) for name in TABLES],
+                                           dtype="Int64")
+    return frame
+
+
+def snapshot_summary(infos: list[SnapshotInfo]) -> dict:
+    """How many snapshot folders there are, how many are valid and how many invalid."""
+    valid = sum(1 for info in infos if info.valid)
+    return {"total": len(infos), "valid": valid, "invalid": len(infos) - valid}
+
+
+def validation_errors(infos: list[SnapshotInfo]) -> pd.DataFrame:
+    """One row per validation error of every invalid snapshot: snapshot_id, as_of, error."""
+    rows = [{"snapshot_id": info.snapshot_id, "as_of": info.as_of, "error": error}
+            for info in infos for error in info.errors]
+    return pd.DataFrame(rows, columns=["snapshot_id", "as_of", "error"])
+
+
+def row_count_history(infos: list[SnapshotInfo]) -> pd.DataFrame:
+    """Rows of the growing tables per snapshot, oldest first (long: snapshot_id, as_of, table,
+    rows); snapshots whose table could not be read are left out for that table."""
+    rows = [{"snapshot_id": info.snapshot_id, "as_of": info.as_of, "table": name,
+             "rows": info.row_counts[name], "valid": info.valid}
+            for info in reversed(infos) for name in GROWING_TABLES if name in info.row_counts]
+    return pd.DataFrame(rows, columns=["snapshot_id", "as_of", "table", "rows", "valid"])
+
+
+def freshness(as_of: dt.date | None, today: dt.date | None = None) -> dict:
+    """Days since the served snapshot's as_of (today − as_of); ``stale`` after
+    FRESHNESS_WARNING_DAYS days, i.e. when days > 8."""
+    today = today or dt.date.today()
+    if as_of is None:
+        return {"days": None, "stale": True, "future": False, "limit": FRESHNESS_WARNING_DAYS,
+                "today": today}
+    days = (today - as_of).days
+    return {"days": days, "stale": days > FRESHNESS_WARNING_DAYS, "future": days < 0,
+            "limit": FRESHNESS_WARNING_DAYS, "today": today}
+
+
+# ---------------------------------------------------------------------------- quality checks
+
+def _orphan_checks() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Per table with foreign keys: (SQL, [(table, detail)…]). One scan per table returns, for
+    each of its foreign keys, the rows whose key does not resolve and the rows with a key."""
+    out = []
+    for table in TABLES.values():
+        if not table.foreign_keys:
+            continue
+        counts, details = [], []
+        for column, ref_table, ref_column in table.foreign_keys:
+            has_key = f"t.{_ident(column)} IS NOT NULL"
+            counts.append(f"count(*) FILTER (WHERE {has_key} AND NOT EXISTS (SELECT 1 FROM "
+                          f"{_ident(ref_table)} r WHERE r.{_ident(ref_column)} = "
+                          f"t.{_ident(column)}))")
+            counts.append(f"count(*) FILTER (WHERE {has_key})")
+            details.append((table.name, f"{table.name}.{column} → {ref_table}.{ref_column}"))
+        out.append((f"SELECT {', '.join(counts)} FROM {_ident(table.name)} t", details))
+    return out
+
+
+# Each check: (check id, table, SQL returning (problems, rows checked)); severity "warning".
+_OWNERLESS_SQL = """
+SELECT count(*) FILTER (WHERE r.rep_id IS NULL OR NOT r.active), count(*)
+FROM customers c LEFT JOIN reps r ON r.rep_id = c.owner_rep_id
+"""
+
+_CHECKS = (
+    ("customer_without_owner", "customers", _OWNERLESS_SQL),
+    ("customer_missing_scores", "customer_scores", """
+        SELECT count(*) FILTER (WHERE coalesce(n, 0) < $criteria_count), count(*)
+        FROM customers c LEFT JOIN (
+            SELECT customer_id, count(DISTINCT criterion) AS n FROM customer_scores
+            WHERE list_contains($criteria, criterion) AND score IS NOT NULL GROUP BY ALL
+        ) s USING (customer_id)"""),
+    ("score_out_of_range", "customer_scores", """
+        SELECT count(*) FILTER (WHERE score IS NULL OR score NOT BETWEEN 1 AND 10), count(*)
+        FROM customer_scores"""),
+    ("score_unknown_criterion", "customer_scores", """
+        SELECT count(*) FILTER (WHERE NOT list_contains($criteria, criterion)), count(*)
+        FROM customer_scores"""),
+    ("order_product_line_mismatch", "orders", """
+        SELECT count(*) FILTER (WHERE o.product_line IS DISTINCT FROM p.product_line), count(*)
+        FROM orders o LEFT JOIN products p USING (product_id)"""),
+    ("won_without_orders", "opportunities", """
+        SELECT count(*) FILTER (WHERE NOT EXISTS (
+                   SELECT 1 FROM orders x WHERE x.opportunity_id = o.opportunity_id)),
+               count(*)
+        FROM opportunities o WHERE status = 'won'"""),
+    ("open_deal_inactive_owner", "opportunities", """
+        SELECT count(*) FILTER (WHERE r.rep_id IS NULL OR NOT r.active), count(*)
+        FROM opportunities o LEFT JOIN reps r USING (rep_id) WHERE o.status = 'open'"""),
+    ("activity_after_as_of", "activities", """
+        SELECT count(*) FILTER (WHERE activity_date > $as_of), count(*) FROM activities"""),
+    ("opportunity_after_as_of", "opportunities", """
+        SELECT count(*) FILTER (WHERE created_date > $as_of OR last_activity_date > $as_of
+                                   OR closed_date > $as_of),
+               count(*)
+        FROM opportunities"""),
+)
+
+
+_KEY_ORDERS_SQL = """
+WITH totals AS (
+    SELECT order_id, sum(revenue) AS revenue, count(*) AS lines,
+           count(opportunity_id) AS linked_lines
+    FROM orders GROUP BY order_id
+    HAVING sum(revenue) >= $key_min
+),
+-- Who and when, only for the few key orders (a semi join instead of a wide aggregate).
+heads AS (
+    SELECT o.order_id, min(o.order_date) AS order_date, any_value(o.customer_id) AS customer_id,
+           any_value(o.rep_id) AS rep_id, any_value(o.region_id) AS region_id
+    FROM orders o SEMI JOIN totals t ON t.order_id = o.order_id
+    GROUP BY o.order_id
+)
+SELECT t.order_id, h.order_date, h.customer_id, c.name AS customer, h.region_id,
+       r.name AS rep, t.lines, t.revenue::DOUBLE AS revenue,
+       t.linked_lines = 0 AS without_opportunity
+FROM totals t JOIN heads h USING (order_id)
+LEFT JOIN customers c USING (customer_id)
+LEFT JOIN reps r ON r.rep_id = h.rep_id
+ORDER BY h.order_date DESC, t.order_id
+"""
+
+
+def _key_orders(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every order (all its lines together) with revenue ≥ key_opportunity_min, newest first,
+    flagged when no line is linked to an opportunity. One pass over the order lines serves both
+    the check and its list."""
+    return con.execute(_KEY_ORDERS_SQL, {"key_min": setting("key_opportunity_min")}).df()
+
+
+def _checks(con: duckdb.DuckDBPyConnection, view: View, key_orders: pd.DataFrame
+            ) -> pd.DataFrame:
+    params = {"as_of": view.as_of, "criteria": list(SCORE_CRITERIA),
+              "criteria_count": len(SCORE_CRITERIA)}
+    rows = []
+    for sql, details in _orphan_checks():
+        values = con.execute(sql).fetchone()
+        for i, (table, detail) in enumerate(details):
+            rows.append(("orphan_key", table, detail, "error", values[2 * i], values[2 * i + 1]))
+    rows.append(("key_order_without_opportunity", "orders", "", "warning",
+                 int(key_orders["without_opportunity"].sum()), len(key_orders)))
+    for check, table, sql in _CHECKS:
+        used = {k: v for k, v in params.items() if f"${k}" in sql}
+        problems, checked = con.execute(sql, used).fetchone()
+        rows.append((check, table, "", "warning", problems, checked))
+    frame = pd.DataFrame(rows, columns=["check", "table", "detail", "severity", "problems",
+                                        "checked"])
+    frame["share"] = frame["problems"] / frame["checked"].where(frame["checked"] > 0)
+    return frame
+
+
+def checks(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Every data-quality check of the served snapshot (filters do not apply): check id, table,
+    detail, severity (error for orphan keys, which make a snapshot invalid; else warning),
+    problems (rows that fail), checked (rows the check looked at) and share = problems ÷ checked
+    (None when nothing was checked)."""
+    return _checks(con, view, _key_orders(con))
+
+
+def _flagged_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Checks that flag rows first (most rows first), the rest in their fixed order."""
+    return frame.sort_values("problems", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def quality_report(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """The checks (``checks``, those that flag rows first), the same summed per check id
+    (``by_check``: the orphan keys of every foreign key together), the key orders without an
+    opportunity (``key_orders``, at most KEY_ORDER_ROWS) and the tiles: checks run, checks with
+    problems, orphan keys in total, key orders without an opportunity and customers without an
+    owner."""
+    key_orders = _key_orders(con)
+    frame = _checks(con, view, key_orders)
+    by_check = (frame.groupby("check", sort=False)[["problems", "checked"]].sum()
+                .reset_index())
+    by_check["share"] = by_check["problems"] / by_check["checked"].where(by_check["checked"] > 0)
+    by_check["flagged"] = by_check["problems"] > 0
+    problems = by_check.set_index("check")["problems"]
+    return {"checks": _flagged_first(frame),
+            "by_check": by_check,
+            "key_orders": _without_opportunity(key_orders),
+            "checks_run": len(frame),
+            "failing": int((frame["problems"] > 0).sum()),
+            "orphan_keys": int(problems.get("orphan_key", 0)),
+            "key_orders_without_opportunity": int(problems.get("key_order_without_opportunity",
+                                                                0)),
+            "customers_without_owner": int(problems.get("customer_without_owner", 0))}
+
+
+def _without_opportunity(key_orders: pd.DataFrame) -> pd.DataFrame:
+    flagged = key_orders[key_orders["without_opportunity"]]
+    return flagged.drop(columns="without_opportunity").head(KEY_ORDER_ROWS).reset_index(drop=True)
+
+
+def key_orders_without_opportunity(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Orders (all lines together) with revenue ≥ key_opportunity_min and no line linked to an
+    opportunity, newest first (at most KEY_ORDER_ROWS)."""
+    return _without_opportunity(_key_orders(con))
+
+
+_OWNERLESS_LIST_SQL = """
+SELECT c.customer_id, c.name, c.region_id, c.industry_id, c.owner_rep_id, r.name AS owner,
+       CASE WHEN c.owner_rep_id IS NULL THEN 'no_owner'
+            WHEN r.rep_id IS NULL THEN 'unknown_owner'
+            ELSE 'inactive_owner' END AS reason
+FROM customers c LEFT JOIN reps r ON r.rep_id = c.owner_rep_id
+WHERE r.rep_id IS NULL OR NOT r.active
+ORDER BY c.region_id, c.customer_id
+"""
+
+
+def customers_without_owner(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Customers whose owner_rep_id is null, not a rep, or a rep who is no longer active, with
+    the reason (no_owner / unknown_owner / inactive_owner)."""
+    return con.execute(_OWNERLESS_LIST_SQL).df()

@@ -1,0 +1,155 @@
+"""Chart builders of the Customers page: tidy frames in, ``alt.Chart`` out, the shared theme.
+
+Labels arrive translated; builders only encode what they are given (jitter is display only).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from pages.ui.charts import ACCENT, BAD, GOOD, NEUTRAL, finish
+
+# Tier groups in display order and their colours: focus green, develop blue, serve orange.
+TIER_COLOURS = {"tier1": GOOD, "tier2": "#ef6c00", "tier3": ACCENT, "not_pursued": NEUTRAL,
+                "unscored": "#cfd8dc"}
+ABC_COLOURS = {"A": ACCENT, "B": "#64b5f6", "C": "#cfd8dc"}
+_INK = "#37474f"
+
+# Jitter of at most ± this many score points: weighted means of integer scores fall on a 0.1
+# grid, so a spread below one grid step separates equal dots without suggesting other scores.
+_JITTER = 0.09
+
+
+def _jittered(field: str, jitter: str, threshold: float) -> str:
+    """A Vega expression: the score plus its jitter, kept on its own side of the threshold and
+    inside the 1–10 scale, so a dot never appears in a tier it is not in."""
+    moved = f"datum.{field} + {_JITTER * 2} * datum.{jitter}"
+    return (f"datum.{field} >= {threshold} ? clamp({moved}, {threshold}, 10) "
+            f": clamp({moved}, 1, {threshold} - 0.005)")
+
+
+def matrix(frame: pd.DataFrame, threshold: float, labels: dict[str, str]) -> alt.TopLevelMixin:
+    """Attractiveness × feasibility scatter of scored customers, sized by revenue_12m, coloured
+    by tier, with the threshold lines and the quadrant names.
+
+    ``frame``: customer, region, tier_group, tier_label, attractiveness, feasibility,
+    revenue_12m, revenue_label."""
+    groups = [g for g in TIER_COLOURS if g in set(frame["tier_group"])]
+    names = dict(zip(frame["tier_group"], frame["tier_label"]))
+    colour = alt.Color("tier_label:N", title=labels["tier"],
+                       scale=alt.Scale(domain=[names[g] for g in groups],
+                                       range=[TIER_COLOURS[g] for g in groups]))
+    axis = dict(values=list(range(1, 11)), grid=False)
+    x_scale = alt.Scale(domain=[0.8, 10.2], nice=False)
+    # Room above 10 and below 1 for the quadrant names, so no dot hides them.
+    y_scale = alt.Scale(domain=[0.2, 10.8], nice=False)
+    dots = (alt.Chart(frame)
+            .transform_window(row="row_number()")
+            # Two deterministic pseudo-random numbers in [-0.5, 0.5) per dot.
+            .transform_calculate(jx="((datum.row * 7919) % 997) / 997 - 0.5",
+                                 jy="((datum.row * 104729) % 991) / 991 - 0.5")
+            .transform_calculate(x=_jittered("attractiveness", "jx", threshold),
+                                 y=_jittered("feasibility", "jy", threshold),
+                                 size="max(datum.revenue_12m, 0)")
+            .mark_circle(opacity=0.45, stroke="white", strokeWidth=0.4)
+            .encode(
+                x=alt.X("x:Q", title=labels["attractiveness"], scale=x_scale,
+                        axis=alt.Axis(**axis)),
+                y=alt.Y("y:Q", title=labels["feasibility"], scale=y_scale,
+                        axis=alt.Axis(**axis)),
+                size=alt.Size("size:Q", legend=None, scale=alt.Scale(range=[12, 420])),
+                color=colour,
+                tooltip=[alt.Tooltip("customer:N", title=labels["customer"]),
+                         alt.Tooltip("region:N", title=labels["region"]),
+                         alt.Tooltip("tier_label:N", title=labels["tier"]),
+                         alt.Tooltip("attractiveness:Q", title=labels["attractiveness"],
+                                     format=".1f"),
+                         alt.Tooltip("feasibility:Q", title=labels["feasibility"], format=".1f"),
+                         alt.Tooltip("revenue_label:N", title=labels["revenue"])]))
+    rules = alt.Chart(pd.DataFrame({"v": [threshold]}))
+    vertical = rules.mark_rule(color="#263238", strokeDash=[6, 4], strokeWidth=1.5).encode(
+        x=alt.X("v:Q", scale=x_scale))
+    horizontal = rules.mark_rule(color="#263238", strokeDash=[6, 4], strokeWidth=1.5).encode(
+        y=alt.Y("v:Q", scale=y_scale))
+    corners = pd.DataFrame([
+        {"x": 10.15, "y": 10.75, "text": labels["tier1"], "align": "right", "colour": GOOD},
+        {"x": 0.85, "y": 10.75, "text": labels["tier2"], "align": "left",
+         "colour": TIER_COLOURS["tier2"]},
+        {"x": 10.15, "y": 0.25, "text": labels["tier3"], "align": "right", "colour": ACCENT},
+        {"x": 0.85, "y": 0.25, "text": labels["not_pursued"], "align": "left", "colour": _INK},
+    ])
+    quadrant_names = [
+        alt.Chart(corners.iloc[[i]]).mark_text(
+            align=row["align"], baseline="top" if row["y"] > 5 else "bottom", fontSize=13,
+            fontWeight="bold", color=row["colour"]).encode(
+            x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N")
+        for i, row in corners.iterrows()]
+    return finish(alt.layer(dots, vertical, horizontal, *quadrant_names), 480)
+
+
+def pareto(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
+    """Cumulative share of revenue against share of customers, the area under it coloured by
+    ABC class, with rules at 80% and 95%.
+
+    ``frame``: customer_share, cumulative_share, abc_class, abc_label, customer, rank,
+    revenue_label, cumulative_label."""
+    classes = [c for c in ABC_COLOURS if c in set(frame["abc_class"])]
+    names = dict(zip(frame["abc_class"], frame["abc_label"]))
+    # The curve starts at the origin (no customers, no revenue), in the first class's colour.
+    origin = frame.iloc[[0]].assign(customer_share=0.0, cumulative_share=0.0)
+    frame = pd.concat([origin, frame], ignore_index=True)
+    x = alt.X("customer_share:Q", title=labels["customer_share"],
+              axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1], nice=False))
+    y = alt.Y("cumulative_share:Q", title=labels["cumulative_share"],
+              axis=alt.Axis(format=".0%", values=[0, 0.2, 0.4, 0.6, 0.8, 0.95, 1]),
+              scale=alt.Scale(domain=[0, 1], nice=False))
+    area = alt.Chart(frame).mark_area(opacity=0.55, interpolate="linear").encode(
+        x=x, y=y,
+        color=alt.Color("abc_label:N", title=labels["abc"],
+                        scale=alt.Scale(domain=[names[c] for c in classes],
+                                        range=[ABC_COLOURS[c] for c in classes])))
+    line = alt.Chart(frame).mark_line(color="#263238", strokeWidth=1.5).encode(x=x, y=y)
+    # Invisible points carry the tooltips (the origin has none).
+    hover = alt.Chart(frame.iloc[1:]).mark_circle(size=40, opacity=0).encode(
+        x=x, y=y,
+        tooltip=[alt.Tooltip("rank:Q", title=labels["rank"]),
+                 alt.Tooltip("customer:N", title=labels["customer"]),
+                 alt.Tooltip("revenue_label:N", title=labels["revenue"]),
+                 alt.Tooltip("cumulative_label:N", title=labels["cumulative_share"]),
+                 alt.Tooltip("abc_label:N", title=labels["abc"])])
+    cuts = pd.DataFrame({"y": [0.8, 0.95], "text": ["80%", "95%"]})
+    rules = alt.Chart(cuts).mark_rule(color=BAD, strokeDash=[6, 4], strokeWidth=1.5).encode(
+        y=alt.Y("y:Q"))
+    text = alt.Chart(cuts).mark_text(align="right", dx=-4, dy=-6, fontSize=11, color=BAD,
+                                     fontWeight="bold").encode(
+        x=alt.datum(1), y=alt.Y("y:Q"), text="text:N")
+    return finish(alt.layer(area, line, hover, rules, text), 480)
+
+
+def segment_heatmap(frame: pd.DataFrame, rows: list[str], columns: list[str],
+                    labels: dict[str, str], scheme: str) -> alt.TopLevelMixin:
+    """Customers per row (region or industry) and column (tier or lifecycle class) as a heatmap
+    with the count in each cell.
+
+    ``frame``: row, column, customers (every combination, zero included)."""
+    high = max(int(frame["customers"].max() or 0), 1)
+    base = alt.Chart(frame).encode(
+        y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=180)),
+        # "Tier 2 · serve" on two lines so every column's name fits under it.
+        x=alt.X("column:N", sort=columns, title=None,
+                axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=0, labelOverlap=False,
+                              labelExpr="split(datum.label, ' · ')", labelPadding=6,
+                              labelFontSize=11)))
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("customers:Q", legend=None,
+                        scale=alt.Scale(scheme=scheme, domain=[0, high])),
+        tooltip=[alt.Tooltip("row:N", title=labels["row"]),
+                 alt.Tooltip("column:N", title=labels["column"]),
+                 alt.Tooltip("customers:Q", title=labels["customers"])])
+    text = base.mark_text(fontSize=11).encode(
+        text="customers:Q",
+        color=alt.condition(f"datum.customers > {high * 0.55}", alt.value("white"),
+                            alt.value(_INK)))
+    return finish(alt.layer(cells, text), alt.Step(24))
+

@@ -1,0 +1,143 @@
+"""Data (SPEC §6.6, §3): every snapshot (valid or invalid, with its errors and row counts), the
+freshness of the served one and its data-quality report. Layout only: numbers come from
+metrics/quality.py."""
+
+import streamlit as st
+
+from metrics import quality
+from metrics.settings import setting
+from pages.ui import charts_data as charts
+from pages.ui import fmt, state
+from pages.ui import tables_data as tables
+from pages.ui.i18n import t
+
+ctx = state.context()
+lang = ctx.lang
+st.title(t("page.data", lang))
+state.notices(ctx)
+info = ctx.info if ctx.view is not None else None
+if info is None:
+    st.caption(t("data.subtitle.none", lang, data_dir=ctx.data_dir))
+else:
+    st.caption(t("data.subtitle", lang, data_dir=ctx.data_dir, snapshot=info.snapshot_id,
+                 as_of=info.as_of))
+
+listing = quality.snapshot_list(ctx.snapshots, info.snapshot_id if info else None)
+errors = quality.validation_errors(ctx.snapshots)
+counts = quality.snapshot_summary(ctx.snapshots)
+
+# --- KPI tiles ------------------------------------------------------------------------------------
+if info is not None:
+    fresh = quality.freshness(info.as_of)
+    report = state.metric(ctx, quality.quality_report)
+    key_min = fmt.money(setting("key_opportunity_min"), lang)
+    tiles = [*st.columns(3), *st.columns(3)]
+    tiles[0].metric(t("data.kpi.served", lang), info.snapshot_id,
+                    delta=t("data.kpi.served.delta", lang, as_of=info.as_of),
+                    delta_color="off", delta_arrow="off", help=t("data.kpi.served.help", lang),
+                    border=True)
+    tiles[1].metric(t("data.kpi.freshness", lang),
+                    t("data.kpi.freshness.value", lang, days=fresh["days"]),
+                    delta=t("data.kpi.freshness.delta", lang, limit=fresh["limit"]),
+                    delta_color="off", delta_arrow="off",
+                    help=t("data.kpi.freshness.help", lang, today=fresh["today"]), border=True)
+    tiles[2].metric(t("data.kpi.snapshots", lang),
+                    t("data.kpi.snapshots.value", lang, valid=counts["valid"],
+                      total=counts["total"]),
+                    delta=t("data.kpi.snapshots.delta", lang, invalid=counts["invalid"]),
+                    delta_color="off", delta_arrow="off", help=t("data.kpi.snapshots.help", lang),
+                    border=True)
+    tiles[3].metric(t("data.kpi.orphans", lang), f"{report['orphan_keys']:,}",
+                    delta=t("data.kpi.checks.delta", lang, failing=report["failing"],
+                            checks=report["checks_run"]),
+                    delta_color="off", delta_arrow="off", help=t("data.kpi.orphans.help", lang),
+                    border=True)
+    tiles[4].metric(t("data.kpi.keyorders", lang),
+                    f"{report['key_orders_without_opportunity']:,}",
+                    help=t("data.kpi.keyorders.help", lang, min=key_min), border=True)
+    tiles[5].metric(t("data.kpi.ownerless", lang), f"{report['customers_without_owner']:,}",
+                    help=t("data.kpi.ownerless.help", lang), border=True)
+    if fresh["stale"]:
+        st.warning(t("data.stale", lang, snapshot=info.snapshot_id, days=fresh["days"],
+                     as_of=info.as_of), icon=":material/schedule:")
+    elif fresh["future"]:
+        st.info(t("data.future", lang, snapshot=info.snapshot_id, as_of=info.as_of,
+                  today=fresh["today"]), icon=":material/info:")
+
+# --- Charts ---------------------------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("data.rows.title", lang))
+    history = quality.row_count_history(ctx.snapshots)
+    if history.empty:
+        st.info(t("empty.table", lang))
+    else:
+        history = history.assign(
+            table_label=history["table"].map(lambda n: t(f"data.table.{n}", lang)),
+            rows_label=history["rows"].map(lambda n: f"{n:,}"))
+        st.altair_chart(charts.row_counts(history, {
+            "snapshot": t("data.chart.snapshot", lang), "rows": t("data.chart.rows", lang),
+            "table": t("data.chart.table", lang)}), width="stretch")
+    st.caption(t("data.rows.caption", lang))
+if info is not None:
+    with right:
+        st.subheader(t("data.quality.chart.title", lang))
+        by_check = report["by_check"]
+        flagged, clean = t("data.chart.flagged", lang), t("data.chart.clean", lang)
+        bars = by_check.assign(
+            check_label=by_check["check"].map(lambda c: t(f"data.check.{c}", lang)),
+            status=by_check["flagged"].map({True: flagged, False: clean}),
+            flagged_label=[t("data.quality.flagged", lang, problems=f"{p:,}", checked=f"{c:,}")
+                           for p, c in zip(by_check["problems"], by_check["checked"])])
+        st.altair_chart(charts.quality_checks(bars, {
+            "share": t("data.chart.share", lang), "check": t("data.chart.check", lang),
+            "flagged": flagged, "clean": clean}), width="stretch")
+        st.caption(t("data.quality.chart.caption", lang, snapshot=info.snapshot_id))
+
+# --- Tables ---------------------------------------------------------------------------------------
+st.subheader(t("data.snapshots.title", lang))
+if listing.empty:
+    st.info(t("empty.table", lang))
+else:
+    st.dataframe(tables.snapshots(listing, lang), hide_index=True, width="stretch")
+st.caption(t("data.snapshots.caption", lang))
+
+st.subheader(t("data.counts.title", lang))
+if listing.empty:
+    st.info(t("empty.table", lang))
+else:
+    st.dataframe(tables.row_counts(quality.row_count_table(ctx.snapshots), lang),
+                 hide_index=True, width="stretch", height="content", placeholder="—")
+st.caption(t("data.counts.caption", lang))
+
+st.subheader(t("data.errors.title", lang))
+if errors.empty:
+    st.success(t("data.errors.none", lang), icon=":material/check_circle:")
+else:
+    st.dataframe(tables.errors(errors, lang), hide_index=True, width="stretch")
+st.caption(t("data.errors.caption", lang))
+
+if info is None:
+    st.stop()
+
+st.subheader(t("data.quality.title", lang))
+st.dataframe(tables.checks(report["checks"], lang), hide_index=True, width="stretch")
+st.caption(t("data.quality.caption", lang, snapshot=info.snapshot_id))
+
+st.subheader(t("data.keyorders.title", lang))
+key_orders = report["key_orders"]
+if key_orders.empty:
+    st.success(t("data.none", lang), icon=":material/check_circle:")
+else:
+    st.dataframe(tables.key_orders(key_orders, lang, ctx.region_name), hide_index=True,
+                 width="stretch")
+st.caption(t("data.keyorders.caption", lang, min=key_min, rows=quality.KEY_ORDER_ROWS))
+
+st.subheader(t("data.ownerless.title", lang))
+ownerless = state.metric(ctx, quality.customers_without_owner)
+if ownerless.empty:
+    st.success(t("data.none", lang), icon=":material/check_circle:")
+else:
+    st.dataframe(tables.ownerless(ownerless, lang, ctx.region_name, ctx.industry_name),
+                 hide_index=True, width="stretch")
+st.caption(t("data.ownerless.caption", lang))
