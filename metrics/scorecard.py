@@ -28,8 +28,7 @@ from dataclasses import replace
 import duckdb
 import pandas as pd
 
-from data.schema import SCORE_CRITERIA
-from metrics import config, pipeline
+from metrics import config, customers, pipeline
 from metrics.config import ConfigError
 from metrics.periods import Period
 from metrics.view import View
@@ -83,84 +82,15 @@ def weights() -> dict[str, float]:
 def check_config() -> dict[str, float]:
     """Validate every setting the scorecard reads (dimension weights, customer criteria and tier
     threshold) before any query runs; the weights in use. ConfigError otherwise."""
-    _criteria_weights()
+    customers.prioritisation()
     return weights()
 
 
-def _criteria_weights() -> tuple[list[str], list[str], list[float], float]:
-    """Criterion, axis and weight lists for the tiering query, and the tier threshold, from
-    ``[customers.attractiveness]``, ``[customers.feasibility]`` and ``customers.tier_threshold``
-    (SPEC defaults where a table is absent)."""
-    criteria, axes, values = [], [], []
-    for axis in TIER_AXES:
-        table = config.section("customers", axis) or DEFAULT_CRITERIA_WEIGHTS[axis]
-        where = f"{config.config_path()} [customers.{axis}]"
-        for criterion, weight in table.items():
-            if criterion not in SCORE_CRITERIA:
-                raise ConfigError(f"{where}: unknown criterion {criterion!r}")
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-                raise ConfigError(f"{where}: {criterion} = {weight!r} is not a weight ≥ 0")
-            if weight > 0:  # a criterion of weight 0 is not needed for the mean
-                criteria.append(criterion)
-                axes.append(axis)
-                values.append(float(weight))
-        if sum(w for a, w in zip(axes, values) if a == axis) <= 0:
-            raise ConfigError(f"{where}: every weight is zero")
-    threshold = config.section("customers").get("tier_threshold", 6)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-        raise ConfigError(f"{config.config_path()} [customers]: tier_threshold = {threshold!r} "
-                          "is not a number")
-    return criteria, axes, values, float(threshold)
-
-
-# ------------------------------------------------------------------------------ customer tiering
-
-_CUSTOMER_TIERS_SQL = """
-WITH tier_weights AS (
-    SELECT unnest($tier_criteria) AS criterion, unnest($tier_axes) AS axis,
-           unnest($tier_weights) AS weight
-),
-cells AS (
-    SELECT c.customer_id, w.axis, w.weight, s.score
-    FROM customers c CROSS JOIN tier_weights w
-    LEFT JOIN customer_scores s
-           ON s.customer_id = c.customer_id AND s.criterion = w.criterion AND s.score IS NOT NULL
-),
-axes AS (
-    -- An axis is scored only when every weighted criterion is; rounding keeps a mean of exactly
-    -- the threshold on it whatever the floating-point sum of fractional weights.
-    SELECT customer_id,
-           CASE WHEN count(score) FILTER (WHERE axis = 'attractiveness')
-                     = count(*) FILTER (WHERE axis = 'attractiveness')
-                THEN round(sum(weight * score) FILTER (WHERE axis = 'attractiveness')
-                           / sum(weight) FILTER (WHERE axis = 'attractiveness'), 6)
-           END AS attractiveness,
-           CASE WHEN count(score) FILTER (WHERE axis = 'feasibility')
-                     = count(*) FILTER (WHERE axis = 'feasibility')
-                THEN round(sum(weight * score) FILTER (WHERE axis = 'feasibility')
-                           / sum(weight) FILTER (WHERE axis = 'feasibility'), 6)
-           END AS feasibility
-    FROM cells
-    GROUP BY customer_id
-)
-SELECT customer_id, attractiveness, feasibility,
-       CASE WHEN attractiveness >= $tier_threshold AND feasibility >= $tier_threshold THEN 1
-            WHEN attractiveness < $tier_threshold AND feasibility >= $tier_threshold THEN 2
-            WHEN attractiveness >= $tier_threshold AND feasibility < $tier_threshold THEN 3
-       END AS tier
-FROM axes
-"""
-
-
 def customer_tiers_sql() -> tuple[str, dict]:
-    """SPEC §5.6 tiering as a query (customer_id, attractiveness, feasibility, tier) to nest in
-    other SQL: attractiveness and feasibility are the weighted means of their criteria (null
-    unless every criterion with a weight is scored, as on the customers page); tier 1 both ≥
-    threshold, 2 attractiveness < threshold ≤ feasibility, 3 feasibility < threshold ≤
-    attractiveness, null otherwise (not pursued, or not fully scored)."""
-    criteria, axes, values, threshold = _criteria_weights()
-    return _CUSTOMER_TIERS_SQL, {"tier_criteria": criteria, "tier_axes": axes,
-                                 "tier_weights": values, "tier_threshold": threshold}
+    """SPEC §5.6 tiering as a query to nest in other SQL (customer_id, region_id, industry_id,
+    attractiveness, feasibility, tier, …): the customers page's own query and configuration,
+    so a tier means the same on both pages."""
+    return customers.TIERS_SQL, customers.tier_params()
 
 
 # -------------------------------------------------------------------------------------- windows

@@ -472,5 +472,5 @@ def test_check_config_validates_the_customer_criteria_too(tmp_path, monkeypatch)
     bad = tmp_path / "criteria.toml"
     bad.write_text("[customers.feasibility]\nluck = 10\n")
     monkeypatch.setenv(config.CONFIG_ENV, str(bad))
-    with pytest.raises(ConfigError, match=r"\[customers.feasibility\]: unknown criterion 'luck'"):
+    with pytest.raises(ConfigError, match=r"\[customers.feasibility\] luck: unknown criterion"):
         scorecard.check_config()

@@ -306,6 +306,17 @@ def close_deal() -> None:
     st.query_params.pop("deal", None)
 
 
+def page_header(name: str, needs_snapshot: bool = True) -> Context:
+    """Every page's top: its title and this run's notices; without a valid snapshot, a page that
+    needs one stops here (the notice says what to do)."""
+    ctx = context()
+    st.title(t(f"page.{name}", ctx.lang))
+    notices(ctx)
+    if needs_snapshot and ctx.view is None:
+        st.stop()
+    return ctx
+
+
 def notices(ctx: Context) -> None:
     """Show this run's notices at the top of the page."""
     for notice in ctx.notices:

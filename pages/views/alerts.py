@@ -16,12 +16,8 @@ from pages.ui import charts_alerts, fmt, state
 from pages.ui import tables_alerts as tables
 from pages.ui.i18n import t
 
-ctx = state.context()
+ctx = state.page_header("alerts")
 lang = ctx.lang
-st.title(t("page.alerts", lang))
-state.notices(ctx)
-if ctx.view is None:
-    st.stop()
 
 view = ctx.view
 try:

@@ -12,12 +12,8 @@ from pages.ui import fmt, state
 from pages.ui import tables_customers as tables
 from pages.ui.i18n import t
 
-ctx = state.context()
+ctx = state.page_header("customers")
 lang = ctx.lang
-st.title(t("page.customers", lang))
-state.notices(ctx)
-if ctx.view is None:
-    st.stop()
 
 view = ctx.view
 filtered = bool(view.regions or view.industries)

@@ -8,12 +8,8 @@ from metrics.settings import setting
 from pages.ui import charts, fmt, state, tables
 from pages.ui.i18n import t
 
-ctx = state.context()
+ctx = state.page_header("dashboard")
 lang = ctx.lang
-st.title(t("page.dashboard", lang))
-state.notices(ctx)
-if ctx.view is None:
-    st.stop()
 
 view = ctx.view
 filtered = any((view.regions, view.industries, view.product_lines, view.channel))

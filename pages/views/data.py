@@ -11,10 +11,8 @@ from pages.ui import fmt, state
 from pages.ui import tables_data as tables
 from pages.ui.i18n import t
 
-ctx = state.context()
+ctx = state.page_header("data", needs_snapshot=False)
 lang = ctx.lang
-st.title(t("page.data", lang))
-state.notices(ctx)
 info = ctx.info if ctx.view is not None else None
 if info is None:
     st.caption(t("data.subtitle.none", lang, data_dir=ctx.data_dir))

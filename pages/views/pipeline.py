@@ -8,12 +8,8 @@ from metrics.settings import setting
 from pages.ui import charts, fmt, state, tables
 from pages.ui.i18n import t
 
-ctx = state.context()
+ctx = state.page_header("pipeline")
 lang = ctx.lang
-st.title(t("page.pipeline", lang))
-state.notices(ctx)
-if ctx.view is None:
-    st.stop()
 
 view = ctx.view
 st.caption(t("pipeline.subtitle", lang, period=view.period.code, start=view.period.start,

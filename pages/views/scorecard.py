@@ -15,12 +15,8 @@ from pages.ui import charts_scorecard as charts, fmt, state
 from pages.ui import tables_scorecard as tables
 from pages.ui.i18n import t
 
-ctx = state.context()
+ctx = state.page_header("scorecard")
 lang = ctx.lang
-st.title(t("page.scorecard", lang))
-state.notices(ctx)
-if ctx.view is None:
-    st.stop()
 
 view = ctx.view
 try:
