@@ -178,11 +178,13 @@ def tier_params(config: Prioritisation | None = None) -> dict:
             "tier_threshold": float(config.tier_threshold)}
 
 
+_ALL_TIERS_SQL = "SELECT * FROM (" + TIERS_SQL + ") ORDER BY customer_id"
+
+
 def customer_tiers(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Tier of every customer of the snapshot: tier 1 focus (both ≥ threshold), 2 serve
     (feasibility only), 3 develop (attractiveness only), null otherwise or when not scored."""
-    return con.execute(f"SELECT * FROM ({TIERS_SQL}) ORDER BY customer_id",
-                       tier_params()).df()
+    return con.execute(_ALL_TIERS_SQL, tier_params()).df()
 
 
 # ------------------------------------------------------------------------- one row per customer

@@ -77,7 +77,7 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader(t("alerts.trend.title", lang))
     trend = state.metric(ctx, alerts.gm_trend)
-    if trend["gm_pct"].notna().sum() == 0:
+    if trend["gm_pct"].isna().all():
         st.info(t("empty.table", lang))
     else:
         trend = trend.assign(

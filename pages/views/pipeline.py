@@ -70,7 +70,7 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("funnel.title", lang))
     stages = state.metric(ctx, pipeline.funnel)
-    if stages["count"].sum() == 0:
+    if summary["open_count"] == 0:
         st.info(t("empty.table", lang))
     else:
         stages = stages.assign(
