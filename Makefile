@@ -8,7 +8,7 @@ PORT ?= 8501
 # apt-get needs root: CI runs as root; elsewhere use sudo when there is one.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: install browser-deps demo run test report
+.PHONY: install browser-deps demo run test report bench
 
 $(VENV)/.installed: requirements.txt tests/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,3 +45,8 @@ test: install browser-deps
 report: install
 	$(BIN)/python -m metrics.report --data-dir $(DATA_DIR) --section $(SECTION) \
 		$(if $(PERIOD),--period $(PERIOD)) --format $(or $(FORMAT),json)
+
+# Performance benchmark (issue 8): 1M and 10M order lines under bench/data/ (generated once),
+# every page's metrics cold and warm, peak RSS, vs a naive pandas path; writes bench/results.json.
+bench: install
+	$(BIN)/python -m bench.run
