@@ -15,7 +15,7 @@ import pytest
 
 from data import demo
 from data.schema import TABLES
-from data.store import arrow_schema
+from data.store import SnapshotDatabase, arrow_schema, validate
 
 AS_OF = dt.date(2026, 11, 22)  # a Sunday in FY26Q3
 QUARTER_START = dt.date(2026, 10, 1)
@@ -43,12 +43,10 @@ def newest(snapshots) -> duckdb.DuckDBPyConnection:
 
 
 def connect(snapshot: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per table of the snapshot."""
-    con = duckdb.connect()
-    for name in TABLES:
-        path = str(snapshot / f"{name}.parquet").replace("'", "''")
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
-    return con
+    """The snapshot's typed views, as the app and the report read them."""
+    info = validate(snapshot)
+    assert info.valid, info.errors
+    return SnapshotDatabase().cursor(info)
 
 
 def as_of_of(snapshot: Path) -> dt.date:
