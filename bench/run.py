@@ -126,7 +126,7 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
         calls = [m(pipeline.summary), m(dashboard.kpis), m(pipeline.funnel),
                  m(pipeline.movement_waterfall), m(pipeline.movement),
                  m(pipeline.stage_conversion), m(dashboard.regional_report),
-                 m(pipeline.stale_deals), m(pipeline.past_due_deals), m(pipeline.slipped_deals)]
+                 m(pipeline.open_deals), m(pipeline.slipped_deals)]
         con = db.cursor(info)
         deal_id = con.execute("SELECT min(opportunity_id) FROM opportunities "
                               "WHERE status = 'open'").fetchone()[0]

@@ -167,19 +167,27 @@ def open_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     return con.execute(*open_deals_query(view)).df()
 
 
-def stale_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
-    """Open and (no activity for > 30 days or > 60 days in the current stage), longest idle
-    first."""
-    deals = open_deals(con, view)
+def stale_of(deals: pd.DataFrame) -> pd.DataFrame:
+    """The stale ones of ``open_deals``: open and (no activity for > 30 days or > 60 days in the
+    current stage), longest idle first."""
     return deals[deals["stale"]].sort_values(
         ["days_since_activity", "opportunity_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-def past_due_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
-    """Open with expected close before as_of, most overdue first."""
-    deals = open_deals(con, view)
+def past_due_of(deals: pd.DataFrame) -> pd.DataFrame:
+    """The past-due ones of ``open_deals``: expected close before as_of, most overdue first."""
     return deals[deals["past_due"]].sort_values(
         ["days_past_due", "opportunity_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def stale_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Open and (no activity for > 30 days or > 60 days in the current stage)."""
+    return stale_of(open_deals(con, view))
+
+
+def past_due_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """Open with expected close before as_of."""
+    return past_due_of(open_deals(con, view))
 
 
 _HISTORY_SQL = """

@@ -147,8 +147,9 @@ st.subheader(t("attention.title", lang))
 st.caption(t("attention.caption", lang))
 stale_tab, due_tab, slipped_tab = st.tabs([t("stale.title", lang), t("pastdue.title", lang),
                                            t("slipped.title", lang)])
+open_deals = state.metric(ctx, pipeline.open_deals)
 with stale_tab:
-    stale = state.metric(ctx, pipeline.stale_deals)
+    stale = pipeline.stale_of(open_deals)
     if stale.empty:
         st.info(t("empty.table", lang))
     else:
@@ -156,7 +157,7 @@ with stale_tab:
     st.caption(t("stale.caption", lang, activity=setting("stale_activity_days"),
                  stage=setting("stale_stage_days")))
 with due_tab:
-    due = state.metric(ctx, pipeline.past_due_deals)
+    due = pipeline.past_due_of(open_deals)
     if due.empty:
         st.info(t("empty.table", lang))
     else:
