@@ -92,21 +92,21 @@ def order_flow(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
 
 
 def deals(frame: pd.DataFrame, lang: str, region_name, emphasis: str) -> pd.DataFrame:
-    """Stale or past-due deals with their owner and the days that make them so."""
-    columns = {
-        t("col.opportunity", lang): frame["name"],
-        t("col.customer", lang): frame["customer"],
-        t("col.region", lang): frame["region_id"].map(region_name),
-        t("col.owner", lang): frame["rep"],
-        t("col.stage", lang): frame["stage"].map(lambda s: t(f"stage.{s}", lang)),
-        t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
-        t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
-    }
+    """Stale or past-due deals with the days that make them so first, then owner and amount."""
+    columns = {t("col.opportunity", lang): frame["name"]}
     if emphasis == "past_due":
         columns[t("col.days_past_due", lang)] = frame["days_past_due"]
     else:
         columns[t("col.days_since_activity", lang)] = frame["days_since_activity"]
         columns[t("col.days_in_stage", lang)] = frame["days_in_stage"]
+    columns.update({
+        t("col.owner", lang): frame["rep"],
+        t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
+        t("col.stage", lang): frame["stage"].map(lambda s: t(f"stage.{s}", lang)),
+        t("col.region", lang): frame["region_id"].map(region_name),
+        t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
+        t("col.customer", lang): frame["customer"],
+    })
     return pd.DataFrame(columns)
 
 
