@@ -282,8 +282,7 @@ def test_weekly_snapshots_differ_like_a_weekly_extract(snapshots):
     con = duckdb.connect()
     for label, snapshot in zip(("s0", "s1"), snapshots):
         for name in ("orders", "opportunities"):
-            path = str(snapshot / f"{name}.parquet").replace("'", "''")
-            con.execute(f"CREATE VIEW {label}_{name} AS SELECT * FROM read_parquet('{path}')")
+            con.read_parquet(str(snapshot / f"{name}.parquet")).create_view(f"{label}_{name}")
     assert one(con, "SELECT count(*) FROM s1_orders") > one(con, "SELECT count(*) FROM s0_orders")
     new, advanced, closed, re_dated = con.execute("""
         SELECT count(*) FILTER (WHERE s0.opportunity_id IS NULL),
@@ -412,8 +411,7 @@ def test_some_open_deals_step_back_a_stage_each_week(snapshots):
     con = duckdb.connect()
     for label, snapshot in zip(("s0", "s1"), snapshots):
         for name in ("opportunities", "opportunity_history"):
-            path = str(snapshot / f"{name}.parquet").replace("'", "''")
-            con.execute(f"CREATE VIEW {label}_{name} AS SELECT * FROM read_parquet('{path}')")
+            con.read_parquet(str(snapshot / f"{name}.parquet")).create_view(f"{label}_{name}")
     regressed, recorded, open_before = con.execute("""
         WITH back AS (SELECT s1.opportunity_id, s1.stage
                       FROM s0_opportunities s0 JOIN s1_opportunities s1 USING (opportunity_id)

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from metrics import config
 from tests import test_scorecard_metrics as fixture
 from tests.builders import make_snapshot
+from tests.test_app import run_page
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/views/scorecard.py"
 
 
@@ -30,15 +30,7 @@ def data_dir(tmp_path_factory):
 
 
 def open_page(data_dir: Path, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("COCKPIT_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(PAGE)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_page(data_dir, monkeypatch, PAGE, **params)
 
 
 def texts(at: AppTest) -> str:
