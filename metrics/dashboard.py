@@ -107,6 +107,7 @@ SELECT key, name_en, name_zh, week_revenue, revenue, cost,
        (revenue + weighted_pipeline) / nullif(revenue_target, 0) AS forecast_attainment,
        open_pipeline,
        revenue_target - revenue AS target_gap,
+       revenue_target - revenue <= 0 AS target_met,
        open_pipeline / nullif(greatest(revenue_target - revenue, 0), 0) AS coverage
 FROM money
 ORDER BY key
@@ -162,7 +163,7 @@ def kpis(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The dashboard's KPI tiles for the view: every SPEC §5.1 metric as one dict."""
     row = _kpi_frame(con, view, None).iloc[0]
     out = {key: _clean(row[key]) for key in DASHBOARD_KEYS}
-    extra = ("open_pipeline", "target_gap", "on_track", "pace_gap", "forecast_attainment",
+    extra = ("open_pipeline", "target_gap", "target_met", "on_track", "pace_gap", "forecast_attainment",
              "week_revenue", "prior_revenue")
     out.update({key: _clean(row[key]) for key in extra})
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from metrics import dashboard
@@ -174,10 +175,11 @@ def test_coverage_null_when_target_met_and_zero_without_pipeline(quarter):
     info, con = quarter
     k = dashboard.kpis(con, view(info, "FY26Q3", regions=("R2",)))
     assert (k["revenue"], k["revenue_target"]) == (pytest.approx(1_200), pytest.approx(1_000))
-    assert k["target_gap"] == pytest.approx(-200)
+    assert k["target_gap"] == pytest.approx(-200) and k["target_met"] is True
     assert k["coverage"] is None  # target met: the page says so instead of a ratio
     k = dashboard.kpis(con, view(info, "2026-10", regions=("R1",)))
     assert k["coverage"] == 0  # gap of 3,100 − 350 and nothing closes after as_of in October
+    assert k["target_met"] is False
 
 
 def test_region_without_target_is_listed_with_null_attainment(quarter):
@@ -188,6 +190,7 @@ def test_region_without_target_is_listed_with_null_attainment(quarter):
     assert r3["revenue"] == pytest.approx(500)
     assert r3["revenue_target"] != r3["revenue_target"]  # NaN: no target
     assert r3["revenue_attainment"] != r3["revenue_attainment"]
+    assert pd.isna(r3["target_met"])  # no target: neither met nor missed
     # The rows add up to the national total.
     total = dashboard.kpis(con, view(info, "FY26Q3"))
     assert report["revenue"].sum() == pytest.approx(total["revenue"])

@@ -30,7 +30,7 @@ def regional_report(frame: pd.DataFrame, lang: str, region_name, national_gm_pct
         "coverage": frame["coverage"],
     })
     on_track = frame["on_track"].reset_index(drop=True)
-    met = (frame["target_gap"] <= 0).reset_index(drop=True)
+    met = frame["target_met"].fillna(False).astype(bool).reset_index(drop=True)
     # st.dataframe shows the frame's own column names, so translate them before styling.
     col = {c: t(f"col.{c}", lang) for c in shown.columns}
     shown = shown.reset_index(drop=True).rename(columns=col)

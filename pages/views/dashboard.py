@@ -6,6 +6,7 @@ import streamlit as st
 from metrics import dashboard, pipeline
 from metrics.settings import setting
 from pages.ui import charts, fmt, state, tables
+from pages.ui import tiles as tiles_ui
 from pages.ui.i18n import t
 
 ctx = state.page_header("dashboard")
@@ -40,17 +41,8 @@ tiles[2].metric(t("kpi.gm_pct", lang), fmt.pct(k["gm_pct"], lang, 1),
 tiles[3].metric(t("kpi.yoy", lang), fmt.signed_pct(k["yoy_growth"], lang),
                 delta=t("kpi.yoy.delta", lang, value=fmt.money_short(k["prior_revenue"], lang)),
                 delta_color="off", delta_arrow="off", help=t("kpi.yoy.help", lang), border=True)
-tiles[4].metric(t("kpi.forecast", lang), fmt.money_short(k["forecast"], lang),
-                delta=t("kpi.forecast.delta", lang, value=fmt.pct(k["forecast_attainment"], lang)),
-                delta_color="off", delta_arrow="off", help=t("kpi.forecast.help", lang),
-                border=True)
-met = k["target_gap"] is not None and k["target_gap"] <= 0
-tiles[5].metric(t("kpi.coverage", lang),
-                t("kpi.coverage.met", lang) if met else fmt.ratio(k["coverage"], lang),
-                delta=None if met or k["target_gap"] is None
-                else t("kpi.coverage.gap", lang, value=fmt.money_short(k["target_gap"], lang)),
-                delta_color="off", delta_arrow="off", help=t("kpi.coverage.help", lang),
-                border=True)
+tiles_ui.forecast(tiles[4], k, lang)
+tiles_ui.coverage(tiles[5], k, lang)
 
 # --- Charts ---------------------------------------------------------------------------------------
 left, right = st.columns([3, 2])

@@ -6,6 +6,7 @@ import streamlit as st
 from metrics import dashboard, pipeline
 from metrics.settings import setting
 from pages.ui import charts, fmt, state, tables
+from pages.ui import tiles as tiles_ui
 from pages.ui.i18n import t
 
 ctx = state.page_header("pipeline")
@@ -49,14 +50,8 @@ tiles[0].metric(t("pipe.open", lang), fmt.money_short(summary["open_amount"], la
                 delta_color="off", delta_arrow="off", help=t("pipe.open.help", lang), border=True)
 tiles[1].metric(t("pipe.weighted", lang), fmt.money_short(summary["weighted_amount"], lang),
                 help=t("pipe.weighted.help", lang), border=True)
-tiles[2].metric(t("kpi.forecast", lang), fmt.money_short(k["forecast"], lang),
-                delta=t("kpi.forecast.delta", lang, value=fmt.pct(k["forecast_attainment"], lang)),
-                delta_color="off", delta_arrow="off", help=t("kpi.forecast.help", lang),
-                border=True)
-met = k["target_gap"] is not None and k["target_gap"] <= 0
-tiles[3].metric(t("kpi.coverage", lang),
-                t("kpi.coverage.met", lang) if met else fmt.ratio(k["coverage"], lang),
-                help=t("kpi.coverage.help", lang), border=True)
+tiles_ui.forecast(tiles[2], k, lang)
+tiles_ui.coverage(tiles[3], k, lang)
 tiles[4].metric(t("pipe.win_rate", lang), fmt.pct(summary["win_rate_count"], lang),
                 delta=t("pipe.win_rate.delta", lang,
                         value=fmt.pct(summary["win_rate_amount"], lang)),
@@ -138,7 +133,7 @@ with right:
             "covered": t("coverage.covered", lang), "short": t("coverage.short", lang)}),
             width="stretch")
     st.caption(t("coverage.caption", lang, reference=fmt.ratio(reference, lang)))
-    met_regions = report.loc[report["target_gap"] <= 0, "region_id"]
+    met_regions = report.loc[report["target_met"].fillna(False).astype(bool), "region_id"]
     if len(met_regions):
         st.caption(t("coverage.met", lang, regions=", ".join(met_regions.map(ctx.region_name))))
 
