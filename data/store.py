@@ -7,6 +7,7 @@ A snapshot is an immutable folder ``<data dir>/snapshots/<snapshot_id>/`` holdin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -20,6 +21,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from data import extracts
+from data.extracts import EXTRACTS
 from data.schema import SCHEMA_VERSION, TABLES, Table
 
 SNAPSHOT_ID = re.compile(r"^\d{4}-W\d{2}$")
@@ -130,6 +133,12 @@ class SnapshotInfo:
     valid: bool
     errors: tuple[str, ...] = ()
     row_counts: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
+    # Per foreign key of the contract: (table, "t.col → ref.col", orphans, rows with a key), as
+    # counted by validation (orphans make a snapshot invalid, so a served one has none).
+    foreign_keys: tuple[tuple[str, str, int, int], ...] = field(default=(), hash=False,
+                                                                compare=False)
+    # data/extracts.py tables computed when the snapshot was validated: name → Parquet file.
+    extracts: dict[str, Path] = field(default_factory=dict, hash=False, compare=False)
 
 
 def discover(data_dir: Path) -> list[SnapshotInfo]:
@@ -154,14 +163,19 @@ def previous_valid(infos: list[SnapshotInfo], current: SnapshotInfo) -> Snapshot
 
 
 def validate(path: Path) -> SnapshotInfo:
-    """Validate one snapshot folder against SPEC §3; the result lists every problem found."""
+    """Validate one snapshot folder against SPEC §3; the result lists every problem found.
+
+    A snapshot is immutable, so its result is worked out once: kept in this process (keyed by
+    the folder's file names, sizes and modification times) and recorded under
+    ``<data dir>/cache/`` with the snapshot's extracts (data/extracts.py), so the next process
+    reads the record instead of scanning every table again."""
     path = Path(path)
     cache_key = _validation_cache_key(path)
     with _validation_lock:
         cached = _validation_cache.get(cache_key)
     if cached is not None:
         return cached
-    info = _validate_uncached(path)
+    info = _read_record(path, cache_key) or _record(path, cache_key, _validate_uncached(path))
     with _validation_lock:
         _validation_cache[cache_key] = info
     return info
@@ -170,6 +184,9 @@ def validate(path: Path) -> SnapshotInfo:
 _validation_cache: dict[tuple, SnapshotInfo] = {}
 _VALIDATION_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
 _validation_lock = threading.Lock()
+# Part of every record's key: bump when validation or the extracts change what they produce.
+RECORD_VERSION = 1
+CACHE_DIR = "cache"
 
 
 def _validation_cache_key(path: Path) -> tuple:
@@ -182,6 +199,76 @@ def _validation_cache_key(path: Path) -> tuple:
     return (str(path.resolve()), stamps)
 
 
+def _record_dir(path: Path, cache_key: tuple) -> Path:
+    """``<data dir>/cache/<snapshot_id>-<hash of version and file stamps>``."""
+    digest = hashlib.sha256(json.dumps([RECORD_VERSION, cache_key]).encode()).hexdigest()[:16]
+    return path.parent.parent / CACHE_DIR / f"{path.name}-{digest}"
+
+
+def _read_record(path: Path, cache_key: tuple) -> SnapshotInfo | None:
+    """The recorded validation of this exact snapshot, or None (none yet, or unreadable)."""
+    folder = _record_dir(path, cache_key)
+    try:
+        record = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+        files = {name: folder / f"{name}.parquet" for name in record["extracts"]}
+        if not all(file.is_file() for file in files.values()):
+            return None
+        return SnapshotInfo(
+            path.name, path,
+            dt.date.fromisoformat(record["as_of"]) if record["as_of"] else None,
+            bool(record["valid"]), tuple(record["errors"]), dict(record["row_counts"]),
+            tuple(tuple(fk) for fk in record["foreign_keys"]), files)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _record(path: Path, cache_key: tuple, info: SnapshotInfo) -> SnapshotInfo:
+    """Write the extracts of a valid snapshot and the validation record (into a hidden folder,
+    renamed into place); returns ``info`` with its extracts. When the data dir cannot be written
+    the result is only kept in this process, and the extracts are computed when the snapshot is
+    first served (``SnapshotDatabase``)."""
+    final = _record_dir(path, cache_key)
+    if not cache_key[1] or final.is_dir():
+        return _read_record(path, cache_key) or info
+    tmp = None
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+        if info.valid:
+            _write_extracts(path, info.as_of, tmp)
+        record = {"version": RECORD_VERSION, "snapshot_id": info.snapshot_id,
+                  "as_of": info.as_of.isoformat() if info.as_of else None,
+                  "valid": info.valid, "errors": list(info.errors), "row_counts": info.row_counts,
+                  "foreign_keys": [list(fk) for fk in info.foreign_keys],
+                  "extracts": list(EXTRACTS) if info.valid else []}
+        (tmp / "record.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+        tmp.rename(final)
+        tmp = None
+        for stale in final.parent.glob(f"{path.name}-*"):  # records of earlier file versions
+            if stale != final:
+                shutil.rmtree(stale, ignore_errors=True)
+    except (OSError, duckdb.Error):
+        return info
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return _read_record(path, cache_key) or info
+
+
+def _write_extracts(path: Path, as_of: dt.date, folder: Path) -> None:
+    con = duckdb.connect(config=_VALIDATION_CONFIG)
+    try:
+        _create_views(con, path, schema="main")
+        values = extracts.params(as_of)
+        for name, sql in EXTRACTS.items():
+            target = str(folder / f"{name}.parquet").replace("'", "''")
+            # COPY takes no bound parameters for its target; the path is our own cache folder.
+            con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)",
+                        extracts.used(sql, values))
+    finally:
+        con.close()
+
+
 def _validate_uncached(path: Path) -> SnapshotInfo:
     snapshot_id = path.name
     errors: list[str] = []
@@ -192,6 +279,7 @@ def _validate_uncached(path: Path) -> SnapshotInfo:
         errors.append(f"manifest snapshot_id {manifest.get('snapshot_id')!r} "
                       f"does not match folder {snapshot_id!r}")
     counts: dict[str, int] = {}
+    foreign_keys: list[tuple[str, str, int, int]] = []
     present = [name for name in TABLES if (path / f"{name}.parquet").is_file()]
     for name in TABLES:
         if name not in present:
@@ -205,10 +293,11 @@ def _validate_uncached(path: Path) -> SnapshotInfo:
             readable = _check_tables(con, path, present, manifest, counts, errors)
             if len(readable) == len(TABLES):
                 _create_views(con, path, schema="main")
-                _check_content(con, as_of, errors)
+                foreign_keys = _check_content(con, as_of, errors)
         finally:
             con.close()
-    return SnapshotInfo(snapshot_id, path, as_of, not errors, tuple(errors), counts)
+    return SnapshotInfo(snapshot_id, path, as_of, not errors, tuple(errors), counts,
+                        tuple(foreign_keys))
 
 
 def _read_manifest(path: Path, errors: list[str]) -> tuple[dict | None, dt.date | None]:
@@ -287,7 +376,8 @@ def _uncastable_columns(con, file: str, spec: Table) -> list[str]:
     return [c for c, n in zip(spec.column_names, row) if n]
 
 
-def _check_content(con, as_of: dt.date | None, errors: list[str]) -> None:
+def _check_content(con, as_of: dt.date | None, errors: list[str]
+                   ) -> list[tuple[str, str, int, int]]:
     for table in TABLES.values():
         keys = ", ".join(_ident(k) for k in table.primary_key)
         sql = (f"SELECT count(*) FROM (SELECT {keys} FROM {_ident(table.name)} GROUP BY ALL "
@@ -296,14 +386,6 @@ def _check_content(con, as_of: dt.date | None, errors: list[str]) -> None:
         if dupes:
             errors.append(f"{table.name}: {dupes} duplicate primary keys "
                           f"({', '.join(table.primary_key)})")
-        for column, ref_table, ref_column in table.foreign_keys:
-            sql = (f"SELECT count(*) FROM {_ident(table.name)} t "
-                   f"WHERE t.{_ident(column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                   f"{_ident(ref_table)} r WHERE r.{_ident(ref_column)} = t.{_ident(column)})")
-            orphans = con.execute(sql).fetchone()[0]
-            if orphans:
-                errors.append(f"{table.name}.{column}: {orphans} values not found in "
-                              f"{ref_table}.{ref_column}")
     for message, sql in _CONTENT_RULES:
         n = con.execute(sql).fetchone()[0]
         if n:
@@ -313,6 +395,33 @@ def _check_content(con, as_of: dt.date | None, errors: list[str]) -> None:
                         {"as_of": as_of}).fetchone()[0]
         if n:
             errors.append(f"orders: {n} lines dated after as_of {as_of}")
+    foreign_keys = foreign_key_counts(con)
+    for table, detail, orphans, _ in foreign_keys:
+        if orphans:
+            column, ref = detail.split(" → ")
+            errors.append(f"{column}: {orphans} values not found in {ref}")
+    return foreign_keys
+
+
+def foreign_key_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, int]]:
+    """For every foreign key of the contract: (table, "table.column → ref_table.ref_column",
+    rows whose key does not resolve, rows with a key). One scan per table for all its keys."""
+    out = []
+    for table in TABLES.values():
+        if not table.foreign_keys:
+            continue
+        counts, details = [], []
+        for column, ref_table, ref_column in table.foreign_keys:
+            has_key = f"t.{_ident(column)} IS NOT NULL"
+            counts.append(f"count(*) FILTER (WHERE {has_key} AND NOT EXISTS (SELECT 1 FROM "
+                          f"{_ident(ref_table)} r WHERE r.{_ident(ref_column)} = "
+                          f"t.{_ident(column)}))")
+            counts.append(f"count(*) FILTER (WHERE {has_key})")
+            details.append(f"{table.name}.{column} → {ref_table}.{ref_column}")
+        values = con.execute(f"SELECT {', '.join(counts)} FROM {_ident(table.name)} t").fetchone()
+        out += [(table.name, detail, int(values[2 * i]), int(values[2 * i + 1]))
+                for i, detail in enumerate(details)]
+    return out
 
 
 _CONTENT_RULES = (
@@ -356,6 +465,23 @@ def _create_views(con: duckdb.DuckDBPyConnection, path: Path, schema: str) -> No
         con.execute(sql)
 
 
+def _create_extracts(con: duckdb.DuckDBPyConnection, info: SnapshotInfo, schema: str) -> None:
+    """The snapshot's extracts (data/extracts.py) as views over their recorded Parquet files; a
+    snapshot validated without a record (the data dir was not writable) gets them computed here,
+    once, as tables of its schema."""
+    if set(info.extracts) != set(EXTRACTS):
+        con.execute("SET search_path = '" + schema + "'")  # allow-listed, see cursor()
+        try:
+            extracts.create(con, info.as_of, schema)
+        finally:
+            con.execute("RESET search_path")
+        return
+    for name, file in info.extracts.items():
+        literal = str(file).replace("'", "''")  # our own cache folder, see _create_views
+        con.execute(f"CREATE OR REPLACE VIEW {_ident(schema)}.{_ident(name)} AS "
+                    f"SELECT * FROM read_parquet('{literal}')")
+
+
 def schema_name(snapshot_id: str) -> str:
     """The DuckDB schema holding a snapshot's views (``2026-W47`` → ``s_2026_w47``)."""
     if not SNAPSHOT_ID.match(snapshot_id):
@@ -395,6 +521,7 @@ class SnapshotDatabase:
         if self._attached.get(schema) != info.path:
             self._con.execute("CREATE SCHEMA IF NOT EXISTS " + _ident(schema))
             _create_views(self._con, info.path, schema)
+            _create_extracts(self._con, info, schema)
             self._attached[schema] = info.path
 
     def close(self) -> None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from data.extracts import year_before
 from data.schema import SCORE_CRITERIA
 from metrics.config import ConfigError, config_path, section
 from metrics.periods import quarter_of
@@ -191,18 +192,9 @@ def customer_tiers(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 _CUSTOMERS_SQL = """
 WITH tiers AS ({tiers}),
-bought AS (
-    SELECT customer_id,
-           min(order_date) FILTER (WHERE quantity > 0) AS first_order_date,
-           max(order_date) FILTER (WHERE quantity > 0) AS last_order_date,
-           sum(revenue) FILTER (WHERE order_date > $year_ago) AS revenue_12m,
-           sum(revenue) FILTER (WHERE order_date > $two_years_ago AND order_date <= $year_ago)
-               AS revenue_prior_12m,
-           sum(revenue) AS revenue_lifetime
-    FROM orders
-    WHERE order_date <= $as_of
-    GROUP BY customer_id
-),
+-- First and last order, revenue in the 12 months to as_of, the 12 before and ever: the
+-- snapshot's customer_orders extract (data/extracts.py), computed once per snapshot.
+bought AS (SELECT * FROM customer_orders),
 touched AS (
     SELECT customer_id, max(activity_date) AS last_activity_date,
            count(*) FILTER (WHERE activity_date >= $quarter_start) AS activities_this_quarter
@@ -263,14 +255,6 @@ FROM base LEFT JOIN pareto p USING (customer_id)
 """
 
 
-def _year_before(day: dt.date, years: int = 1) -> dt.date:
-    """The same calendar day ``years`` earlier (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def customer_filter(view: View, alias: str = "c") -> tuple[str, dict]:
     """The view's region and industry filters applied to customers (their own region_id and
     industry_id); product line, channel and period describe orders, not customers."""
@@ -288,8 +272,7 @@ def _params(view: View) -> dict:
     return {
         **tier_params(),
         "as_of": view.as_of,
-        "year_ago": _year_before(view.as_of),
-        "two_years_ago": _year_before(view.as_of, 2),
+        "year_ago": year_before(view.as_of),
         "new_since": view.as_of - dt.timedelta(days=NEW_CUSTOMER_DAYS),
         "quarter_start": quarter_of(view.as_of).start,
         "abc_a_pct": ABC_A_PCT, "abc_b_pct": ABC_B_PCT,

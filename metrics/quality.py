@@ -5,7 +5,8 @@
 - freshness: days from the served snapshot's as_of to today; a warning after
   ``FRESHNESS_WARNING_DAYS`` (8: a weekly snapshot plus a day's slack)
 - quality checks over the whole served snapshot (filters do not apply: this is about the data):
-  orphan keys (foreign keys that do not resolve; a valid snapshot has none), key orders without
+  orphan keys (foreign keys that do not resolve; a valid snapshot has none; counted by
+  validation and recorded with it), key orders without
   an opportunity (an order, all of its lines together, with revenue ≥ key_opportunity_min and no
   line linked to an opportunity), customers without an owner (owner_rep_id null, unknown or not
   an active rep), and a few cheap consistency checks
@@ -14,13 +15,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
 
 from data.schema import SCORE_CRITERIA, TABLES
-from data.store import SnapshotInfo
+from data.store import SnapshotInfo, foreign_key_counts
 from metrics.settings import setting
 from metrics.view import View
 
@@ -28,16 +29,6 @@ FRESHNESS_WARNING_DAYS = 8
 # Tables drawn in the row-count history: the ones that grow week by week.
 GROWING_TABLES = ("customers", "opportunities", "activities", "orders", "opportunity_history")
 KEY_ORDER_ROWS = 200
-
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-
-def _ident(name: str) -> str:
-    # Table and column names come from data/schema.py only; checked anyway.
-    if not _IDENTIFIER.match(name):
-        raise ValueError(f"not an identifier: {name!r}")
-    return f'"{name}"'
-
 
 # --------------------------------------------------------------------------------- snapshots
 
@@ -104,25 +95,6 @@ def freshness(as_of: dt.date | None, today: dt.date | None = None) -> dict:
 
 # ---------------------------------------------------------------------------- quality checks
 
-def _orphan_checks() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Per table with foreign keys: (SQL, [(table, detail)…]). One scan per table returns, for
-    each of its foreign keys, the rows whose key does not resolve and the rows with a key."""
-    out = []
-    for table in TABLES.values():
-        if not table.foreign_keys:
-            continue
-        counts, details = [], []
-        for column, ref_table, ref_column in table.foreign_keys:
-            has_key = f"t.{_ident(column)} IS NOT NULL"
-            counts.append(f"count(*) FILTER (WHERE {has_key} AND NOT EXISTS (SELECT 1 FROM "
-                          f"{_ident(ref_table)} r WHERE r.{_ident(ref_column)} = "
-                          f"t.{_ident(column)}))")
-            counts.append(f"count(*) FILTER (WHERE {has_key})")
-            details.append((table.name, f"{table.name}.{column} → {ref_table}.{ref_column}"))
-        out.append((f"SELECT {', '.join(counts)} FROM {_ident(table.name)} t", details))
-    return out
-
-
 # Each check: (check id, table, SQL returning (problems, rows checked)); severity "warning".
 _OWNERLESS_SQL = """
 SELECT count(*) FILTER (WHERE r.rep_id IS NULL OR NOT r.active), count(*)
@@ -165,45 +137,35 @@ _CHECKS = (
 
 
 _KEY_ORDERS_SQL = """
-WITH totals AS (
-    SELECT order_id, sum(revenue) AS revenue, count(*) AS lines,
-           count(opportunity_id) AS linked_lines
-    FROM orders GROUP BY order_id
-    HAVING sum(revenue) >= $key_min
-),
--- Who and when, only for the few key orders (a semi join instead of a wide aggregate).
-heads AS (
-    SELECT o.order_id, min(o.order_date) AS order_date, any_value(o.customer_id) AS customer_id,
-           any_value(o.rep_id) AS rep_id, any_value(o.region_id) AS region_id
-    FROM orders o SEMI JOIN totals t ON t.order_id = o.order_id
-    GROUP BY o.order_id
-)
-SELECT t.order_id, h.order_date, h.customer_id, c.name AS customer, h.region_id,
+SELECT t.order_id, t.order_date, t.customer_id, c.name AS customer, t.region_id,
        r.name AS rep, t.lines, t.revenue::DOUBLE AS revenue,
        t.linked_lines = 0 AS without_opportunity
-FROM totals t JOIN heads h USING (order_id)
+FROM order_totals t
 LEFT JOIN customers c USING (customer_id)
-LEFT JOIN reps r ON r.rep_id = h.rep_id
-ORDER BY h.order_date DESC, t.order_id
+LEFT JOIN reps r ON r.rep_id = t.rep_id
+WHERE t.revenue >= $key_min
+ORDER BY t.order_date DESC, t.order_id
 """
 
 
 def _key_orders(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every order (all its lines together) with revenue ≥ key_opportunity_min, newest first,
-    flagged when no line is linked to an opportunity. One pass over the order lines serves both
-    the check and its list."""
+    flagged when no line is linked to an opportunity; from the snapshot's ``order_totals``
+    extract (data/extracts.py), so the order lines are not scanned again."""
     return con.execute(_KEY_ORDERS_SQL, {"key_min": setting("key_opportunity_min")}).df()
 
 
-def _checks(con: duckdb.DuckDBPyConnection, view: View, key_orders: pd.DataFrame
-            ) -> pd.DataFrame:
+ForeignKeyCounts = Sequence[tuple[str, str, int, int]]
+
+
+def _checks(con: duckdb.DuckDBPyConnection, view: View, key_orders: pd.DataFrame,
+            foreign_keys: ForeignKeyCounts | None) -> pd.DataFrame:
     params = {"as_of": view.as_of, "criteria": list(SCORE_CRITERIA),
               "criteria_count": len(SCORE_CRITERIA)}
-    rows = []
-    for sql, details in _orphan_checks():
-        values = con.execute(sql).fetchone()
-        for i, (table, detail) in enumerate(details):
-            rows.append(("orphan_key", table, detail, "error", values[2 * i], values[2 * i + 1]))
+    if foreign_keys is None:
+        foreign_keys = foreign_key_counts(con)
+    rows = [("orphan_key", table, detail, "error", orphans, checked)
+            for table, detail, orphans, checked in foreign_keys]
     rows.append(("key_order_without_opportunity", "orders", "", "warning",
                  int(key_orders["without_opportunity"].sum()), len(key_orders)))
     for check, table, sql in _CHECKS:
@@ -216,12 +178,14 @@ def _checks(con: duckdb.DuckDBPyConnection, view: View, key_orders: pd.DataFrame
     return frame
 
 
-def checks(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+def checks(con: duckdb.DuckDBPyConnection, view: View,
+           foreign_keys: ForeignKeyCounts | None = None) -> pd.DataFrame:
     """Every data-quality check of the served snapshot (filters do not apply): check id, table,
     detail, severity (error for orphan keys, which make a snapshot invalid; else warning),
     problems (rows that fail), checked (rows the check looked at) and share = problems ÷ checked
-    (None when nothing was checked)."""
-    return _checks(con, view, _key_orders(con))
+    (None when nothing was checked). Orphan keys are validation's counts: ``foreign_keys`` as
+    recorded (``SnapshotInfo.foreign_keys``), or counted here when not given."""
+    return _checks(con, view, _key_orders(con), foreign_keys)
 
 
 def _flagged_first(frame: pd.DataFrame) -> pd.DataFrame:
@@ -229,14 +193,15 @@ def _flagged_first(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("problems", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def quality_report(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+def quality_report(con: duckdb.DuckDBPyConnection, view: View,
+                   foreign_keys: ForeignKeyCounts | None = None) -> dict:
     """The checks (``checks``, those that flag rows first), the same summed per check id
     (``by_check``: the orphan keys of every foreign key together), the key orders without an
     opportunity (``key_orders``, at most KEY_ORDER_ROWS) and the tiles: checks run, checks with
     problems, orphan keys in total, key orders without an opportunity and customers without an
-    owner."""
+    owner. ``foreign_keys``: as for ``checks``."""
     key_orders = _key_orders(con)
-    frame = _checks(con, view, key_orders)
+    frame = _checks(con, view, key_orders, foreign_keys)
     by_check = (frame.groupby("check", sort=False)[["problems", "checked"]].sum()
                 .reset_index())
     by_check["share"] = by_check["problems"] / by_check["checked"].where(by_check["checked"] > 0)

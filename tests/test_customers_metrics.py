@@ -40,6 +40,7 @@ import json
 import pandas as pd
 import pytest
 
+from data.extracts import year_before
 from data.schema import SCORE_CRITERIA
 from metrics import config, customers
 from metrics.config import ConfigError
@@ -363,8 +364,8 @@ def test_report_customers(snapshot):
 
 
 def test_year_before_a_leap_day():
-    assert customers._year_before(dt.date(2032, 2, 29)) == dt.date(2031, 2, 28)
-    assert customers._year_before(dt.date(2026, 11, 22), 2) == dt.date(2024, 11, 22)
+    assert year_before(dt.date(2032, 2, 29)) == dt.date(2031, 2, 28)
+    assert year_before(dt.date(2026, 11, 22), 2) == dt.date(2024, 11, 22)
 
 
 # --- configuration --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from data import extracts
 from data.schema import SCORE_CRITERIA, TABLES
 from data.store import arrow_schema, discover, validate, write_snapshot
 from metrics import quality
@@ -132,6 +133,17 @@ def test_quality_checks_on_a_valid_snapshot(served):
     assert shares["key_order_without_opportunity"] == pytest.approx(0.5)
 
 
+def test_orphan_counts_recorded_by_validation_are_the_checks_counts(served):
+    info, con = served
+    assert len(info.foreign_keys) == sum(len(t.foreign_keys) for t in TABLES.values())
+    counted = quality.checks(con, view(info))
+    recorded = quality.checks(con, view(info), info.foreign_keys)
+    pd.testing.assert_frame_equal(recorded, counted)
+    orders_customer = {detail: checked for _, detail, _, checked in info.foreign_keys}
+    assert orders_customer["orders.customer_id → customers.customer_id"] == 8  # every line
+    assert orders_customer["orders.opportunity_id → opportunities.opportunity_id"] == 2
+
+
 def test_quality_report_tiles(served):
     info, con = served
     report = quality.quality_report(con, view(info))
@@ -155,6 +167,7 @@ def test_orphan_keys_are_counted(served):
     con = duckdb.connect()
     for name, table in built.items():
         con.register(name, table)
+    extracts.create(con, D(AS_OF))
     checks = quality.checks(con, View("2026-W47", D(AS_OF), parse_period("FY26Q3")))
     orphans = checks[checks["check"] == "orphan_key"].set_index("detail")["problems"]
     assert orphans["orders.customer_id → customers.customer_id"] == 1

@@ -9,7 +9,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from data.store import discover, newest_valid, validate, write_snapshot
+from data import store
+from data.store import SnapshotDatabase, discover, newest_valid, validate, write_snapshot
 from tests.builders import D, build_tables, make_snapshot, order
 
 
@@ -102,3 +103,65 @@ def test_newest_invalid_snapshot_falls_back_to_newest_valid(tmp_path):
 
 def test_missing_data_dir_has_no_snapshots(tmp_path):
     assert discover(tmp_path / "nothing") == []
+
+
+# --------------------------------------------------------------------- recorded validation
+
+def _forget_this_process():
+    """What a freshly started process knows: nothing but what is on disk."""
+    store._validation_cache.clear()
+
+
+def _records(data_dir):
+    return sorted((data_dir / "cache").glob("2026-W47-*/record.json"))
+
+
+def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monkeypatch):
+    info = make_snapshot(tmp_path, "2026-11-22",
+                         orders=[order("2026-11-02", 100, 80, order_id="A"),
+                                 order("2026-11-03", 50, 40, order_id="A", line_no=2)])
+    [record] = _records(tmp_path)
+    assert sorted(p.name for p in record.parent.iterdir()) == [
+        "customer_orders.parquet", "order_totals.parquet", "record.json"]
+    _forget_this_process()
+    monkeypatch.setattr(store, "_validate_uncached",
+                        lambda path: pytest.fail("validated again despite the record"))
+    again = validate(info.path)
+    assert (again.valid, again.errors, again.as_of) == (True, (), D("2026-11-22"))
+    assert again.row_counts == info.row_counts and again.foreign_keys == info.foreign_keys
+    con = SnapshotDatabase().cursor(again)
+    assert con.execute("SELECT order_id, revenue::DOUBLE, lines FROM order_totals").fetchall() \
+        == [("A", 150.0, 2)]
+
+
+def test_an_invalid_snapshot_is_recorded_with_its_errors(tmp_path, monkeypatch):
+    bad = make_snapshot(tmp_path, "2026-11-22",
+                        orders=[order("2026-11-02", 100, 80, customer_id="NOPE")])
+    assert not bad.valid
+    _forget_this_process()
+    monkeypatch.setattr(store, "_validate_uncached",
+                        lambda path: pytest.fail("validated again despite the record"))
+    again = validate(bad.path)
+    assert not again.valid and again.errors == bad.errors
+    assert "orders.customer_id: 1 values not found in customers.customer_id" in again.errors
+
+
+def test_a_changed_file_is_validated_again_and_its_old_record_removed(tmp_path):
+    info = _good(tmp_path)
+    [before] = _records(tmp_path)
+    table = pq.read_table(info.path / "orders.parquet").drop_columns(["discount_pct"])
+    pq.write_table(table, info.path / "orders.parquet")
+    report = validate(info.path)
+    assert not report.valid
+    [after] = _records(tmp_path)
+    assert after != before and not before.exists()
+
+
+def test_without_a_writable_cache_extracts_are_computed_when_served(tmp_path, monkeypatch):
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    info = _good(tmp_path)
+    assert info.valid and info.extracts == {} and _records(tmp_path) == []
+    con = SnapshotDatabase().cursor(info)
+    assert con.execute("SELECT count(*) FROM order_totals").fetchone()[0] == 1
+    assert con.execute("SELECT revenue_lifetime::DOUBLE FROM customer_orders").fetchone()[0] \
+        == 100.0

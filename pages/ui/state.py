@@ -78,20 +78,21 @@ def _dimensions(_info: SnapshotInfo, snapshot_path: str) -> dict[str, pd.DataFra
 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _metric(name: str, view: View, snapshot_path: str, _fn: Callable, _info: SnapshotInfo,
-            _compare: SnapshotInfo | None):
+            _compare: SnapshotInfo | None, _facts: dict):
     con = _database().cursor(_info, also=(_compare,) if _compare else ())
     try:
-        return _fn(con, view)
+        return _fn(con, view, **_facts)
     finally:
         con.close()
 
 
-def metric(ctx: Context, fn: Callable, view: View | None = None):
+def metric(ctx: Context, fn: Callable, view: View | None = None, **facts):
     """``fn(con, view)`` from metrics/ for the current view (or ``view``, a variant of it such as
     one region's drill-down), cached by the function's name, the snapshot and the view state
-    (which names the comparison snapshot)."""
+    (which names the comparison snapshot). ``facts``: keyword arguments the snapshot itself
+    determines (such as what its validation recorded), so they are not part of the key."""
     return _metric(f"{fn.__module__}.{fn.__qualname__}", view or ctx.view, str(ctx.info.path),
-                   fn, ctx.info, ctx.compare)
+                   fn, ctx.info, ctx.compare, facts)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

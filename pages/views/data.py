@@ -27,7 +27,7 @@ counts = quality.snapshot_summary(ctx.snapshots)
 # --- KPI tiles ------------------------------------------------------------------------------------
 if info is not None:
     fresh = quality.freshness(info.as_of)
-    report = state.metric(ctx, quality.quality_report)
+    report = state.metric(ctx, quality.quality_report, foreign_keys=info.foreign_keys)
     key_min = fmt.money(setting("key_opportunity_min"), lang)
     tiles = [*st.columns(3), *st.columns(3)]
     tiles[0].metric(t("data.kpi.served", lang), info.snapshot_id,

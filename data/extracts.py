@@ -1,0 +1,71 @@
+"""Snapshot extracts: small tables derived once from a snapshot's order lines.
+
+Some questions are asked of every order line of a snapshot whatever the view: each order's total
+(key orders without an opportunity, on the Data page) and each customer's buying history as of
+the snapshot (lifecycle and 12-month revenue, on the Customers page and the scorecard's
+coverage). At 10 million lines each takes a full scan, so the store computes them once, when it
+first validates a snapshot, keeps them beside its validation record
+(``<data dir>/cache/<snapshot_id>-<key>/<name>.parquet``), and serves them as tables of the
+snapshot's schema next to the contract's tables. They depend on nothing but the snapshot (its
+as_of included), so they never go stale; a changed snapshot file gets a new record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def year_before(day: dt.date, years: int = 1) -> dt.date:
+    """The same calendar day ``years`` earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+# name → SELECT over the snapshot's tables (bound parameters from ``params``).
+EXTRACTS: dict[str, str] = {
+    # One row per order (all its lines together): when, who, revenue, lines and how many of them
+    # are linked to an opportunity.
+    "order_totals": """
+        SELECT order_id, min(order_date) AS order_date, any_value(customer_id) AS customer_id,
+               any_value(rep_id) AS rep_id, any_value(region_id) AS region_id,
+               sum(revenue) AS revenue, count(*)::INTEGER AS lines,
+               count(opportunity_id)::INTEGER AS linked_lines
+        FROM orders GROUP BY order_id
+    """,
+    # One row per customer who has order lines up to as_of: first and last order (returns are not
+    # orders), revenue in the 12 months to as_of, in the 12 months before those, and ever.
+    "customer_orders": """
+        SELECT customer_id,
+               min(order_date) FILTER (WHERE quantity > 0) AS first_order_date,
+               max(order_date) FILTER (WHERE quantity > 0) AS last_order_date,
+               sum(revenue) FILTER (WHERE order_date > $year_ago) AS revenue_12m,
+               sum(revenue) FILTER (WHERE order_date > $two_years_ago
+                                      AND order_date <= $year_ago) AS revenue_prior_12m,
+               sum(revenue) AS revenue_lifetime
+        FROM orders
+        WHERE order_date <= $as_of
+        GROUP BY customer_id
+    """,
+}
+
+
+def params(as_of: dt.date) -> dict:
+    """The bound parameters of the extracts for a snapshot as of ``as_of``."""
+    return {"as_of": as_of, "year_ago": year_before(as_of),
+            "two_years_ago": year_before(as_of, 2)}
+
+
+def create(con, as_of: dt.date, schema: str | None = None) -> None:
+    """Compute every extract as a table of ``schema`` (default: the cursor's current schema),
+    from the snapshot tables the cursor sees by their plain names."""
+    values = params(as_of)
+    for name, sql in EXTRACTS.items():
+        target = f'"{schema}"."{name}"' if schema else f'"{name}"'
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS {sql}", used(sql, values))
+
+
+def used(sql: str, values: dict) -> dict:
+    # DuckDB rejects named parameters a statement does not use.
+    return {name: value for name, value in values.items() if f"${name}" in sql}
