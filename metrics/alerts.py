@@ -431,12 +431,22 @@ def unchecked_product_lines(con: duckdb.DuckDBPyConnection, view: View) -> list[
     return [row[0] for row in con.execute(sql, _used(sql, params)).fetchall()]
 
 
+def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """What the alerts page shows above its charts, from one run of the rules: ``alerts`` (the
+    frame of ``alerts``) and ``summary`` (``summary`` of that frame)."""
+    frame = alerts(con, view)
+    return {"alerts": frame, "summary": _summary(con, view, frame)}
+
+
 def summary(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The page's tiles: alerts by severity, margin at stake on booked orders (every rule but
     at_risk_deal) and in open deals, at_stake by rule and severity (``by_rule``, with each rule's
     totals), gm_pct of the period to date and of the last fiscal quarter, and the product lines
     no floor checks."""
-    frame = alerts(con, view)
+    return _summary(con, view, alerts(con, view))
+
+
+def _summary(con: duckdb.DuckDBPyConnection, view: View, frame: pd.DataFrame) -> dict:
     booked = frame["rule"] != "at_risk_deal"
     by_rule = (frame.groupby(["rule", "severity"], as_index=False)
                .agg(count=("entity_id", "size"), at_stake=("at_stake", "sum")))

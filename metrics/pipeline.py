@@ -278,23 +278,36 @@ FROM joined
 """
 
 
-def _movement_sql(view: View, select: str) -> tuple[str, dict]:
+# Where the movement lines come from: computed in the statement, or a temporary table of the
+# cursor that ``movement_overview`` filled once.
+_LINES_TABLE = "movement_lines"
+
+
+def _movement_sql(view: View, select: str, computed: bool = False) -> tuple[str, dict]:
     if not view.compare:
         raise ValueError("movement needs a comparison snapshot (view.compare)")
     opportunity_filter, params = filters(view, "o", table="opportunities")
-    lines = _MOVEMENT_SQL.format(s0=schema_name(view.compare), filter_0=opportunity_filter,
-                                 filter_1=opportunity_filter)
-    return (f"WITH lines AS ({lines}) {select}",
-            {"start": view.period.start, "end": view.period.end, **params})
+    lines = (f"SELECT * FROM temp.{_LINES_TABLE}" if computed else
+             _MOVEMENT_SQL.format(s0=schema_name(view.compare), filter_0=opportunity_filter,
+                                  filter_1=opportunity_filter))
+    sql = f"WITH lines AS ({lines}) {select}"
+    params = {"start": view.period.start, "end": view.period.end, **params}
+    return sql, {k: v for k, v in params.items() if f"${k}" in sql}
+
+
+_LINES_SELECT = """
+    SELECT * REPLACE (amount_0::DOUBLE AS amount_0, amount_1::DOUBLE AS amount_1,
+                      signed_amount::DOUBLE AS signed_amount)
+    FROM lines {where} ORDER BY abs(signed_amount) DESC, opportunity_id"""
+
+
+_SLIPPED = "WHERE movement = 'slipped'"
 
 
 def movement_lines(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Per opportunity: how it moved the period's open pipeline from the comparison snapshot
     (S0) to the served one (S1), largest movement first."""
-    sql, params = _movement_sql(view, """
-        SELECT * REPLACE (amount_0::DOUBLE AS amount_0, amount_1::DOUBLE AS amount_1,
-                          signed_amount::DOUBLE AS signed_amount)
-        FROM lines ORDER BY abs(signed_amount) DESC, opportunity_id""")
+    sql, params = _movement_sql(view, _LINES_SELECT.format(where=""))
     return con.execute(sql, params).df()
 
 
@@ -312,7 +325,7 @@ SELECT
 """
 
 
-def movement_exact(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+def movement_exact(con: duckdb.DuckDBPyConnection, view: View, computed: bool = False) -> dict:
     """The waterfall in exact money (Decimal): start, each movement's signed total, end; and the
     counts of advanced and regressed opportunities."""
     if not view.compare:
@@ -322,7 +335,7 @@ def movement_exact(con: duckdb.DuckDBPyConnection, view: View) -> dict:
         f"(SELECT coalesce(sum(signed_amount), 0) FROM lines WHERE movement = '{name}') AS {name}"
         for name in MOVEMENTS)  # names from the fixed MOVEMENTS tuple
     sql, params = _movement_sql(view, _MOVEMENT_TOTALS.format(
-        s0=schema_name(view.compare), filters=opportunity_filter, sums=sums))
+        s0=schema_name(view.compare), filters=opportunity_filter, sums=sums), computed)
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchone()))
@@ -331,14 +344,36 @@ def movement_exact(con: duckdb.DuckDBPyConnection, view: View) -> dict:
 def movement(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The waterfall from last week's open pipeline in the period to this week's: start, the
     signed contribution of each movement, end (money as numbers); advanced / regressed counts."""
-    exact = movement_exact(con, view)
+    return _as_numbers(movement_exact(con, view))
+
+
+def _as_numbers(exact: dict) -> dict:
     return {k: float(v) if isinstance(v, Decimal) else v for k, v in exact.items()}
 
 
 def movement_waterfall(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """The waterfall's bars in order: start, each movement, end; each bar runs from ``base`` to
     ``top`` on the running pipeline level (totals start at zero)."""
-    moved = movement(con, view)
+    return _waterfall(movement(con, view))
+
+
+def movement_overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """The pipeline page's movement parts from one comparison of the two snapshots (the lines
+    go into a temporary table of this cursor): ``movement`` (as ``movement``), ``waterfall``
+    (as ``movement_waterfall``) and ``slipped`` (as ``slipped_deals``)."""
+    lines, params = _movement_sql(view, "SELECT * FROM lines")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_LINES_TABLE} AS {lines}", params)
+    try:
+        moved = _as_numbers(movement_exact(con, view, computed=True))
+        sql, params = _movement_sql(
+            view, _LINES_SELECT.format(where=_SLIPPED), computed=True)
+        slipped = con.execute(sql, params).df()
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS temp.{_LINES_TABLE}")
+    return {"movement": moved, "waterfall": _waterfall(moved), "slipped": slipped}
+
+
+def _waterfall(moved: dict) -> pd.DataFrame:
     rows = [{"step": "start", "amount": moved["start"], "base": 0.0, "top": moved["start"],
              "kind": "total"}]
     level = moved["start"]
@@ -364,5 +399,5 @@ def summary(con: duckdb.DuckDBPyConnection, view: View) -> dict:
 
 def slipped_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Opportunities that were open in the period last week and are now dated after it."""
-    lines = movement_lines(con, view)
-    return lines[lines["movement"] == "slipped"].reset_index(drop=True)
+    sql, params = _movement_sql(view, _LINES_SELECT.format(where=_SLIPPED))
+    return con.execute(sql, params).df()

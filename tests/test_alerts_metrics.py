@@ -370,6 +370,12 @@ def test_summary(tmp_path):
     assert by_rule.loc["margin_erosion", "at_stake"] == pytest.approx(150)
     assert by_rule["rule_count"].sum() == 5
     assert s["unchecked_product_lines"] == []
+    # The page's overview: the same alerts and summary from one run of the rules.
+    shown = alerts.overview(con, view(info))
+    pd.testing.assert_frame_equal(shown["alerts"], alerts.alerts(con, view(info)))
+    assert shown["summary"]["count"] == 5
+    assert shown["summary"]["at_stake_booked"] == s["at_stake_booked"]
+    pd.testing.assert_frame_equal(shown["summary"]["by_rule"], s["by_rule"])
 
 
 def test_last_quarter():

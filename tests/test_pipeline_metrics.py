@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from data.store import SnapshotDatabase
@@ -115,6 +116,19 @@ def test_waterfall_reconciles_exactly_for_any_filter(snapshots, filters):
     exact = pipeline.movement_exact(con, view(s1, **filters))
     assert exact["start"] + sum(exact[m] for m in pipeline.MOVEMENTS) == exact["end"]
     assert all(isinstance(exact[k], Decimal) for k in ("start", "end", *pipeline.MOVEMENTS))
+
+
+@pytest.mark.parametrize("filters", [{}, {"regions": ("R1",)}, {"industries": ("EDU",)},
+                                     {"channel": "partner"}])
+def test_movement_overview_is_the_three_movement_metrics_at_once(snapshots, filters):
+    _, s1, con = snapshots
+    v = view(s1, **filters)
+    shown = pipeline.movement_overview(con, v)
+    assert shown["movement"] == pipeline.movement(con, v)
+    pd.testing.assert_frame_equal(shown["waterfall"], pipeline.movement_waterfall(con, v))
+    pd.testing.assert_frame_equal(shown["slipped"], pipeline.slipped_deals(con, v))
+    # The temporary table is gone: the cursor can compute the next view afresh.
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0] == 0
 
 
 def test_movement_needs_a_comparison_snapshot(snapshots):

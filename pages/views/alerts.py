@@ -31,8 +31,8 @@ st.caption(t("alerts.subtitle", lang, period=view.period.code,
              to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
              scope=t("scope.filtered" if filtered else "scope.national", lang)))
 
-s = state.metric(ctx, alerts.summary)
-frame = state.metric(ctx, alerts.alerts)
+shown = state.metric(ctx, alerts.overview)
+s, frame = shown["summary"], shown["alerts"]
 key_min = setting("key_opportunity_min")
 critical_money = fmt.money(limits.critical_at_stake, lang)
 critical_points = f"{limits.critical_points * 100:g}"

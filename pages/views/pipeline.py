@@ -85,14 +85,14 @@ with right:
         st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id),
                 icon=":material/info:")
     else:
-        bars = state.metric(ctx, pipeline.movement_waterfall)
+        bars = state.metric(ctx, pipeline.movement_overview)["waterfall"]
         bars = bars.assign(
             step_label=bars["step"].map(lambda s: t(f"movement.{s}", lang)),
             amount_label=bars["amount"].map(lambda v: fmt.money_short(v, lang)))
         st.altair_chart(charts.waterfall(bars, {
             "amount": t("col.amount", lang), "step": t("movement.step", lang)}, lang),
             width="stretch")
-        moved = state.metric(ctx, pipeline.movement)
+        moved = state.metric(ctx, pipeline.movement_overview)["movement"]
         st.caption(t("movement.caption", lang, compare=ctx.compare.snapshot_id,
                      advanced=moved["advanced"], regressed=moved["regressed"]))
 
@@ -162,7 +162,7 @@ with slipped_tab:
     if ctx.compare is None:
         st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id))
     else:
-        slipped = state.metric(ctx, pipeline.slipped_deals)
+        slipped = state.metric(ctx, pipeline.movement_overview)["slipped"]
         if slipped.empty:
             st.info(t("empty.table", lang))
         else:
