@@ -124,9 +124,8 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
                 m(pipeline.movement), m(dashboard.key_opportunities), m(dashboard.order_flow)]
     if page == "pipeline":
         calls = [m(pipeline.summary), m(dashboard.kpis), m(pipeline.funnel),
-                 m(pipeline.movement_waterfall), m(pipeline.movement),
-                 m(pipeline.stage_conversion), m(dashboard.regional_report),
-                 m(pipeline.open_deals), m(pipeline.slipped_deals)]
+                 m(pipeline.movement_overview), m(pipeline.stage_conversion),
+                 m(dashboard.regional_report), m(pipeline.open_deals)]
         con = db.cursor(info)
         deal_id = con.execute("SELECT min(opportunity_id) FROM opportunities "
                               "WHERE status = 'open'").fetchone()[0]
@@ -149,8 +148,7 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
         con = db.cursor(info, also=(previous,) if previous else ())
         first = alerts.alerts(con, view)
         con.close()
-        calls = [m(alerts.summary), m(alerts.alerts), m(alerts.gm_trend),
-                 m(alerts.high_margin_mix_by_region)]
+        calls = [m(alerts.overview), m(alerts.gm_trend), m(alerts.high_margin_mix_by_region)]
         if len(first):
             calls.append(m(alerts.drill_down(first["rule"].iloc[0], first["entity_id"].iloc[0])))
         return calls
@@ -160,7 +158,9 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
                     quality.validation_errors(infos), quality.snapshot_summary(infos),
                     quality.freshness(info.as_of), quality.row_count_history(infos),
                     quality.row_count_table(infos))),
-                m(quality.quality_report), m(quality.customers_without_owner)]
+                ("quality.quality_report", lambda con: quality.quality_report(
+                    con, view, foreign_keys=info.foreign_keys)),
+                m(quality.customers_without_owner)]
     raise ValueError(page)
 
 
