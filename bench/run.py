@@ -140,7 +140,7 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
         region = scorecard.scorecard(con, view)["region_id"].iloc[0]
         con.close()
         region_view = scorecard.whole_business(view, (region,))
-        return [m(scorecard.scorecard), m(scorecard.quarter_review),
+        return [m(scorecard.overview),
                 m(scorecard.industry_attainment, region_view),
                 m(scorecard.uncovered_customers, region_view),
                 m(scorecard.attention_deals, region_view)]

@@ -186,12 +186,24 @@ leads AS (
                                         r.rep_id) = 1
 ),
 scoped AS (
-    SELECT o.*, p.high_margin, p.list_price, p.name AS product_name,
+    -- The view's order lines to date, for the line rules.
+    SELECT o.order_id, o.line_no, o.customer_id, o.rep_id, o.region_id, o.product_line,
+           o.quantity, o.revenue, o.discount_pct, p.list_price, p.name AS product_name,
            (o.revenue - o.cost) AS gross_margin,
            CASE WHEN o.revenue > 0 THEN ((o.revenue - o.cost) / o.revenue)::DOUBLE END AS gm_pct
     FROM orders o
     LEFT JOIN products p USING (product_id)
     WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter}
+),
+sums AS (
+    -- The same lines summed per region, product line, special price and high margin: all the
+    -- region rules need (exact decimal sums, so sums of these equal sums over the lines).
+    SELECT o.region_id, o.product_line, o.special_price, p.high_margin,
+           sum(o.revenue) AS revenue, sum(o.revenue - o.cost) AS gross_margin
+    FROM orders o
+    LEFT JOIN products p USING (product_id)
+    WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter}
+    GROUP BY ALL
 )"""
 
 _MIX_CTE = """
@@ -201,7 +213,7 @@ mix AS (
            CASE WHEN sum(revenue) > 0
                 THEN (coalesce(sum(revenue) FILTER (WHERE high_margin), 0) / sum(revenue))::DOUBLE
            END AS share
-    FROM scoped GROUP BY ALL
+    FROM sums GROUP BY ALL
 )"""
 
 _RULE_SQL = {
@@ -247,12 +259,12 @@ FROM (
             / nullif(sum(revenue) FILTER (WHERE special_price), 0))::DOUBLE AS special_gm,
            (sum(gross_margin) FILTER (WHERE NOT special_price)
             / nullif(sum(revenue) FILTER (WHERE NOT special_price), 0))::DOUBLE AS regular_gm
-    FROM scoped GROUP BY ALL
+    FROM sums GROUP BY ALL
 ) s
 CROSS JOIN (
     SELECT (sum(gross_margin) FILTER (WHERE NOT special_price)
             / nullif(sum(revenue) FILTER (WHERE NOT special_price), 0))::DOUBLE AS regular_gm
-    FROM scoped
+    FROM sums
 ) v
 LEFT JOIN regions g USING (region_id)
 WHERE round(s.share - $special_limit, 9) > 0""",
@@ -267,7 +279,7 @@ SELECT 'margin_erosion' AS rule, 'region_product_line' AS entity_type,
 FROM (
     SELECT region_id, product_line, sum(revenue) AS revenue,
            CASE WHEN sum(revenue) > 0 THEN (sum(gross_margin) / sum(revenue))::DOUBLE END AS gm_pct
-    FROM scoped GROUP BY ALL
+    FROM sums GROUP BY ALL
 ) cur
 JOIN (
     SELECT region_id, product_line,
@@ -303,7 +315,7 @@ CROSS JOIN (
             / nullif(sum(revenue) FILTER (WHERE high_margin), 0)
             - sum(gross_margin) FILTER (WHERE NOT high_margin)
             / nullif(sum(revenue) FILTER (WHERE NOT high_margin), 0))::DOUBLE AS uplift
-    FROM scoped
+    FROM sums
 ) u
 LEFT JOIN regions g USING (region_id)
 WHERE round($mix_target - m.share, 9) > 0""",

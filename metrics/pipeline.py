@@ -130,7 +130,7 @@ _OPEN_DEALS_SQL = """
 WITH current_stage AS (
     SELECT h.opportunity_id, max(h.entered_date) AS stage_entered
     FROM opportunity_history h JOIN opportunities o
-      ON o.opportunity_id = h.opportunity_id AND o.stage = h.stage
+      ON o.opportunity_id = h.opportunity_id AND o.stage = h.stage AND o.status = 'open'
     WHERE h.entered_date <= $as_of
     GROUP BY ALL
 )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from contextlib import contextmanager
 from dataclasses import replace
 
 import duckdb
@@ -161,11 +162,7 @@ by_region AS (
     FROM by_industry
     GROUP BY region_id
 ),
-key_customers AS (
-    SELECT c.customer_id, c.region_id
-    FROM customers c JOIN ({tiers}) tiers USING (customer_id)
-    WHERE tiers.tier IN (1, 2)
-),
+key_customers AS ({key_customers}),
 visited AS (
     SELECT DISTINCT customer_id FROM activities
     WHERE activity_date BETWEEN $start AND $to_date AND list_contains($qualifying, type)
@@ -175,12 +172,7 @@ coverage AS (
     FROM key_customers k LEFT JOIN visited v USING (customer_id)
     GROUP BY ALL
 ),
-hygiene AS (
-    SELECT region_id, count(*) AS open_deals,
-           count(*) FILTER (WHERE NOT stale AND NOT past_due) AS clean_deals
-    FROM ({open_deals}) deals
-    GROUP BY ALL
-),
+hygiene AS ({hygiene}),
 staff AS (
     SELECT region_id, count(*) AS active_aes FROM reps WHERE role = 'AE' AND active GROUP BY ALL
 ),
@@ -233,16 +225,59 @@ ORDER BY region_id
 """
 
 
-def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
-            to_date: dt.date | None) -> pd.DataFrame:
-    """Every region's bases, six scores, total and rank for ``period`` with actuals up to
-    ``to_date`` (pipeline hygiene as of the view's snapshot)."""
+# The parts of the scores that do not depend on the period: the tier 1/2 customers and each
+# region's open deals (pipeline hygiene as of the snapshot).
+_KEY_CUSTOMERS_SQL = """
+    SELECT c.customer_id, c.region_id
+    FROM customers c JOIN ({tiers}) tiers USING (customer_id)
+    WHERE tiers.tier IN (1, 2)"""
+
+_HYGIENE_SQL = """
+    SELECT region_id, count(*) AS open_deals,
+           count(*) FILTER (WHERE NOT stale AND NOT past_due) AS clean_deals
+    FROM ({open_deals}) deals
+    GROUP BY ALL"""
+
+# Temporary tables of the cursor holding those parts while several periods are scored.
+_SHARED_TABLES = {"key_customers": "scorecard_key_customers", "hygiene": "scorecard_hygiene"}
+
+
+def _shared_parts(view: View) -> dict[str, tuple[str, dict]]:
     tiers, tier_params = customer_tiers_sql()
     deals, deal_params = pipeline.open_deals_query(whole_business(view))
-    sql = _SCORES_SQL.format(tiers=tiers, open_deals=deals)
-    params = {**_window(period, to_date), **tier_params, **deal_params,
-              "cap": INDUSTRY_CAP, "qualifying": list(QUALIFYING_ACTIVITIES)}
-    frame = con.execute(sql, params).df()
+    return {"key_customers": (_KEY_CUSTOMERS_SQL.format(tiers=tiers), tier_params),
+            "hygiene": (_HYGIENE_SQL.format(open_deals=deals), deal_params)}
+
+
+@contextmanager
+def _shared(con: duckdb.DuckDBPyConnection, view: View):
+    """Within the block, ``_scores(..., shared=True)`` reads the period-independent parts from
+    temporary tables of this cursor, computed once here."""
+    try:
+        for name, (sql, params) in _shared_parts(view).items():
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {_SHARED_TABLES[name]} AS {sql}",
+                        {k: v for k, v in params.items() if f"${k}" in sql})
+        yield
+    finally:
+        for table in _SHARED_TABLES.values():
+            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
+            to_date: dt.date | None, shared: bool = False) -> pd.DataFrame:
+    """Every region's bases, six scores, total and rank for ``period`` with actuals up to
+    ``to_date`` (pipeline hygiene as of the view's snapshot). ``shared``: inside ``_shared``."""
+    params = {**_window(period, to_date), "cap": INDUSTRY_CAP,
+              "qualifying": list(QUALIFYING_ACTIVITIES)}
+    parts = {}
+    for name, (sql, part_params) in _shared_parts(view).items():
+        if shared:
+            parts[name] = f"SELECT * FROM temp.{_SHARED_TABLES[name]}"
+        else:
+            parts[name] = sql
+            params.update(part_params)
+    sql = _SCORES_SQL.format(**parts)
+    frame = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
     return rank(frame, weights())
 
 
@@ -281,9 +316,13 @@ def scorecard(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     ``rank_change`` (positive = moved up), ``total_change`` and, per dimension,
     ``previous_<dimension>`` and ``contribution_<dimension>`` (see ``contribution``). Rows in
     rank order, unranked regions last."""
+    with _shared(con, view):
+        return _card(con, view, _scores(con, view, view.period, view.to_date_end, shared=True))
+
+
+def _card(con: duckdb.DuckDBPyConnection, view: View, now: pd.DataFrame) -> pd.DataFrame:
     w = weights()
-    now = _scores(con, view, view.period, view.to_date_end)
-    before = _scores(con, view, *comparison(view)).set_index("region_id").reindex(
+    before = _scores(con, view, *comparison(view), shared=True).set_index("region_id").reindex(
         now["region_id"]).reset_index()
     out = now.assign(previous_total=before["total"], previous_rank=before["rank"],
                      total_change=now["total"] - before["total"],
@@ -348,6 +387,13 @@ def quarter_review(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """For a fiscal-quarter view: each of its months that has started (to date) side by side with
     the quarter as a whole: one row per region and period with total, rank and the met flags.
     Empty for other periods."""
+    with _shared(con, view):
+        return _review(con, view, now=None)
+
+
+def _review(con: duckdb.DuckDBPyConnection, view: View, now: pd.DataFrame | None
+            ) -> pd.DataFrame:
+    """``quarter_review`` inside ``_shared``; ``now``: the quarter's scores when already known."""
     if view.period.kind != "quarter":
         return pd.DataFrame(columns=["period", "kind", "region_id", "total", "rank",
                                      "met_revenue", "met_margin"])
@@ -356,10 +402,20 @@ def quarter_review(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
         to_date = period.to_date_end(view.as_of)
         if to_date is None:
             continue
-        frame = _scores(con, view, period, to_date)
+        frame = (now if period == view.period and now is not None
+                 else _scores(con, view, period, to_date, shared=True))
         frames.append(frame.assign(period=period.code, kind=period.kind)[
             ["period", "kind", "region_id", "total", "rank", "met_revenue", "met_margin"]])
     return pd.concat(frames, ignore_index=True)
+
+
+def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """The scorecard page's ranking and quarter review together (``scorecard`` and
+    ``quarter_review``): the period's scores, and the parts of them no period changes (key
+    customers, pipeline hygiene), are computed once for both."""
+    with _shared(con, view):
+        now = _scores(con, view, view.period, view.to_date_end, shared=True)
+        return {"scorecard": _card(con, view, now), "quarter_review": _review(con, view, now)}
 
 
 # ------------------------------------------------------------------------------------ drill-down
@@ -418,6 +474,7 @@ qualifying AS (
            count(*) FILTER (WHERE activity_date BETWEEN $start AND $to_date) AS in_period
     FROM activities
     WHERE list_contains($qualifying, type) AND activity_date <= $as_of
+      AND customer_id IN (SELECT customer_id FROM customers c WHERE {region_filter})
     GROUP BY ALL
 )
 SELECT c.customer_id, c.name AS customer, c.region_id, c.industry_id, t.tier,

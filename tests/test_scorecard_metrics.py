@@ -371,6 +371,17 @@ def test_quarter_review_lists_the_started_months_and_the_quarter(snap):
     assert scorecard.quarter_review(con, view(info, "2026-10")).empty
 
 
+@pytest.mark.parametrize("period", ["FY26Q3", "2026-10"])
+def test_overview_is_the_scorecard_and_the_quarter_review_at_once(snap, period):
+    info, con = snap
+    shown = scorecard.overview(con, view(info, period))
+    pd.testing.assert_frame_equal(shown["scorecard"], scorecard.scorecard(con, view(info, period)))
+    pd.testing.assert_frame_equal(shown["quarter_review"],
+                                  scorecard.quarter_review(con, view(info, period)))
+    # Its temporary tables are gone afterwards.
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0] == 0
+
+
 def test_comparison_is_like_for_like_while_the_period_runs(snap):
     info, _ = snap
     assert scorecard.comparison(view(info, "2026-10")) == (parse_period("2026-09"), D("2026-09-30"))

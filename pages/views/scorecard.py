@@ -33,7 +33,7 @@ st.caption(t("score.subtitle", lang, period=view.period.code,
              else t("na", lang)))
 st.caption(t("score.scope", lang))
 
-card = state.metric(ctx, scorecard.scorecard)
+card = state.metric(ctx, scorecard.overview)["scorecard"]
 head = scorecard.headline(card)
 highlighted = view.regions
 
@@ -150,7 +150,7 @@ with right:
 # --- Quarter review -------------------------------------------------------------------------------
 if view.period.kind == "quarter":
     st.subheader(t("score.review.title", lang, quarter=view.period.code))
-    review = state.metric(ctx, scorecard.quarter_review)
+    review = state.metric(ctx, scorecard.overview)["quarter_review"]
     if review.empty:
         st.info(t("empty.table", lang))
     else:
