@@ -362,6 +362,7 @@ def movement_overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     go into a temporary table of this cursor): ``movement`` (as ``movement``), ``waterfall``
     (as ``movement_waterfall``) and ``slipped`` (as ``slipped_deals``)."""
     lines, params = _movement_sql(view, "SELECT * FROM lines")
+    # The table name is the module's constant; every value in ``lines`` is a bound parameter.
     con.execute(f"CREATE OR REPLACE TEMP TABLE {_LINES_TABLE} AS {lines}", params)
     try:
         moved = _as_numbers(movement_exact(con, view, computed=True))

@@ -254,6 +254,7 @@ def _shared(con: duckdb.DuckDBPyConnection, view: View):
     """Within the block, ``_scores(..., shared=True)`` reads the period-independent parts from
     temporary tables of this cursor, computed once here."""
     try:
+        # Table names are _SHARED_TABLES' constants; every value in ``sql`` is a bound parameter.
         for name, (sql, params) in _shared_parts(view).items():
             con.execute(f"CREATE OR REPLACE TEMP TABLE {_SHARED_TABLES[name]} AS {sql}",
                         {k: v for k, v in params.items() if f"${k}" in sql})
