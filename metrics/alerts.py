@@ -48,7 +48,7 @@ from data.schema import PRODUCT_LINES
 from metrics.config import ConfigError, config_path, section
 from metrics.periods import Period, quarter_of
 from metrics.settings import setting
-from metrics.view import View, filters
+from metrics.view import View, filters, used
 
 RULES = ("margin_floor", "deep_discount", "special_price_share", "margin_erosion",
          "at_risk_deal", "high_margin_mix")
@@ -155,11 +155,6 @@ def _params(view: View, limits: Thresholds) -> dict:
         "critical_at_stake": limits.critical_at_stake,
         "key_min": setting("key_opportunity_min"),
     }
-
-
-def _used(sql: str, params: dict) -> dict:
-    # DuckDB rejects named parameters a statement does not use.
-    return {name: value for name, value in params.items() if f"${name}" in sql}
 
 
 # Shared CTEs. Gaps are rounded to 1e-9 before any comparison: a line priced exactly at its floor
@@ -351,7 +346,7 @@ def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...]) 
     sql = sql.replace("{order_filter}", order_filter).replace(
         "{opportunity_filter}", opportunity_filter)
     params = {**_params(view, limits), **order_params, **opportunity_params}
-    return con.execute(sql, _used(sql, params)).df()
+    return con.execute(sql, used(sql, params)).df()
 
 
 def margin_floor(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
@@ -440,7 +435,7 @@ def unchecked_product_lines(con: duckdb.DuckDBPyConnection, view: View) -> list[
     opportunity_filter, opportunity_params = filters(view, "o", table="opportunities")
     sql = _UNCHECKED_SQL.format(order_filter=order_filter, opportunity_filter=opportunity_filter)
     params = {**_params(view, limits), **params, **opportunity_params}
-    return [row[0] for row in con.execute(sql, _used(sql, params)).fetchall()]
+    return [row[0] for row in con.execute(sql, used(sql, params)).fetchall()]
 
 
 def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
@@ -552,7 +547,7 @@ def high_margin_mix_by_region(con: duckdb.DuckDBPyConnection, view: View) -> pd.
     sql = _MIX_SQL.format(common=_COMMON_CTES, mix=_MIX_CTE).replace("{order_filter}",
                                                                      order_filter)
     params = {**_params(view, limits), **params}
-    return con.execute(sql, _used(sql, params)).df()
+    return con.execute(sql, used(sql, params)).df()
 
 
 # ---------------------------------------------------------------------------------- drill-down
@@ -624,7 +619,7 @@ def _drill(con: duckdb.DuckDBPyConnection, view: View, rule: str, entity_id: str
             params.update(region_id=head, line=tail)
         else:
             params.update(region_id=entity_id)
-        frame = con.execute(sql, _used(sql, params)).df()
+        frame = con.execute(sql, used(sql, params)).df()
     total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
     return {"kind": "deal" if rule == "at_risk_deal" else "lines",
             "frame": frame.drop(columns="total_rows"), "total_rows": total}

@@ -36,7 +36,7 @@ from data.extracts import year_before
 from data.schema import SCORE_CRITERIA
 from metrics.config import ConfigError, config_path, section
 from metrics.periods import quarter_of
-from metrics.view import View
+from metrics.view import View, used
 
 AXES = ("attractiveness", "feasibility")
 # SPEC §5.6 defaults, for a [customers.*] table or key the configuration file does not have.
@@ -286,8 +286,7 @@ def _customer_rows_sql(view: View) -> tuple[str, dict]:
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
-    # DuckDB rejects named parameters a statement does not use.
-    return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
+    return con.execute(sql, used(sql, params)).df()
 
 
 def _query(con: duckdb.DuckDBPyConnection, view: View, name: str) -> pd.DataFrame:
@@ -460,7 +459,7 @@ def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     cursor), then each part is a select over it. Keys: ``OVERVIEW_PARTS``."""
     rows, params = _customer_rows_sql(view)
     con.execute("CREATE OR REPLACE TEMP TABLE customer_rows AS " + rows,
-                {k: v for k, v in params.items() if f"${k}" in rows})
+                used(rows, params))
     try:
         out = {}
         for name in OVERVIEW_PARTS:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from data.schema import STAGE_PROBABILITY
 from metrics.settings import setting
-from metrics.view import View, filters
+from metrics.view import View, filters, used
 
 DASHBOARD_KEYS = (
     "revenue", "cost", "gross_margin", "gm_pct", "revenue_target", "margin_target",
@@ -151,12 +151,7 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None) -> pd
     )
     params = {**_kpi_params(view), **order_params, **target_params, **opportunity_params,
               **region_params}
-    return con.execute(sql, _used(sql, params)).df()
-
-
-def _used(sql: str, params: dict) -> dict:
-    # DuckDB rejects named parameters a statement does not use.
-    return {name: value for name, value in params.items() if f"${name}" in sql}
+    return con.execute(sql, used(sql, params)).df()
 
 
 def kpis(con: duckdb.DuckDBPyConnection, view: View) -> dict:

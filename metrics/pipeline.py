@@ -23,7 +23,7 @@ import pandas as pd
 from data.schema import STAGE_NAMES, STAGE_PROBABILITY
 from data.store import schema_name
 from metrics.settings import setting
-from metrics.view import View, filters
+from metrics.view import View, filters, used
 
 _PROBABILITIES = [STAGE_PROBABILITY[stage] for stage in sorted(STAGE_PROBABILITY)]
 
@@ -292,7 +292,7 @@ def _movement_sql(view: View, select: str, computed: bool = False) -> tuple[str,
                                   filter_1=opportunity_filter))
     sql = f"WITH lines AS ({lines}) {select}"
     params = {"start": view.period.start, "end": view.period.end, **params}
-    return sql, {k: v for k, v in params.items() if f"${k}" in sql}
+    return sql, used(sql, params)
 
 
 _LINES_SELECT = """

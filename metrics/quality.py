@@ -23,7 +23,7 @@ import pandas as pd
 from data.schema import SCORE_CRITERIA, TABLES
 from data.store import SnapshotInfo, foreign_key_counts
 from metrics.settings import setting
-from metrics.view import View
+from metrics.view import View, used
 
 FRESHNESS_WARNING_DAYS = 8
 # Tables drawn in the row-count history: the ones that grow week by week.
@@ -169,8 +169,7 @@ def _checks(con: duckdb.DuckDBPyConnection, view: View, key_orders: pd.DataFrame
     rows.append(("key_order_without_opportunity", "orders", "", "warning",
                  int(key_orders["without_opportunity"].sum()), len(key_orders)))
     for check, table, sql in _CHECKS:
-        used = {k: v for k, v in params.items() if f"${k}" in sql}
-        problems, checked = con.execute(sql, used).fetchone()
+        problems, checked = con.execute(sql, used(sql, params)).fetchone()
         rows.append((check, table, "", "warning", problems, checked))
     frame = pd.DataFrame(rows, columns=["check", "table", "detail", "severity", "problems",
                                         "checked"])

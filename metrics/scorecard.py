@@ -32,7 +32,7 @@ import pandas as pd
 from metrics import config, customers, pipeline
 from metrics.config import ConfigError
 from metrics.periods import Period
-from metrics.view import View
+from metrics.view import View, used
 
 DIMENSIONS = ("industry_attainment", "industry_balance", "margin_attainment",
               "customer_coverage", "pipeline_hygiene", "resource_productivity")
@@ -257,7 +257,7 @@ def _shared(con: duckdb.DuckDBPyConnection, view: View):
         # Table names are _SHARED_TABLES' constants; every value in ``sql`` is a bound parameter.
         for name, (sql, params) in _shared_parts(view).items():
             con.execute(f"CREATE OR REPLACE TEMP TABLE {_SHARED_TABLES[name]} AS {sql}",
-                        {k: v for k, v in params.items() if f"${k}" in sql})
+                        used(sql, params))
         yield
     finally:
         for table in _SHARED_TABLES.values():
@@ -270,15 +270,15 @@ def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
     ``to_date`` (pipeline hygiene as of the view's snapshot). ``shared``: inside ``_shared``."""
     params = {**_window(period, to_date), "cap": INDUSTRY_CAP,
               "qualifying": list(QUALIFYING_ACTIVITIES)}
-    parts = {}
-    for name, (sql, part_params) in _shared_parts(view).items():
-        if shared:
-            parts[name] = f"SELECT * FROM temp.{_SHARED_TABLES[name]}"
-        else:
+    if shared:
+        parts = {name: f"SELECT * FROM temp.{table}" for name, table in _SHARED_TABLES.items()}
+    else:
+        parts = {}
+        for name, (sql, part_params) in _shared_parts(view).items():
             parts[name] = sql
             params.update(part_params)
     sql = _SCORES_SQL.format(**parts)
-    frame = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
+    frame = con.execute(sql, used(sql, params)).df()
     return rank(frame, weights())
 
 

@@ -55,3 +55,8 @@ def filters(view: View, alias: str = "", *, table: str = "orders") -> tuple[str,
         parts.append(f"{column} = $f_channel")
         params["f_channel"] = view.channel
     return (" AND ".join(parts) or "true"), params
+
+
+def used(sql: str, params: dict) -> dict:
+    """The parameters ``sql`` names (DuckDB rejects named parameters a statement does not use)."""
+    return {name: value for name, value in params.items() if f"${name}" in sql}
