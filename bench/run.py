@@ -141,7 +141,7 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
         con = db.cursor(info, also=(previous,) if previous else ())
         first = alerts.alerts(con, view)
         con.close()
-        calls = [m(alerts.overview), m(alerts.gm_trend), m(alerts.high_margin_mix_by_region)]
+        calls = [m(alerts.overview), m(alerts.gm_trend)]
         if len(first):
             calls.append(m(alerts.drill_down(first["rule"].iloc[0], first["entity_id"].iloc[0])))
         return calls

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -143,8 +144,12 @@ def erosion_baseline(period: Period) -> tuple[dt.date, dt.date]:
 def _params(view: View, limits: Thresholds) -> dict:
     start, to_date = _window(view)
     base_start, base_end = erosion_baseline(view.period)
+    previous = last_quarter(view.period)
+    last_end = min(previous.end, view.as_of)
     return {
         "start": start, "to_date": to_date, "base_start": base_start, "base_end": base_end,
+        "last_start": previous.start, "last_end": last_end,
+        "history_start": min(base_start, previous.start), "history_end": max(base_end, last_end),
         "floor_lines": [line for line, _ in limits.margin_floor],
         "floor_values": [value for _, value in limits.margin_floor],
         "discount_limit": limits.deep_discount,
@@ -180,26 +185,58 @@ leads AS (
                                ORDER BY r.active DESC, coalesce(d.direct_reports, 0) DESC,
                                         r.rep_id) = 1
 ),
-scoped AS (
-    -- The view's order lines to date, for the line rules.
+lines AS (
+    -- The view's order lines to date that may fire a line rule: below the floor or above the
+    -- discount limit by any amount (a cheap superset; each rule applies its exact test), so the
+    -- rules never hold the period's other lines.
     SELECT o.order_id, o.line_no, o.customer_id, o.rep_id, o.region_id, o.product_line,
            o.quantity, o.revenue, o.discount_pct, p.list_price, p.name AS product_name,
-           (o.revenue - o.cost) AS gross_margin,
+           (o.revenue - o.cost) AS gross_margin, f.floor,
            CASE WHEN o.revenue > 0 THEN ((o.revenue - o.cost) / o.revenue)::DOUBLE END AS gm_pct
     FROM orders o
     LEFT JOIN products p USING (product_id)
+    LEFT JOIN floors f ON f.product_line = o.product_line
     WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter}
+      AND ((o.revenue > 0 AND (o.revenue - o.cost)::DOUBLE < f.floor * o.revenue::DOUBLE)
+           OR (o.quantity > 0 AND o.revenue >= 0 AND o.discount_pct > $discount_limit))
 ),
-sums AS (
-    -- The same lines summed per region, product line, special price and high margin: all the
-    -- region rules need (exact decimal sums, so sums of these equal sums over the lines).
+sums AS ({sums}),
+history AS ({history})"""
+
+# The per-region sums the region rules, the gm tiles, the mix chart and the unchecked product
+# lines read: the view's order lines to date (``sums``) and before the period (``history``: the
+# erosion baseline and the last fiscal quarter to date, whichever comes first, in one scan). Exact
+# decimal sums, so sums of these equal sums over the lines. ``overview`` computes each once into
+# a temporary table of its cursor.
+_SUMS_SQL = {
+    "sums": """
     SELECT o.region_id, o.product_line, o.special_price, p.high_margin,
-           sum(o.revenue) AS revenue, sum(o.revenue - o.cost) AS gross_margin
+           sum(o.revenue) AS revenue, sum(o.revenue - o.cost) AS gross_margin,
+           count(*) FILTER (WHERE o.revenue > 0) AS positive_lines
     FROM orders o
     LEFT JOIN products p USING (product_id)
     WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter}
     GROUP BY ALL
-)"""
+""",
+    "history": """
+    SELECT o.region_id, o.product_line,
+           sum(o.revenue) FILTER (WHERE o.order_date BETWEEN $base_start AND $base_end)
+               AS base_revenue,
+           sum(o.revenue - o.cost) FILTER (WHERE o.order_date BETWEEN $base_start AND $base_end)
+               AS base_gross_margin,
+           sum(o.revenue) FILTER (WHERE o.order_date BETWEEN $last_start AND $last_end)
+               AS last_revenue,
+           sum(o.revenue - o.cost) FILTER (WHERE o.order_date BETWEEN $last_start AND $last_end)
+               AS last_gross_margin
+    FROM orders o
+    WHERE o.order_date BETWEEN $history_start AND $history_end
+      AND (o.order_date BETWEEN $base_start AND $base_end
+           OR o.order_date BETWEEN $last_start AND $last_end)
+      AND {order_filter}
+    GROUP BY ALL
+""",
+}
+_SHARED_TABLES = {"sums": "alert_sums", "history": "alert_history"}
 
 _MIX_CTE = """
 mix AS (
@@ -216,14 +253,13 @@ _RULE_SQL = {
 SELECT 'margin_floor' AS rule, 'order_line' AS entity_type,
        l.order_id || '/' || l.line_no AS entity_id,
        concat_ws(' · ', c.name, l.product_name) AS entity_name,
-       l.region_id, l.product_line, l.gm_pct AS value, f.floor AS threshold,
-       round(f.floor - l.gm_pct, 9) AS gap,
-       f.floor * l.revenue - l.gross_margin AS at_stake,
+       l.region_id, l.product_line, l.gm_pct AS value, l.floor AS threshold,
+       round(l.floor - l.gm_pct, 9) AS gap,
+       l.floor * l.revenue - l.gross_margin AS at_stake,
        l.revenue AS amount, l.rep_id AS line_rep_id
-FROM scoped l
-JOIN floors f USING (product_line)
+FROM lines l
 LEFT JOIN customers c USING (customer_id)
-WHERE l.revenue > 0 AND round(f.floor - l.gm_pct, 9) > 0""",
+WHERE l.revenue > 0 AND round(l.floor - l.gm_pct, 9) > 0""",
     "deep_discount": """
 SELECT 'deep_discount' AS rule, 'order_line' AS entity_type,
        l.order_id || '/' || l.line_no AS entity_id,
@@ -234,7 +270,7 @@ SELECT 'deep_discount' AS rule, 'order_line' AS entity_type,
            * coalesce(l.revenue / nullif(1 - l.discount_pct, 0), l.quantity * l.list_price)
            AS at_stake,
        l.revenue AS amount, l.rep_id AS line_rep_id
-FROM scoped l
+FROM lines l
 LEFT JOIN customers c USING (customer_id)
 WHERE l.quantity > 0 AND l.revenue >= 0 AND round(l.discount_pct - $discount_limit, 9) > 0""",
     "special_price_share": """
@@ -278,11 +314,8 @@ FROM (
 ) cur
 JOIN (
     SELECT region_id, product_line,
-           CASE WHEN sum(revenue) > 0
-                THEN (sum(revenue - cost) / sum(revenue))::DOUBLE END AS gm_pct
-    FROM orders o
-    WHERE o.order_date BETWEEN $base_start AND $base_end AND {order_filter}
-    GROUP BY ALL
+           CASE WHEN base_revenue > 0 THEN (base_gross_margin / base_revenue)::DOUBLE END AS gm_pct
+    FROM history
 ) base USING (region_id, product_line)
 LEFT JOIN regions g USING (region_id)
 WHERE round(base.gm_pct - cur.gm_pct, 9) > $erosion_points""",
@@ -316,9 +349,7 @@ LEFT JOIN regions g USING (region_id)
 WHERE round($mix_target - m.share, 9) > 0""",
 }
 
-_ALERTS_SQL = """
-WITH {common},
-{mix},
+_ALERTS_SQL = """,
 fired AS (
 {rules}
 )
@@ -337,16 +368,42 @@ ORDER BY at_stake DESC NULLS LAST, f.rule, f.entity_id
 """
 
 
-def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...]) -> pd.DataFrame:
-    limits = thresholds()
+def _statement(view: View, body: str, shared: bool) -> tuple[str, dict]:
+    """``WITH <the shared CTEs> <body>`` and its parameters, the view's filters bound; ``body`` is
+    a SELECT or further CTEs (``, name AS (...)``) and a SELECT. ``shared``:
+    ``sums`` and ``history`` read the temporary tables ``_shared`` made."""
     order_filter, order_params = filters(view, "o", table="orders")
     opportunity_filter, opportunity_params = filters(view, "o", table="opportunities")
+    parts = {name: (f"SELECT * FROM temp.{_SHARED_TABLES[name]}" if shared else sql)
+             for name, sql in _SUMS_SQL.items()}
+    sql = f"WITH {_COMMON_CTES},\n{_MIX_CTE}\n{body}"
+    # The sums' placeholders first: their SQL names the filters.
+    for name, text in {**parts, "order_filter": order_filter,
+                       "opportunity_filter": opportunity_filter}.items():
+        sql = sql.replace("{" + name + "}", text)
+    params = {**_params(view, thresholds()), **order_params, **opportunity_params}
+    return sql, used(sql, params)
+
+
+@contextmanager
+def _shared(con: duckdb.DuckDBPyConnection, view: View):
+    """Within the block, statements built with ``shared=True`` read ``sums`` and ``history`` from
+    temporary tables of this cursor, computed once here."""
+    try:
+        for name in _SUMS_SQL:
+            sql, params = _statement(view, f"SELECT * FROM {name}", shared=False)
+            # Table names are _SHARED_TABLES' constants; every value is a bound parameter.
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {_SHARED_TABLES[name]} AS {sql}", params)
+        yield
+    finally:
+        for table in _SHARED_TABLES.values():
+            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...],
+            shared: bool = False) -> pd.DataFrame:
     fired = "\nUNION ALL BY NAME\n".join(_RULE_SQL[rule] for rule in rules)  # fixed allow-list
-    sql = _ALERTS_SQL.format(common=_COMMON_CTES, mix=_MIX_CTE, rules=fired)
-    sql = sql.replace("{order_filter}", order_filter).replace(
-        "{opportunity_filter}", opportunity_filter)
-    params = {**_params(view, limits), **order_params, **opportunity_params}
-    return con.execute(sql, used(sql, params)).df()
+    return con.execute(*_statement(view, _ALERTS_SQL.format(rules=fired), shared)).df()
 
 
 def margin_floor(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
@@ -403,21 +460,15 @@ def last_quarter(period: Period) -> Period:
 
 
 _GM_SQL = """
-SELECT (sum(revenue - cost) FILTER (WHERE order_date BETWEEN $start AND $to_date)
-        / nullif(sum(revenue) FILTER (WHERE order_date BETWEEN $start AND $to_date), 0))::DOUBLE
-           AS gm_pct,
-       (sum(revenue - cost) FILTER (WHERE order_date BETWEEN $last_start AND $last_end)
-        / nullif(sum(revenue) FILTER (WHERE order_date BETWEEN $last_start AND $last_end), 0)
-       )::DOUBLE AS last_quarter_gm_pct
-FROM orders o
-WHERE (order_date BETWEEN $start AND $to_date OR order_date BETWEEN $last_start AND $last_end)
-  AND {order_filter}
+SELECT (sum(gross_margin) / nullif(sum(revenue), 0))::DOUBLE AS gm_pct,
+       (SELECT (sum(last_gross_margin) / nullif(sum(last_revenue), 0))::DOUBLE FROM history)
+           AS last_quarter_gm_pct
+FROM sums
 """
 
 _UNCHECKED_SQL = """
 SELECT DISTINCT product_line FROM (
-    SELECT product_line FROM orders o
-    WHERE o.order_date BETWEEN $start AND $to_date AND o.revenue > 0 AND {order_filter}
+    SELECT product_line FROM sums WHERE positive_lines > 0
     UNION ALL
     SELECT product_line FROM opportunities o
     WHERE o.status = 'open' AND o.amount >= $key_min AND {opportunity_filter}
@@ -430,19 +481,21 @@ ORDER BY product_line
 def unchecked_product_lines(con: duckdb.DuckDBPyConnection, view: View) -> list[str]:
     """Product lines with order lines or open key deals in the view but no margin floor: the
     floor rules (margin_floor, at_risk_deal) do not check them."""
-    limits = thresholds()
-    order_filter, params = filters(view, "o", table="orders")
-    opportunity_filter, opportunity_params = filters(view, "o", table="opportunities")
-    sql = _UNCHECKED_SQL.format(order_filter=order_filter, opportunity_filter=opportunity_filter)
-    params = {**_params(view, limits), **params, **opportunity_params}
-    return [row[0] for row in con.execute(sql, used(sql, params)).fetchall()]
+    return _unchecked(con, view, shared=False)
+
+
+def _unchecked(con: duckdb.DuckDBPyConnection, view: View, shared: bool) -> list[str]:
+    return [row[0] for row in con.execute(*_statement(view, _UNCHECKED_SQL, shared)).fetchall()]
 
 
 def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
-    """What the alerts page shows above its charts, from one run of the rules: ``alerts`` (the
-    frame of ``alerts``) and ``summary`` (``summary`` of that frame)."""
-    frame = alerts(con, view)
-    return {"alerts": frame, "summary": _summary(con, view, frame)}
+    """What the alerts page shows above its trend chart, from one computation of the period's
+    sums and one run of the rules: ``alerts`` (the frame of ``alerts``), ``summary`` (``summary``
+    of that frame) and ``mix`` (``high_margin_mix_by_region``)."""
+    with _shared(con, view):
+        frame = _alerts(con, view, RULES, shared=True)
+        return {"alerts": frame, "summary": _summary(con, view, frame, shared=True),
+                "mix": _mix(con, view, shared=True)}
 
 
 def summary(con: duckdb.DuckDBPyConnection, view: View) -> dict:
@@ -450,10 +503,11 @@ def summary(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     at_risk_deal) and in open deals, at_stake by rule and severity (``by_rule``, with each rule's
     totals), gm_pct of the period to date and of the last fiscal quarter, and the product lines
     no floor checks."""
-    return _summary(con, view, alerts(con, view))
+    return _summary(con, view, alerts(con, view), shared=False)
 
 
-def _summary(con: duckdb.DuckDBPyConnection, view: View, frame: pd.DataFrame) -> dict:
+def _summary(con: duckdb.DuckDBPyConnection, view: View, frame: pd.DataFrame,
+             shared: bool) -> dict:
     booked = frame["rule"] != "at_risk_deal"
     by_rule = (frame.groupby(["rule", "severity"], as_index=False)
                .agg(count=("entity_id", "size"), at_stake=("at_stake", "sum")))
@@ -461,13 +515,7 @@ def _summary(con: duckdb.DuckDBPyConnection, view: View, frame: pd.DataFrame) ->
     by_rule["rule_at_stake"] = by_rule.groupby("rule")["at_stake"].transform("sum")
     by_rule["order"] = by_rule["rule"].map(RULES.index)
     by_rule = by_rule.sort_values(["order", "severity"]).drop(columns="order")
-    previous = last_quarter(view.period)
-    start, to_date = _window(view)
-    order_filter, params = filters(view, "o", table="orders")
-    sql = _GM_SQL.format(order_filter=order_filter)
-    gm, last_gm = con.execute(sql, {
-        "start": start, "to_date": to_date, "last_start": previous.start,
-        "last_end": min(previous.end, view.as_of), **params}).fetchone()
+    gm, last_gm = con.execute(*_statement(view, _GM_SQL, shared)).fetchone()
     return {
         "critical": int((frame["severity"] == "critical").sum()),
         "warning": int((frame["severity"] == "warning").sum()),
@@ -477,10 +525,10 @@ def _summary(con: duckdb.DuckDBPyConnection, view: View, frame: pd.DataFrame) ->
         "deals_at_risk": int((~booked).sum()),
         "by_rule": by_rule.reset_index(drop=True),
         "gm_pct": gm,
-        "last_quarter": previous.code,
+        "last_quarter": last_quarter(view.period).code,
         "last_quarter_gm_pct": last_gm,
         "gm_change": gm - last_gm if gm is not None and last_gm is not None else None,
-        "unchecked_product_lines": unchecked_product_lines(con, view),
+        "unchecked_product_lines": _unchecked(con, view, shared),
     }
 
 
@@ -528,8 +576,6 @@ def gm_trend(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
 
 
 _MIX_SQL = """
-WITH {common},
-{mix}
 SELECT m.region_id, m.revenue::DOUBLE AS revenue,
        m.high_margin_revenue::DOUBLE AS high_margin_revenue, m.share,
        $mix_target AS target, round($mix_target - m.share, 9) > 0 AS below_target
@@ -542,12 +588,11 @@ ORDER BY m.share, m.region_id
 def high_margin_mix_by_region(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Each region's high-margin product revenue share in the period to date against the target,
     lowest first (regions without positive revenue are left out)."""
-    limits = thresholds()
-    order_filter, params = filters(view, "o", table="orders")
-    sql = _MIX_SQL.format(common=_COMMON_CTES, mix=_MIX_CTE).replace("{order_filter}",
-                                                                     order_filter)
-    params = {**_params(view, limits), **params}
-    return con.execute(sql, used(sql, params)).df()
+    return _mix(con, view, shared=False)
+
+
+def _mix(con: duckdb.DuckDBPyConnection, view: View, shared: bool) -> pd.DataFrame:
+    return con.execute(*_statement(view, _MIX_SQL, shared)).df()
 
 
 # ---------------------------------------------------------------------------------- drill-down
@@ -558,8 +603,7 @@ SELECT o.order_date, o.order_id, o.line_no, c.name AS customer, r.name AS rep, o
        o.quantity, o.revenue::DOUBLE AS revenue, o.cost::DOUBLE AS cost,
        (o.revenue - o.cost)::DOUBLE AS gross_margin,
        CASE WHEN o.revenue > 0 THEN ((o.revenue - o.cost) / o.revenue)::DOUBLE END AS gm_pct,
-       o.discount_pct, o.special_price, o.opportunity_id,
-       count(*) OVER () AS total_rows
+       o.discount_pct, o.special_price, o.opportunity_id
 FROM orders o
 LEFT JOIN customers c USING (customer_id)
 LEFT JOIN reps r ON r.rep_id = o.rep_id
@@ -568,6 +612,9 @@ WHERE {where}
 ORDER BY o.revenue DESC, o.order_date DESC, o.order_id, o.line_no
 LIMIT $rows
 """
+# Counted apart, and only when the list is full: a count(*) OVER () beside the list would make
+# DuckDB hold every matching line with its names before keeping the top ones.
+_COUNT_SQL = "SELECT count(*) FROM orders o WHERE {where}"
 
 _IN_VIEW = "o.order_date BETWEEN $start AND $to_date AND {order_filter}"
 # What each rule's entity covers, as a fixed predicate on order lines.
@@ -587,8 +634,7 @@ SELECT o.opportunity_id, o.name, c.name AS customer, r.name AS rep, o.rep_id, o.
        o.industry_id, o.product_line, o.stage, o.status, o.amount::DOUBLE AS amount,
        o.expected_margin_pct, f.floor,
        ((f.floor - o.expected_margin_pct) * o.amount)::DOUBLE AS margin_short_of_floor,
-       o.expected_close_date, o.last_activity_date, o.source,
-       1 AS total_rows
+       o.expected_close_date, o.last_activity_date, o.source
 FROM opportunities o
 LEFT JOIN floors f USING (product_line)
 LEFT JOIN customers c USING (customer_id)
@@ -607,7 +653,7 @@ def _drill(con: duckdb.DuckDBPyConnection, view: View, rule: str, entity_id: str
     else:
         key = "order_line" if ENTITY_TYPES[rule] == "order_line" else rule
         order_filter, filter_params = filters(view, "o", table="orders")
-        sql = _LINES_SQL.format(where=_DRILL_WHERE[key].replace("{order_filter}", order_filter))
+        where = _DRILL_WHERE[key].replace("{order_filter}", order_filter)
         start, to_date = _window(view)
         head, _, tail = entity_id.rpartition("/")
         params = {"start": start, "to_date": to_date, "rows": DRILL_DOWN_ROWS, **filter_params}
@@ -619,15 +665,19 @@ def _drill(con: duckdb.DuckDBPyConnection, view: View, rule: str, entity_id: str
             params.update(region_id=head, line=tail)
         else:
             params.update(region_id=entity_id)
+        sql = _LINES_SQL.format(where=where)
         frame = con.execute(sql, used(sql, params)).df()
-    total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
-    return {"kind": "deal" if rule == "at_risk_deal" else "lines",
-            "frame": frame.drop(columns="total_rows"), "total_rows": total}
+        if len(frame) >= DRILL_DOWN_ROWS:
+            sql = _COUNT_SQL.format(where=where)
+            total = con.execute(sql, used(sql, params)).fetchone()[0]
+            return {"kind": "lines", "frame": frame, "total_rows": int(total)}
+    return {"kind": "deal" if rule == "at_risk_deal" else "lines", "frame": frame,
+            "total_rows": len(frame)}
 
 
 def _empty_lines(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     sql = _LINES_SQL.format(where="false")
-    return con.execute(sql, {"rows": 0}).df().drop(columns="total_rows")
+    return con.execute(sql, {"rows": 0}).df()
 
 
 def drill_down(rule: str, entity_id: str) -> Callable[[duckdb.DuckDBPyConnection, View], dict]:

@@ -378,6 +378,51 @@ def test_summary(tmp_path):
     pd.testing.assert_frame_equal(shown["summary"]["by_rule"], s["by_rule"])
 
 
+def test_month_baseline_and_last_quarter_are_different_windows(tmp_path):
+    # Period 2026-11 (to date 11-22): erosion baseline 2026-08-02 … 10-31, last quarter FY26Q2
+    # (2026-07-01 … 09-30): one scan reads both, each sum keeps to its own window.
+    assert alerts.erosion_baseline(parse_period("2026-11")) == (D("2026-08-02"), D("2026-10-31"))
+    info, con = snapshot(tmp_path, orders=[
+        order("2026-07-10", 1_000, 500),      # last quarter only: 50%
+        order("2026-09-10", 1_000, 800),      # both: 20%
+        order("2026-10-15", 3_000, 2_400),    # baseline only (FY26Q3, before the period): 20%
+        order("2026-11-05", 2_000, 1_900),    # the period: 5%
+    ])
+    s = alerts.summary(con, view(info, "2026-11"))
+    # Last quarter: (500 + 200) ÷ 2,000 = 35%; the period: 100 ÷ 2,000 = 5%.
+    assert (s["last_quarter"], s["last_quarter_gm_pct"]) == ("FY26Q2", pytest.approx(0.35))
+    assert s["gm_pct"] == pytest.approx(0.05)
+    assert s["gm_change"] == pytest.approx(-0.30)
+    # Baseline (200 + 600) ÷ 4,000 = 20% → 5%: 15 points × 2,000 = 300 at stake (the July
+    # line at 50% would make it 1,300 ÷ 5,000 = 26%).
+    erosion = rows(alerts.margin_erosion(con, view(info, "2026-11")))
+    assert erosion["R1/PC"]["threshold"] == pytest.approx(0.20)
+    assert erosion["R1/PC"]["at_stake"] == pytest.approx(300)
+
+
+@pytest.mark.parametrize("period, filters", [
+    ("FY26Q3", {}), ("2026-11", {}), ("2026-10", {"regions": ("R1",)}),
+    ("FY26Q3", {"product_lines": ("NB",)}), ("FY26Q3", {"regions": ("R3",)}), ("FY26Q4", {}),
+])
+def test_overview_equals_the_single_purpose_functions(tmp_path, period, filters):
+    info, con = snapshot(tmp_path, orders=[
+        *ALL_RULES_ORDERS,
+        order("2026-07-10", 1_000, 500),
+        order("2026-09-10", 1_000, 850, product_line="NB"),
+        order("2026-11-05", 2_000, 1_900, region_id="R2", product_line="Server"),
+        order("2026-11-06", 500, 100, region_id="R2", product_line="NB"),
+    ], opportunities=[opportunity("OP1", 2_000_000, 3, "2026-12-15", expected_margin_pct=0.07)])
+    v = view(info, period, **filters)
+    shown = alerts.overview(con, v)
+    pd.testing.assert_frame_equal(shown["alerts"], alerts.alerts(con, v))
+    pd.testing.assert_frame_equal(shown["mix"], alerts.high_margin_mix_by_region(con, v))
+    expected, got = alerts.summary(con, v), shown["summary"]
+    pd.testing.assert_frame_equal(got.pop("by_rule"), expected.pop("by_rule"))
+    assert got == expected
+    # The temporary tables are gone afterwards.
+    assert not con.execute("SELECT * FROM duckdb_tables() WHERE temporary").fetchall()
+
+
 def test_last_quarter():
     assert alerts.last_quarter(parse_period("FY26Q3")).code == "FY26Q2"
     assert alerts.last_quarter(parse_period("2026-W47")).code == "FY26Q2"
@@ -514,6 +559,14 @@ def test_drill_down_is_capped_and_counts_every_line(tmp_path, monkeypatch):
     found = alerts.drill_down("high_margin_mix", "R1")(con, view(info))
     assert found["frame"]["order_id"].tolist() == ["O4", "O3"]
     assert found["total_rows"] == 4
+    # Exactly as many lines as the cap: all shown, counted as such.
+    found = alerts.drill_down("high_margin_mix", "R1")(con, view(info, "2026-10",
+                                                              product_lines=("NB",)))
+    assert found["total_rows"] == 0 and found["frame"].empty
+    info, con = snapshot(tmp_path / "two", orders=[order("2026-10-05", 100, 90),
+                                                    order("2026-10-06", 200, 180)])
+    found = alerts.drill_down("high_margin_mix", "R1")(con, view(info))
+    assert (found["frame"]["order_id"].tolist(), found["total_rows"]) == (["O2", "O1"], 2)
 
 
 def test_drill_down_functions_are_named_after_their_alert():

@@ -31,8 +31,8 @@ st.caption(t("alerts.subtitle", lang, period=view.period.code,
              to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
              scope=t("scope.filtered" if filtered else "scope.national", lang)))
 
-shown = state.metric(ctx, alerts.overview)
-s, frame = shown["summary"], shown["alerts"]
+overview = state.metric(ctx, alerts.overview)
+s, frame = overview["summary"], overview["alerts"]
 key_min = setting("key_opportunity_min")
 critical_money = fmt.money(limits.critical_at_stake, lang)
 critical_points = f"{limits.critical_points * 100:g}"
@@ -116,7 +116,7 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(t("alerts.mix.title", lang))
-    mix = state.metric(ctx, alerts.high_margin_mix_by_region)
+    mix = overview["mix"]
     if mix.empty:
         st.info(t("empty.table", lang))
     else:
