@@ -122,32 +122,47 @@ WITH tier_weights AS (
     SELECT unnest($tier_axes) AS axis, unnest($tier_criteria) AS criterion,
            unnest($tier_weights)::DOUBLE AS weight, unnest($tier_positions) AS position
 ),
-tier_cells AS (
-    SELECT c.customer_id, w.axis, w.criterion, w.weight, w.position, s.score
-    FROM customers c CROSS JOIN tier_weights w
-    LEFT JOIN customer_scores s
-           ON s.customer_id = c.customer_id AND s.criterion = w.criterion
-          AND s.score IS NOT NULL
+tier_scores AS (
+    -- Each customer's scores of the weighted criteria, summed per axis (a criterion weighted on
+    -- both axes counts on each).
+    SELECT s.customer_id,
+           count(*) FILTER (WHERE w.axis = 'attractiveness') AS attractiveness_scored,
+           sum(w.weight * s.score) FILTER (WHERE w.axis = 'attractiveness')
+               AS attractiveness_points,
+           count(*) FILTER (WHERE w.axis = 'feasibility') AS feasibility_scored,
+           sum(w.weight * s.score) FILTER (WHERE w.axis = 'feasibility') AS feasibility_points,
+           list(s.criterion) AS scored_criteria,
+           count(*) AS criteria_scored
+    FROM customer_scores s JOIN tier_weights w USING (criterion)
+    WHERE s.score IS NOT NULL
+    GROUP BY s.customer_id
+),
+tier_totals AS (
+    SELECT count(*) FILTER (WHERE axis = 'attractiveness') AS attractiveness_criteria,
+           sum(weight) FILTER (WHERE axis = 'attractiveness') AS attractiveness_weight,
+           count(*) FILTER (WHERE axis = 'feasibility') AS feasibility_criteria,
+           sum(weight) FILTER (WHERE axis = 'feasibility') AS feasibility_weight,
+           list(criterion ORDER BY position) AS criteria
+    FROM tier_weights
 ),
 tier_axes AS (
-    SELECT customer_id,
+    SELECT c.customer_id,
            -- An axis is scored only when all its weighted criteria are; rounding keeps a mean of
            -- exactly the threshold (e.g. 0.4·6 + 0.3·6 + … in floating point) on the threshold.
-           CASE WHEN count(score) FILTER (WHERE axis = 'attractiveness')
-                     = count(*) FILTER (WHERE axis = 'attractiveness')
-                THEN round(sum(weight * score) FILTER (WHERE axis = 'attractiveness')
-                           / sum(weight) FILTER (WHERE axis = 'attractiveness'), 6)
+           CASE WHEN s.attractiveness_scored = w.attractiveness_criteria
+                THEN round(s.attractiveness_points / w.attractiveness_weight, 6)
            END AS attractiveness,
-           CASE WHEN count(score) FILTER (WHERE axis = 'feasibility')
-                     = count(*) FILTER (WHERE axis = 'feasibility')
-                THEN round(sum(weight * score) FILTER (WHERE axis = 'feasibility')
-                           / sum(weight) FILTER (WHERE axis = 'feasibility'), 6)
+           CASE WHEN s.feasibility_scored = w.feasibility_criteria
+                THEN round(s.feasibility_points / w.feasibility_weight, 6)
            END AS feasibility,
-           coalesce(list(criterion ORDER BY position) FILTER (WHERE score IS NULL),
-                    []::VARCHAR[]) AS missing_criteria,
-           count(score) AS criteria_scored
-    FROM tier_cells
-    GROUP BY customer_id
+           CASE WHEN s.criteria_scored = len(w.criteria) THEN []::VARCHAR[]
+                ELSE list_filter(w.criteria, lambda criterion: NOT list_contains(
+                         coalesce(s.scored_criteria, []::VARCHAR[]), criterion))
+           END AS missing_criteria,
+           coalesce(s.criteria_scored, 0) AS criteria_scored
+    FROM customers c
+    CROSS JOIN tier_totals w
+    LEFT JOIN tier_scores s USING (customer_id)
 )
 SELECT c.customer_id, c.region_id, c.industry_id, t.attractiveness, t.feasibility,
        t.attractiveness IS NOT NULL AND t.feasibility IS NOT NULL AS scored,
