@@ -136,8 +136,8 @@ target AS (
 ),
 actual AS (
     SELECT region_id, industry_id, sum(revenue)::DOUBLE AS revenue,
-           sum(revenue - cost)::DOUBLE AS gross_margin
-    FROM orders
+           sum(gross_margin)::DOUBLE AS gross_margin
+    FROM ({daily})
     WHERE order_date BETWEEN $start AND $to_date
     GROUP BY ALL
 ),
@@ -225,8 +225,11 @@ ORDER BY region_id
 """
 
 
-# The parts of the scores that do not depend on the period: the tier 1/2 customers and each
-# region's open deals (pipeline hygiene as of the snapshot).
+# The parts of the scores computed once for all the periods a page scores: the tier 1/2
+# customers and each region's open deals (pipeline hygiene as of the snapshot), which no period
+# changes, and the order lines' revenue and margin per day, region and industry over the view's
+# period to date, which its months and the period itself read (exact decimal sums, so their sums
+# equal sums over the lines).
 _KEY_CUSTOMERS_SQL = """
     SELECT c.customer_id, c.region_id
     FROM customers c JOIN ({tiers}) tiers USING (customer_id)
@@ -238,21 +241,43 @@ _HYGIENE_SQL = """
     FROM ({open_deals}) deals
     GROUP BY ALL"""
 
+_DAILY_SQL = """
+    SELECT order_date, region_id, industry_id,
+           sum(revenue) AS revenue, sum(revenue - cost) AS gross_margin
+    FROM orders
+    WHERE order_date BETWEEN $daily_start AND $daily_end
+    GROUP BY ALL"""
+
 # Temporary tables of the cursor holding those parts while several periods are scored.
-_SHARED_TABLES = {"key_customers": "scorecard_key_customers", "hygiene": "scorecard_hygiene"}
+_SHARED_TABLES = {"key_customers": "scorecard_key_customers", "hygiene": "scorecard_hygiene",
+                  "daily": "scorecard_daily"}
+
+
+def _days(view: View) -> tuple[dt.date, dt.date]:
+    """The days of the shared daily sums: the view's period to date (empty when it has not
+    started)."""
+    return view.period.start, view.to_date_end or view.period.start - dt.timedelta(days=1)
+
+
+# Where a window outside those days reads its order lines.
+_ORDER_LINES_SQL = """
+    SELECT order_date, region_id, industry_id, revenue, revenue - cost AS gross_margin
+    FROM orders"""
 
 
 def _shared_parts(view: View) -> dict[str, tuple[str, dict]]:
     tiers, tier_params = customer_tiers_sql()
     deals, deal_params = pipeline.open_deals_query(whole_business(view))
+    daily_start, daily_end = _days(view)
     return {"key_customers": (_KEY_CUSTOMERS_SQL.format(tiers=tiers), tier_params),
-            "hygiene": (_HYGIENE_SQL.format(open_deals=deals), deal_params)}
+            "hygiene": (_HYGIENE_SQL.format(open_deals=deals), deal_params),
+            "daily": (_DAILY_SQL, {"daily_start": daily_start, "daily_end": daily_end})}
 
 
 @contextmanager
 def _shared(con: duckdb.DuckDBPyConnection, view: View):
-    """Within the block, ``_scores(..., shared=True)`` reads the period-independent parts from
-    temporary tables of this cursor, computed once here."""
+    """Within the block, ``_scores`` reads the shared parts from temporary tables of this cursor,
+    computed once here."""
     try:
         # Table names are _SHARED_TABLES' constants; every value in ``sql`` is a bound parameter.
         for name, (sql, params) in _shared_parts(view).items():
@@ -265,18 +290,15 @@ def _shared(con: duckdb.DuckDBPyConnection, view: View):
 
 
 def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
-            to_date: dt.date | None, shared: bool = False) -> pd.DataFrame:
+            to_date: dt.date | None) -> pd.DataFrame:
     """Every region's bases, six scores, total and rank for ``period`` with actuals up to
-    ``to_date`` (pipeline hygiene as of the view's snapshot). ``shared``: inside ``_shared``."""
+    ``to_date`` (pipeline hygiene as of the view's snapshot); inside ``_shared(con, view)``."""
     params = {**_window(period, to_date), "cap": INDUSTRY_CAP,
               "qualifying": list(QUALIFYING_ACTIVITIES)}
-    if shared:
-        parts = {name: f"SELECT * FROM temp.{table}" for name, table in _SHARED_TABLES.items()}
-    else:
-        parts = {}
-        for name, (sql, part_params) in _shared_parts(view).items():
-            parts[name] = sql
-            params.update(part_params)
+    parts = {name: f"SELECT * FROM temp.{table}" for name, table in _SHARED_TABLES.items()}
+    first, last = _days(view)
+    if not first <= params["start"] <= params["to_date"] <= last:
+        parts["daily"] = _ORDER_LINES_SQL
     sql = _SCORES_SQL.format(**parts)
     frame = con.execute(sql, used(sql, params)).df()
     return rank(frame, weights())
@@ -318,12 +340,12 @@ def scorecard(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     ``previous_<dimension>`` and ``contribution_<dimension>`` (see ``contribution``). Rows in
     rank order, unranked regions last."""
     with _shared(con, view):
-        return _card(con, view, _scores(con, view, view.period, view.to_date_end, shared=True))
+        return _card(con, view, _scores(con, view, view.period, view.to_date_end))
 
 
 def _card(con: duckdb.DuckDBPyConnection, view: View, now: pd.DataFrame) -> pd.DataFrame:
     w = weights()
-    before = _scores(con, view, *comparison(view), shared=True).set_index("region_id").reindex(
+    before = _scores(con, view, *comparison(view)).set_index("region_id").reindex(
         now["region_id"]).reset_index()
     out = now.assign(previous_total=before["total"], previous_rank=before["rank"],
                      total_change=now["total"] - before["total"],
@@ -404,7 +426,7 @@ def _review(con: duckdb.DuckDBPyConnection, view: View, now: pd.DataFrame | None
         if to_date is None:
             continue
         frame = (now if period == view.period and now is not None
-                 else _scores(con, view, period, to_date, shared=True))
+                 else _scores(con, view, period, to_date))
         frames.append(frame.assign(period=period.code, kind=period.kind)[
             ["period", "kind", "region_id", "total", "rank", "met_revenue", "met_margin"]])
     return pd.concat(frames, ignore_index=True)
@@ -415,7 +437,7 @@ def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     ``quarter_review``): the period's scores, and the parts of them no period changes (key
     customers, pipeline hygiene), are computed once for both."""
     with _shared(con, view):
-        now = _scores(con, view, view.period, view.to_date_end, shared=True)
+        now = _scores(con, view, view.period, view.to_date_end)
         return {"scorecard": _card(con, view, now), "quarter_review": _review(con, view, now)}
 
 
