@@ -185,7 +185,7 @@ _validation_cache: dict[tuple, SnapshotInfo] = {}
 _VALIDATION_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
 _validation_lock = threading.Lock()
 # Part of every record's key: bump when validation or the extracts change what they produce.
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 CACHE_DIR = "cache"
 
 

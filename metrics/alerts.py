@@ -203,9 +203,9 @@ lines AS (
 sums AS ({sums}),
 history AS ({history})"""
 
-# The per-region sums the region rules, the gm tiles, the mix chart and the unchecked product
-# lines read: the view's order lines to date (``sums``) and before the period (``history``: the
-# erosion baseline and the last fiscal quarter to date, whichever comes first, in one scan). Exact
+# The sums the region rules, the gm tiles, the mix chart and the unchecked product lines read:
+# the view's order lines to date (``sums``) and before the period (``history``: the erosion
+# baseline and the last fiscal quarter to date, read in one scan over the days of both). Exact
 # decimal sums, so sums of these equal sums over the lines. ``overview`` computes each once into
 # a temporary table of its cursor.
 _SUMS_SQL = {
@@ -349,10 +349,7 @@ LEFT JOIN regions g USING (region_id)
 WHERE round($mix_target - m.share, 9) > 0""",
 }
 
-_ALERTS_SQL = """,
-fired AS (
-{rules}
-)
+_ALERTS_SQL = """
 SELECT f.rule,
        CASE WHEN f.gap >= $critical_points OR round(f.at_stake, 2) >= $critical_at_stake
             THEN 'critical' ELSE 'warning' END AS severity,
@@ -361,22 +358,23 @@ SELECT f.rule,
        coalesce(CASE WHEN rep.active THEN rep.rep_id END, lead.rep_id, rep.rep_id) AS owner_id,
        coalesce(CASE WHEN rep.active THEN rep.name END, lead.name, rep.name) AS owner_name,
        f.region_id, f.product_line, f.gap, f.amount::DOUBLE AS amount
-FROM fired f
+FROM (
+{rules}
+) f
 LEFT JOIN reps rep ON rep.rep_id = f.line_rep_id
 LEFT JOIN leads lead ON lead.region_id = f.region_id
 ORDER BY at_stake DESC NULLS LAST, f.rule, f.entity_id
 """
 
 
-def _statement(view: View, body: str, shared: bool) -> tuple[str, dict]:
-    """``WITH <the shared CTEs> <body>`` and its parameters, the view's filters bound; ``body`` is
-    a SELECT or further CTEs (``, name AS (...)``) and a SELECT. ``shared``:
-    ``sums`` and ``history`` read the temporary tables ``_shared`` made."""
+def _statement(view: View, select: str, shared: bool) -> tuple[str, dict]:
+    """``WITH <the shared CTEs> <select>`` and its parameters, the view's filters bound.
+    ``shared``: ``sums`` and ``history`` read the temporary tables ``_shared`` made."""
     order_filter, order_params = filters(view, "o", table="orders")
     opportunity_filter, opportunity_params = filters(view, "o", table="opportunities")
     parts = {name: (f"SELECT * FROM temp.{_SHARED_TABLES[name]}" if shared else sql)
              for name, sql in _SUMS_SQL.items()}
-    sql = f"WITH {_COMMON_CTES},\n{_MIX_CTE}\n{body}"
+    sql = f"WITH {_COMMON_CTES},\n{_MIX_CTE}\n{select}"
     # The sums' placeholders first: their SQL names the filters.
     for name, text in {**parts, "order_filter": order_filter,
                        "opportunity_filter": opportunity_filter}.items():
@@ -545,10 +543,10 @@ weeks AS (
     SELECT unnest(generate_series($first_week, $last_week, INTERVAL 7 DAY))::DATE AS week_start
 ),
 weekly AS (
-    SELECT date_trunc('week', order_date)::DATE AS week_start, product_line,
-           sum(revenue) AS revenue, sum(revenue - cost) AS gross_margin
-    FROM orders o
-    WHERE o.order_date BETWEEN $first_week AND $as_of AND {order_filter}
+    -- The snapshot's weekly_sums extract (data/extracts.py): order lines up to as_of by week.
+    SELECT week_start, product_line, sum(revenue) AS revenue, sum(revenue - cost) AS gross_margin
+    FROM weekly_sums o
+    WHERE o.week_start BETWEEN $first_week AND $last_week AND {order_filter}
     GROUP BY ALL
 ),
 lines AS (SELECT DISTINCT product_line FROM weekly)
@@ -573,7 +571,7 @@ def gm_trend(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     first_week = last_week - dt.timedelta(weeks=setting("trend_weeks") - 1)
     order_filter, params = filters(view, "o", table="orders")
     return con.execute(_TREND_SQL.format(order_filter=order_filter), {
-        "first_week": first_week, "last_week": last_week, "as_of": view.as_of,
+        "first_week": first_week, "last_week": last_week,
         "floor_lines": [line for line, _ in limits.margin_floor],
         "floor_values": [value for _, value in limits.margin_floor],
         "line_order": list(PRODUCT_LINES), **params}).df()

@@ -177,10 +177,10 @@ WITH weeks AS (
     SELECT unnest(generate_series($first_week, $last_week, INTERVAL 7 DAY))::DATE AS week_start
 ),
 weekly AS (
-    SELECT date_trunc('week', order_date)::DATE AS week_start,
-           sum(revenue) AS revenue, sum(cost) AS cost
-    FROM orders
-    WHERE order_date BETWEEN $first_week AND $as_of AND {order_filter}
+    -- The snapshot's weekly_sums extract (data/extracts.py): order lines up to as_of by week.
+    SELECT week_start, sum(revenue) AS revenue, sum(cost) AS cost
+    FROM weekly_sums
+    WHERE week_start BETWEEN $first_week AND $last_week AND {order_filter}
     GROUP BY ALL
 )
 SELECT strftime(weeks.week_start, '%G-W%V') AS week, weeks.week_start,
@@ -199,8 +199,7 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     first_week = last_week - dt.timedelta(weeks=setting("trend_weeks") - 1)
     order_filter, params = filters(view, table="orders")
     sql = _TREND_SQL.format(order_filter=order_filter)
-    return con.execute(sql, {"first_week": first_week, "last_week": last_week,
-                             "as_of": view.as_of, **params}).df()
+    return con.execute(sql, {"first_week": first_week, "last_week": last_week, **params}).df()
 
 
 _KEY_OPPORTUNITIES_SQL = """

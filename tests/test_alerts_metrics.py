@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics import alerts
+from metrics import alerts, dashboard
 from metrics.config import ConfigError, _load
 from metrics.periods import parse_period
 from metrics.view import View
@@ -447,6 +447,26 @@ def test_gm_trend_has_13_weeks_per_product_line_with_its_floor(tmp_path):
     assert pc["floor"].unique().tolist() == [0.08]
     server = trend[trend["product_line"] == "Server"]
     assert server["gm_pct"].iloc[0] == pytest.approx(0.2) and server["floor"].iloc[0] == 0.15
+
+
+def test_trends_end_with_the_week_of_a_midweek_as_of(tmp_path):
+    # As of Wednesday 2026-11-18 (a snapshot holds no line after its as_of): the trends' last
+    # week is W47 so far, from the weekly_sums extract.
+    info = make_snapshot(tmp_path, "2026-11-18", orders=[
+        order("2026-08-23", 400, 0),          # Sunday of W34: before the 13 weeks
+        order("2026-08-24", 500, 400),        # Monday of W35: the first of them
+        order("2026-11-16", 1_000, 900),
+        order("2026-11-18", 1_000, 700),
+    ])
+    con = connect(info)
+    v = View(info.snapshot_id, info.as_of, parse_period("FY26Q3"))
+    pc = alerts.gm_trend(con, v).query("product_line == 'PC'")
+    assert (pc["week"].iloc[0], pc["week"].iloc[-1], len(pc)) == ("2026-W35", "2026-W47", 13)
+    assert pc["gm_pct"].iloc[-1] == pytest.approx(0.20) and pc["gm_pct"].iloc[0] == 0.2
+    weekly = dashboard.revenue_trend(con, v)
+    assert (weekly["week"].iloc[0], weekly["week"].iloc[-1]) == ("2026-W35", "2026-W47")
+    assert (weekly["revenue"].iloc[-1], weekly["gross_margin"].iloc[-1]) == (2_000, 400)
+    assert weekly["revenue"].sum() == 2_500
 
 
 def test_a_product_line_without_a_floor_is_not_checked(tmp_path):

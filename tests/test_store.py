@@ -122,7 +122,7 @@ def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monk
                                  order("2026-11-03", 50, 40, order_id="A", line_no=2)])
     [record] = _records(tmp_path)
     assert sorted(p.name for p in record.parent.iterdir()) == [
-        "customer_orders.parquet", "order_totals.parquet", "record.json"]
+        "customer_orders.parquet", "order_totals.parquet", "record.json", "weekly_sums.parquet"]
     _forget_this_process()
     monkeypatch.setattr(store, "_validate_uncached",
                         lambda path: pytest.fail("validated again despite the record"))
@@ -132,6 +132,9 @@ def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monk
     con = SnapshotDatabase().cursor(again)
     assert con.execute("SELECT order_id, revenue::DOUBLE, lines FROM order_totals").fetchall() \
         == [("A", 150.0, 2)]
+    # Monday 2026-11-02 and Tuesday 11-03 are one ISO week.
+    assert con.execute("SELECT week_start, revenue::DOUBLE, cost::DOUBLE FROM weekly_sums"
+                       ).fetchall() == [(D("2026-11-02"), 150.0, 120.0)]
 
 
 def test_an_invalid_snapshot_is_recorded_with_its_errors(tmp_path, monkeypatch):
