@@ -3,12 +3,11 @@
 Some questions are asked of every order line of a snapshot whatever the view: each order's total
 (key orders without an opportunity, on the Data page), each customer's buying history as of
 the snapshot (lifecycle and 12-month revenue, on the Customers page and the scorecard's
-coverage) and weekly sums for the trend charts. At 10 million lines each takes a scan of many
-lines, so the store computes them once, when it
-first validates a snapshot, keeps them beside its validation record
-(``<data dir>/cache/<snapshot_id>-<key>/<name>.parquet``), and serves them as tables of the
-snapshot's schema next to the contract's tables. They depend on nothing but the snapshot (its
-as_of included), so they never go stale; a changed snapshot file gets a new record.
+coverage) and weekly sums for the trend charts. At 10 million lines each reads millions of lines,
+so the store computes them once, when it first validates a snapshot, keeps them beside its
+validation record (``<data dir>/cache/<snapshot_id>-<key>/<name>.parquet``), and serves them as
+tables of the snapshot's schema next to the contract's tables. They depend on nothing but the
+snapshot (its as_of included), so they never go stale; a changed snapshot file gets a new record.
 """
 
 from __future__ import annotations

@@ -39,7 +39,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -49,7 +48,7 @@ from data.schema import PRODUCT_LINES
 from metrics.config import ConfigError, config_path, section
 from metrics.periods import Period, quarter_of
 from metrics.settings import setting
-from metrics.view import View, filters, used
+from metrics.view import View, filters, temporary_tables, used
 
 RULES = ("margin_floor", "deep_discount", "special_price_share", "margin_erosion",
          "at_risk_deal", "high_margin_mix")
@@ -383,19 +382,12 @@ def _statement(view: View, select: str, shared: bool) -> tuple[str, dict]:
     return sql, used(sql, params)
 
 
-@contextmanager
 def _shared(con: duckdb.DuckDBPyConnection, view: View):
     """Within the block, statements built with ``shared=True`` read ``sums`` and ``history`` from
     temporary tables of this cursor, computed once here."""
-    try:
-        for name in _SUMS_SQL:
-            sql, params = _statement(view, f"SELECT * FROM {name}", shared=False)
-            # Table names are _SHARED_TABLES' constants; every value is a bound parameter.
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {_SHARED_TABLES[name]} AS {sql}", params)
-        yield
-    finally:
-        for table in _SHARED_TABLES.values():
-            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    return temporary_tables(con, {
+        _SHARED_TABLES[name]: _statement(view, f"SELECT * FROM {name}", shared=False)
+        for name in _SUMS_SQL})
 
 
 def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...],

@@ -36,7 +36,7 @@ from data.extracts import year_before
 from data.schema import SCORE_CRITERIA
 from metrics.config import ConfigError, config_path, section
 from metrics.periods import quarter_of
-from metrics.view import View, used
+from metrics.view import View, temporary_tables, used
 
 AXES = ("attractiveness", "feasibility")
 # SPEC §5.6 defaults, for a [customers.*] table or key the configuration file does not have.
@@ -473,17 +473,13 @@ def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     are computed once into a temporary table of this cursor (temporary tables are private to a
     cursor), then each part is a select over it. Keys: ``OVERVIEW_PARTS``."""
     rows, params = _customer_rows_sql(view)
-    con.execute("CREATE OR REPLACE TEMP TABLE customer_rows AS " + rows,
-                used(rows, params))
-    try:
+    with temporary_tables(con, {"customer_rows": (rows, params)}):
         out = {}
         for name in OVERVIEW_PARTS:
             select, extra = _select(view, name)
             out[name] = _run(con, select, {**params, **extra})
-        out["summary"] = _summary(out["summary"])
-        return out
-    finally:
-        con.execute("DROP TABLE IF EXISTS temp.customer_rows")
+    out["summary"] = _summary(out["summary"])
+    return out
 
 
 REPORT_COLUMNS = ("customer_id", "attractiveness", "feasibility", "tier", "lifecycle",

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from contextlib import contextmanager
 from dataclasses import replace
 
 import duckdb
@@ -32,7 +31,7 @@ import pandas as pd
 from metrics import config, customers, pipeline
 from metrics.config import ConfigError
 from metrics.periods import Period
-from metrics.view import View, used
+from metrics.view import View, temporary_tables, used
 
 DIMENSIONS = ("industry_attainment", "industry_balance", "margin_attainment",
               "customer_coverage", "pipeline_hygiene", "resource_productivity")
@@ -274,19 +273,11 @@ def _shared_parts(view: View) -> dict[str, tuple[str, dict]]:
             "daily": (_DAILY_SQL, {"daily_start": daily_start, "daily_end": daily_end})}
 
 
-@contextmanager
 def _shared(con: duckdb.DuckDBPyConnection, view: View):
     """Within the block, ``_scores`` reads the shared parts from temporary tables of this cursor,
     computed once here."""
-    try:
-        # Table names are _SHARED_TABLES' constants; every value in ``sql`` is a bound parameter.
-        for name, (sql, params) in _shared_parts(view).items():
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {_SHARED_TABLES[name]} AS {sql}",
-                        used(sql, params))
-        yield
-    finally:
-        for table in _SHARED_TABLES.values():
-            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    return temporary_tables(con, {_SHARED_TABLES[name]: part
+                                  for name, part in _shared_parts(view).items()})
 
 
 def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
@@ -434,8 +425,8 @@ def _review(con: duckdb.DuckDBPyConnection, view: View, now: pd.DataFrame | None
 
 def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The scorecard page's ranking and quarter review together (``scorecard`` and
-    ``quarter_review``): the period's scores, and the parts of them no period changes (key
-    customers, pipeline hygiene), are computed once for both."""
+    ``quarter_review``): the period's scores, and the parts of them several periods share (key
+    customers, pipeline hygiene, the period's daily sums), are computed once for both."""
     with _shared(con, view):
         now = _scores(con, view, view.period, view.to_date_end)
         return {"scorecard": _card(con, view, now), "quarter_review": _review(con, view, now)}

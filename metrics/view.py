@@ -7,6 +7,8 @@ only from the fixed column map below.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from metrics.periods import Period
@@ -60,3 +62,18 @@ def filters(view: View, alias: str = "", *, table: str = "orders") -> tuple[str,
 def used(sql: str, params: dict) -> dict:
     """The parameters ``sql`` names (DuckDB rejects named parameters a statement does not use)."""
     return {name: value for name, value in params.items() if f"${name}" in sql}
+
+
+@contextmanager
+def temporary_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]:
+    """Within the block, each ``name`` of ``tables`` is a temporary table holding the rows of its
+    ``(sql, params)``, computed once for the several statements that read it; dropped afterwards.
+    Temporary tables are private to a cursor, so sessions never see each other's. Names are the
+    callers' constants; every value is a bound parameter."""
+    try:
+        for name, (sql, params) in tables.items():
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", used(sql, params))
+        yield
+    finally:
+        for name in tables:
+            con.execute(f"DROP TABLE IF EXISTS temp.{name}")
