@@ -23,7 +23,7 @@ import pandas as pd
 from data.schema import STAGE_NAMES, STAGE_PROBABILITY
 from data.store import schema_name
 from metrics.settings import setting
-from metrics.view import View, filters, used
+from metrics.view import View, filters, temporary_tables, used
 
 _PROBABILITIES = [STAGE_PROBABILITY[stage] for stage in sorted(STAGE_PROBABILITY)]
 
@@ -361,16 +361,11 @@ def movement_overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The pipeline page's movement parts from one comparison of the two snapshots (the lines
     go into a temporary table of this cursor): ``movement`` (as ``movement``), ``waterfall``
     (as ``movement_waterfall``) and ``slipped`` (as ``slipped_deals``)."""
-    lines, params = _movement_sql(view, "SELECT * FROM lines")
-    # The table name is the module's constant; every value in ``lines`` is a bound parameter.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_LINES_TABLE} AS {lines}", params)
-    try:
+    with temporary_tables(con, {_LINES_TABLE: _movement_sql(view, "SELECT * FROM lines")}):
         moved = _as_numbers(movement_exact(con, view, computed=True))
         sql, params = _movement_sql(
             view, _LINES_SELECT.format(where=_SLIPPED), computed=True)
         slipped = con.execute(sql, params).df()
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS temp.{_LINES_TABLE}")
     return {"movement": moved, "waterfall": _waterfall(moved), "slipped": slipped}
 
 
