@@ -284,7 +284,7 @@ def naive_kpis(snapshot: Path, view: View) -> dict:
     filter with boolean masks, sum."""
     import pandas as pd
 
-    from data.schema import STAGE_PROBABILITY
+    from data import config
 
     period, as_of = view.period, view.as_of
     orders = pd.read_parquet(snapshot / "orders.parquet")
@@ -312,7 +312,7 @@ def naive_kpis(snapshot: Path, view: View) -> dict:
                  & (close <= pd.Timestamp(period.end))]
     amount = open_["amount"].astype(float)
     open_pipeline = amount.sum()
-    weighted = (amount * open_["stage"].map(STAGE_PROBABILITY)).sum()
+    weighted = (amount * open_["stage"].map(config.current().stages.probability)).sum()
     gross_margin = revenue - cost
 
     def div(a, b):

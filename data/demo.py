@@ -37,11 +37,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from data.schema import (ACTIVITY_TYPES, CHANNELS, OPPORTUNITY_SOURCES, PRODUCT_LINES,
-                         SCORE_CRITERIA)
+from data.config import SCORE_CRITERIA
+from data.schema import ACTIVITY_TYPES, CHANNELS, OPPORTUNITY_SOURCES
 from data.store import iso_week_id, write_snapshot
 
 # ------------------------------------------------------------------------------------ vocabulary
+
+# The demo company's product lines (the configuration's defaults describe them).
+PRODUCT_LINES = ("PC", "NB", "Server", "Service")
 
 # region_id, name_en, name_zh, region_group, relative market size, cities (for customer names)
 REGIONS = (
@@ -1700,13 +1703,26 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: today)")
     parser.add_argument("--weeks", type=int, default=8, help="weekly snapshots to write")
     parser.add_argument("--orders", type=int, default=300_000,
-                        help="order lines in the newest snapshot")
+                        help="order lines in the newest snapshot (default profile only)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--profile", choices=("default", "crm"), default="default",
+                        help="default: the key-account vendor of SPEC §2 (CNY, all tables); "
+                             "crm: an opportunities-first company in USD with its own "
+                             "config.toml and no targets or activities (data/demo_crm.py)")
+    parser.add_argument("--deals", type=int, default=None,
+                        help="opportunities over the two years (crm profile only; default 5000)")
     args = parser.parse_args(argv)
-    if args.weeks < 1 or args.orders < 1:
-        parser.error("--weeks and --orders must be positive")
+    if args.weeks < 1 or args.orders < 1 or (args.deals is not None and args.deals < 1):
+        parser.error("--weeks, --orders and --deals must be positive")
+    if args.profile == "default" and args.deals is not None:
+        parser.error("--deals applies to --profile crm only")
     started = time.perf_counter()
-    generate(args.data_dir, args.as_of, args.weeks, args.orders, args.seed)
+    if args.profile == "crm":
+        from data import demo_crm  # it imports this module's helpers, so it is loaded here
+        demo_crm.generate(args.data_dir, args.as_of, args.weeks,
+                          demo_crm.DEALS if args.deals is None else args.deals, args.seed)
+    else:
+        generate(args.data_dir, args.as_of, args.weeks, args.orders, args.seed)
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -129,16 +129,12 @@ TABLES: dict[str, Table] = {
     )
 }
 
-PRODUCT_LINES = ("PC", "NB", "Server", "Service")
+# A snapshot holds at least one of these fact tables; every other table is optional (SPEC §9).
+REQUIRED_ANY = ("orders", "opportunities")
+
 CHANNELS = ("direct", "partner")
 ROLES = ("AE", "ISR")
 OPPORTUNITY_STATUSES = ("open", "won", "lost")
 OPPORTUNITY_SOURCES = ("rep", "partner", "inbound")
 ACTIVITY_TYPES = ("visit", "call", "meeting", "workshop")
-# Fixed stage probabilities (SPEC §2): 1 Identify … 5 Won.
-STAGE_PROBABILITY = {1: 0.10, 2: 0.25, 3: 0.50, 4: 0.75, 5: 1.00}
-STAGE_NAMES = {1: "Identify", 2: "Validate", 3: "Propose", 4: "Commit", 5: "Won"}
-SCORE_CRITERIA = (
-    "financial_performance", "it_spend", "reputation_management", "location",
-    "existing_relationship", "competitor_relationship", "attitude_to_us", "execution_capability",
-)
+# Stages, product lines and criteria weights are vocabulary: data/config.py.

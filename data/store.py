@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -21,14 +20,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from data import extracts
+from data import config, extracts
+from data.config import DATA_DIR_ENV, DEFAULT_DATA_DIR, data_dir_from_env  # noqa: F401
 from data.extracts import EXTRACTS
-from data.schema import SCHEMA_VERSION, TABLES, Table
+from data.schema import REQUIRED_ANY, SCHEMA_VERSION, TABLES, Table
 
 SNAPSHOT_ID = re.compile(r"^\d{4}-W\d{2}$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent
-DATA_DIR_ENV = "COCKPIT_DATA_DIR"
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -41,10 +39,6 @@ _ARROW_TYPES = {
 # Orders are sorted by date and written in row groups of this size so DuckDB can skip row groups
 # outside the selected period.
 ROW_GROUP_SIZE = 122_880
-
-
-def data_dir_from_env() -> Path:
-    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
 def arrow_schema(table: Table) -> pa.Schema:
@@ -75,13 +69,17 @@ def write_snapshot(
     final = root / snapshot_id
     if final.exists():
         raise FileExistsError(f"snapshot {snapshot_id} already exists in {root}")
-    missing = sorted(set(TABLES) - set(tables))
-    if missing:
-        raise ValueError(f"tables missing: {', '.join(missing)}")
+    unknown = sorted(set(tables) - set(TABLES))
+    if unknown:
+        raise ValueError(f"unknown tables: {', '.join(unknown)}")
+    if not set(tables) & set(REQUIRED_ANY):
+        raise ValueError(f"a snapshot needs {' or '.join(REQUIRED_ANY)}")
     tmp = Path(tempfile.mkdtemp(prefix=f".{snapshot_id}.", dir=root))
     try:
         counts = {}
         for name, spec in TABLES.items():
+            if name not in tables:
+                continue
             table = _cast_to_contract(tables[name], spec)
             if name == "orders":
                 table = table.sort_by([("order_date", "ascending"), ("order_id", "ascending"),
@@ -140,6 +138,11 @@ class SnapshotInfo:
     # data/extracts.py tables computed when the snapshot was validated: name → Parquet file.
     extracts: dict[str, Path] = field(default_factory=dict, hash=False, compare=False)
 
+    @property
+    def tables(self) -> frozenset[str]:
+        """The contract tables the snapshot holds (SPEC §9: the others are derived or empty)."""
+        return frozenset(self.row_counts)
+
 
 def discover(data_dir: Path) -> list[SnapshotInfo]:
     """Every snapshot folder, newest first, each validated. Hidden folders (writes in progress)
@@ -185,18 +188,24 @@ _validation_cache: dict[tuple, SnapshotInfo] = {}
 _VALIDATION_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
 _validation_lock = threading.Lock()
 # Part of every record's key: bump when validation or the extracts change what they produce.
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 CACHE_DIR = "cache"
 
 
 def _validation_cache_key(path: Path) -> tuple:
-    # Snapshots are immutable once renamed into place, so path + file stamps identify a result.
+    # Snapshots are immutable once renamed into place, so path + file stamps identify a result;
+    # the number of open stages in force is part of it (it decides which stages are valid).
     try:
         stamps = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
                               for p in path.iterdir()))
     except OSError:
         stamps = ()
-    return (str(path.resolve()), stamps)
+    return (str(path.resolve()), stamps, _open_stages(path))
+
+
+def _open_stages(path: Path) -> int:
+    """Open stages of the configuration of the snapshot's data folder."""
+    return config.current(path.parent.parent).stages.open_count
 
 
 def _record_dir(path: Path, cache_key: tuple) -> Path:
@@ -281,19 +290,19 @@ def _validate_uncached(path: Path) -> SnapshotInfo:
     counts: dict[str, int] = {}
     foreign_keys: list[tuple[str, str, int, int]] = []
     present = [name for name in TABLES if (path / f"{name}.parquet").is_file()]
-    for name in TABLES:
-        if name not in present:
-            errors.append(f"{name}: file {name}.parquet missing")
-    if not errors or present:
+    if not set(present) & set(REQUIRED_ANY):
+        errors.append(f"no {' or '.join(f'{name}.parquet' for name in REQUIRED_ANY)}: a snapshot "
+                      f"needs at least one of them")
+    if present:
         # Validation scans whole tables (duplicate keys, orphans); capped so the app process's peak
         # stays well under 2 GiB at 10M order lines (DuckDB spills instead). Counts only, so
         # insertion order is irrelevant.
         con = duckdb.connect(config=_VALIDATION_CONFIG)
         try:
             readable = _check_tables(con, path, present, manifest, counts, errors)
-            if len(readable) == len(TABLES):
-                _create_views(con, path, schema="main")
-                foreign_keys = _check_content(con, as_of, errors)
+            if len(readable) == len(present) and not errors:
+                _create_views(con, path, schema="main", present=frozenset(present))
+                foreign_keys = _check_content(con, as_of, _open_stages(path), errors)
         finally:
             con.close()
     return SnapshotInfo(snapshot_id, path, as_of, not errors, tuple(errors), counts,
@@ -376,7 +385,7 @@ def _uncastable_columns(con, file: str, spec: Table) -> list[str]:
     return [c for c, n in zip(spec.column_names, row) if n]
 
 
-def _check_content(con, as_of: dt.date | None, errors: list[str]
+def _check_content(con, as_of: dt.date | None, open_stages: int, errors: list[str]
                    ) -> list[tuple[str, str, int, int]]:
     for table in TABLES.values():
         keys = ", ".join(_ident(k) for k in table.primary_key)
@@ -386,10 +395,11 @@ def _check_content(con, as_of: dt.date | None, errors: list[str]
         if dupes:
             errors.append(f"{table.name}: {dupes} duplicate primary keys "
                           f"({', '.join(table.primary_key)})")
+    won = open_stages + 1
     for message, sql in _CONTENT_RULES:
-        n = con.execute(sql).fetchone()[0]
+        n = con.execute(sql, {"won": won} if "$won" in sql else None).fetchone()[0]
         if n:
-            errors.append(message.format(n=n))
+            errors.append(message.format(n=n, won=won, last=open_stages))
     if as_of is not None:
         n = con.execute("SELECT count(*) FROM orders WHERE order_date > $as_of",
                         {"as_of": as_of}).fetchone()[0]
@@ -429,18 +439,18 @@ _CONTENT_RULES = (
      "SELECT count(*) FROM orders WHERE discount_pct NOT BETWEEN 0 AND 1"),
     ("orders: {n} lines with negative revenue that are not returns (quantity < 0)",
      "SELECT count(*) FROM orders WHERE revenue < 0 AND quantity >= 0"),
-    ("opportunities: {n} with stage outside 1–5",
-     "SELECT count(*) FROM opportunities WHERE stage NOT BETWEEN 1 AND 5"),
-    ("opportunity_history: {n} rows with stage outside 1–5",
-     "SELECT count(*) FROM opportunity_history WHERE stage NOT BETWEEN 1 AND 5"),
+    ("opportunities: {n} with stage outside 1–{won} (open stages 1–{last} of [stages], won {won})",
+     "SELECT count(*) FROM opportunities WHERE stage NOT BETWEEN 1 AND $won"),
+    ("opportunity_history: {n} rows with stage outside 1–{won}",
+     "SELECT count(*) FROM opportunity_history WHERE stage NOT BETWEEN 1 AND $won"),
     ("opportunities: {n} with status not open/won/lost",
      "SELECT count(*) FROM opportunities WHERE status NOT IN ('open', 'won', 'lost')"),
     ("opportunities: {n} whose status disagrees with stage or closed_date "
-     "(won = stage 5 and closed; lost = closed; open = not closed and stage < 5)",
+     "(won = stage {won} and closed; lost = closed; open = not closed and stage < {won})",
      """SELECT count(*) FROM opportunities WHERE NOT CASE status
-            WHEN 'won' THEN stage = 5 AND closed_date IS NOT NULL
-            WHEN 'lost' THEN stage < 5 AND closed_date IS NOT NULL
-            WHEN 'open' THEN stage < 5 AND closed_date IS NULL
+            WHEN 'won' THEN stage = $won AND closed_date IS NOT NULL
+            WHEN 'lost' THEN stage < $won AND closed_date IS NOT NULL
+            WHEN 'open' THEN stage < $won AND closed_date IS NULL
             ELSE true END"""),
 )
 
@@ -452,20 +462,85 @@ def _first_line(exc: Exception) -> str:
 # ----------------------------------------------------------------------------------- connection
 
 def _create_views(con: duckdb.DuckDBPyConnection, path: Path, schema: str,
-                  load: frozenset[str] = frozenset()) -> None:
+                  load: frozenset[str] = frozenset(),
+                  present: frozenset[str] | None = None) -> None:
     """Read-only typed views, one per table, over the snapshot's Parquet files; the tables named
-    in ``load`` are read once into memory instead (typed the same way).
+    in ``load`` are read once into memory instead (typed the same way). A table the snapshot does
+    not hold (``present`` names those it does; default: every file found) is, per SPEC §9, a
+    dimension derived from the ids the fact tables use (read once into memory) or an empty table
+    of the contract's types; ``present_tables`` lists the ones it holds.
 
     DDL takes no bound parameters, so the file path is quoted as a literal; it comes from the
     filesystem (a discovered snapshot folder), never from user text. Schema names come from
     ``schema_name`` (an allow-listed snapshot id)."""
-    for table in TABLES.values():
-        file = str(path / f"{table.name}.parquet").replace("'", "''")
-        select = ", ".join(f"CAST({_ident(c)} AS {t}) AS {_ident(c)}" for c, t in table.columns)
-        kind = "TABLE" if table.name in load else "VIEW"
-        sql = (f"CREATE OR REPLACE {kind} {_ident(schema)}.{_ident(table.name)} AS "
-               f"SELECT {select} FROM read_parquet('{file}')")
-        con.execute(sql)
+    if present is None:
+        present = frozenset(name for name in TABLES if (path / f"{name}.parquet").is_file())
+    target = _ident(schema)
+    # The tables held first, then empty ones, then derived dimensions (each reads only tables
+    # made before it: see _DERIVED's order).
+    order = {name: i for i, name in enumerate(_DERIVED)}
+    for table in sorted(TABLES.values(), key=lambda t: (
+            t.name not in present, t.name in _DERIVED, order.get(t.name, 0))):
+        name = _ident(table.name)
+        if table.name in present:
+            file = str(path / f"{table.name}.parquet").replace("'", "''")
+            select = ", ".join(f"CAST({_ident(c)} AS {t}) AS {_ident(c)}"
+                               for c, t in table.columns)
+            kind = "TABLE" if table.name in load else "VIEW"
+            con.execute(f"CREATE OR REPLACE {kind} {target}.{name} AS "
+                        f"SELECT {select} FROM read_parquet('{file}')")
+        elif table.name in _DERIVED:
+            con.execute(f"SET search_path = '{schema}'")  # allow-listed by _ident above
+            try:
+                con.execute(f"CREATE OR REPLACE TABLE {target}.{name} AS {_DERIVED[table.name]}")
+            finally:
+                con.execute("RESET search_path")
+        else:
+            select = ", ".join(f"CAST(NULL AS {t}) AS {_ident(c)}" for c, t in table.columns)
+            con.execute(f"CREATE OR REPLACE VIEW {target}.{name} AS SELECT {select} WHERE false")
+    con.execute(f"CREATE OR REPLACE TABLE {target}.present_tables AS "
+                f"SELECT unnest($names::VARCHAR[]) AS name", {"names": sorted(present)})
+
+
+# SPEC §9: a dimension table a snapshot lacks, derived from the ids its other tables use (name =
+# id, no region group). Each reads the views of the same schema (search_path set by the caller).
+_DERIVED = {
+    "customers": """
+        SELECT customer_id, customer_id AS name, min(industry_id) AS industry_id,
+               min(region_id) AS region_id, min(rep_id) AS owner_rep_id,
+               min(created) AS created_date
+        FROM (SELECT customer_id, industry_id, region_id, rep_id, order_date AS created
+              FROM orders UNION ALL
+              SELECT customer_id, industry_id, region_id, rep_id, created_date
+              FROM opportunities)
+        WHERE customer_id IS NOT NULL GROUP BY customer_id ORDER BY customer_id""",
+    "products": """
+        SELECT product_id, product_id AS name, min(product_line) AS product_line,
+               NULL::VARCHAR AS series, NULL::DECIMAL(18,2) AS list_price,
+               NULL::DECIMAL(18,2) AS standard_cost, NULL::BOOLEAN AS high_margin
+        FROM orders WHERE product_id IS NOT NULL GROUP BY product_id ORDER BY product_id""",
+    # Where the facts disagree, a derived rep or customer takes the first id (deterministic).
+    "reps": """
+        SELECT rep_id, rep_id AS name, NULL::VARCHAR AS role, min(region_id) AS region_id,
+               NULL::VARCHAR AS manager_id, true AS active
+        FROM (SELECT rep_id, region_id FROM orders UNION ALL
+              SELECT rep_id, region_id FROM opportunities UNION ALL
+              SELECT rep_id, NULL FROM activities UNION ALL
+              SELECT owner_rep_id, region_id FROM customers)
+        WHERE rep_id IS NOT NULL GROUP BY rep_id ORDER BY rep_id""",
+    "industries": """
+        SELECT industry_id, industry_id AS name_en, NULL::VARCHAR AS name_zh
+        FROM (SELECT industry_id FROM orders UNION SELECT industry_id FROM opportunities
+              UNION SELECT industry_id FROM targets UNION SELECT industry_id FROM customers)
+        WHERE industry_id IS NOT NULL ORDER BY industry_id""",
+    "regions": """
+        SELECT region_id, region_id AS name_en, NULL::VARCHAR AS name_zh,
+               NULL::VARCHAR AS region_group
+        FROM (SELECT region_id FROM orders UNION SELECT region_id FROM opportunities
+              UNION SELECT region_id FROM targets UNION SELECT region_id FROM reps
+              UNION SELECT region_id FROM customers)
+        WHERE region_id IS NOT NULL ORDER BY region_id""",
+}
 
 
 # Served snapshots keep their big tables (order lines, activities: millions of rows, read a
@@ -531,7 +606,7 @@ class SnapshotDatabase:
         if self._attached.get(schema) != info.path:
             self._con.execute("CREATE SCHEMA IF NOT EXISTS " + _ident(schema))
             small = frozenset(name for name, rows in info.row_counts.items() if rows <= LOAD_ROWS)
-            _create_views(self._con, info.path, schema, load=small)
+            _create_views(self._con, info.path, schema, load=small, present=info.tables)
             _create_extracts(self._con, info, schema)
             self._attached[schema] = info.path
 

@@ -39,15 +39,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import duckdb
 import pandas as pd
 
-from data.schema import PRODUCT_LINES
-from metrics.config import ConfigError, config_path, section
+from data import config
 from metrics.periods import Period, quarter_of
-from metrics.settings import setting
+from data.config import setting
 from metrics.view import View, filters, temporary_tables, used
 
 RULES = ("margin_floor", "deep_discount", "special_price_share", "margin_erosion",
@@ -64,19 +63,13 @@ REPORT_KEYS = ("rule", "severity", "entity_type", "entity_id", "entity_name", "v
 # "this period" is compared with what came before it and never with itself. Counted in days, not
 # ISO weeks, because a fiscal quarter may start mid-week (FY26Q3 starts on a Thursday).
 EROSION_BASELINE_DAYS = 13 * 7
-# Order lines listed when drilling into a region or region × product line alert (largest first).
-DRILL_DOWN_ROWS = 1_000
 
 # ----------------------------------------------------------------------------------- thresholds
 
-_RATIO_KEYS = ("deep_discount", "special_price_share", "margin_erosion_points", "high_margin_mix",
-               "critical_points")
-_MONEY_KEYS = ("critical_at_stake",)
-
-
 @dataclass(frozen=True)
 class Thresholds:
-    """The validated ``[alerts]`` configuration. Ratios are fractions (0.08 = 8%)."""
+    """The ``[alerts]`` settings and the product lines' floors in force. Ratios are fractions
+    (0.08 = 8%)."""
 
     margin_floor: tuple[tuple[str, float], ...]  # (product_line, floor), product lines with one
     deep_discount: float
@@ -90,39 +83,13 @@ class Thresholds:
         return dict(self.margin_floor).get(product_line)
 
 
-def _number(where: str, key: str, value, *, ratio: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ConfigError(f"{where}: {key} = {value!r} is not a number")
-    if ratio and not 0 <= value <= 1:
-        raise ConfigError(f"{where}: {key} = {value!r} must be a fraction between 0 and 1 "
-                          f"(0.25 means 25%)")
-    if value < 0:
-        raise ConfigError(f"{where}: {key} = {value!r} must not be negative")
-    return float(value)
-
-
 def thresholds() -> Thresholds:
-    """The alert thresholds in use, validated; ConfigError names the file, key and problem."""
-    config = section("alerts")
-    where = f"{config_path()} [alerts]"
-    known = {*_RATIO_KEYS, *_MONEY_KEYS, "margin_floor"}
-    unknown = sorted(set(config) - known)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {', '.join(unknown)} "
-                          f"(expected {', '.join(sorted(known))})")
-    values = {}
-    for key in (*_RATIO_KEYS, *_MONEY_KEYS):
-        if key not in config:
-            raise ConfigError(f"{where}: {key} is missing")
-        values[key] = _number(where, key, config[key], ratio=key in _RATIO_KEYS)
-    floors = config.get("margin_floor", {})
-    if not isinstance(floors, dict):
-        raise ConfigError(f"{where}: margin_floor must be a table [alerts.margin_floor] of "
-                          f"product line = floor, not {floors!r}")
-    floor_where = f"{config_path()} [alerts.margin_floor]"
-    checked = tuple((str(line), _number(floor_where, str(line), value, ratio=True))
-                    for line, value in floors.items())
-    return Thresholds(margin_floor=checked, **values)
+    """The alert thresholds in force (the configuration model checked them)."""
+    current = config.current()
+    values = current.section("alerts")
+    return Thresholds(margin_floor=tuple(sorted(current.margin_floors.items())),
+                      **{f.name: float(values[f.name]) for f in fields(Thresholds)
+                         if f.name != "margin_floor"})
 
 
 # ------------------------------------------------------------------------------------- queries
@@ -157,7 +124,7 @@ def _params(view: View, limits: Thresholds) -> dict:
         "mix_target": limits.high_margin_mix,
         "critical_points": limits.critical_points,
         "critical_at_stake": limits.critical_at_stake,
-        "key_min": setting("key_opportunity_min"),
+        "key_min": setting("business.key_opportunity_min"),
     }
 
 
@@ -560,13 +527,13 @@ def gm_trend(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     snapshot's week, with the line's floor (null without one); the period filter does not apply."""
     limits = thresholds()
     last_week = view.as_of - dt.timedelta(days=view.as_of.isoweekday() - 1)
-    first_week = last_week - dt.timedelta(weeks=setting("trend_weeks") - 1)
+    first_week = last_week - dt.timedelta(weeks=setting("dashboard.trend_weeks") - 1)
     order_filter, params = filters(view, "o", table="orders")
     return con.execute(_TREND_SQL.format(order_filter=order_filter), {
         "first_week": first_week, "last_week": last_week,
         "floor_lines": [line for line, _ in limits.margin_floor],
         "floor_values": [value for _, value in limits.margin_floor],
-        "line_order": list(PRODUCT_LINES), **params}).df()
+        "line_order": list(config.current().product_lines), **params}).df()
 
 
 _MIX_SQL = """
@@ -650,7 +617,8 @@ def _drill(con: duckdb.DuckDBPyConnection, view: View, rule: str, entity_id: str
         where = _DRILL_WHERE[key].replace("{order_filter}", order_filter)
         start, to_date = _window(view)
         head, _, tail = entity_id.rpartition("/")
-        params = {"start": start, "to_date": to_date, "rows": DRILL_DOWN_ROWS, **filter_params}
+        rows = config.setting("alerts.drill_down_rows")
+        params = {"start": start, "to_date": to_date, "rows": rows, **filter_params}
         if key == "order_line":
             if not tail.isdigit():
                 return {"kind": "lines", "frame": _empty_lines(con), "total_rows": 0}
@@ -661,7 +629,7 @@ def _drill(con: duckdb.DuckDBPyConnection, view: View, rule: str, entity_id: str
             params.update(region_id=entity_id)
         sql = _LINES_SQL.format(where=where)
         frame = con.execute(sql, used(sql, params)).df()
-        if len(frame) >= DRILL_DOWN_ROWS:
+        if len(frame) >= rows:
             sql = _COUNT_SQL.format(where=where)
             total = con.execute(sql, used(sql, params)).fetchone()[0]
             return {"kind": "lines", "frame": frame, "total_rows": int(total)}
@@ -677,7 +645,7 @@ def _empty_lines(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def drill_down(rule: str, entity_id: str) -> Callable[[duckdb.DuckDBPyConnection, View], dict]:
     """``f(con, view)`` giving what an alert is made of: the order line of a line alert, the
     region's (special-price) lines or the region × product line's lines in the period to date
-    (largest first, at most DRILL_DOWN_ROWS, with the total count), or the deal of at_risk_deal.
+    (largest first, at most the alerts.drill_down_rows setting, with the total count), or the deal of at_risk_deal.
     Returns ``{"kind": "lines" | "deal", "frame", "total_rows"}``. Its name names the alert, so
     the page's metric cache keys on it."""
     if rule not in RULES:

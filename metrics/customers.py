@@ -33,28 +33,15 @@ import duckdb
 import pandas as pd
 
 from data.extracts import year_before
-from data.schema import SCORE_CRITERIA
-from metrics.config import ConfigError, config_path, section
+from data import config
+from data.config import SCORE_CRITERIA
 from metrics.periods import quarter_of
 from metrics.view import View, temporary_tables, used
 
 AXES = ("attractiveness", "feasibility")
-# SPEC §5.6 defaults, for a [customers.*] table or key the configuration file does not have.
-DEFAULT_WEIGHTS = {
-    "attractiveness": {"financial_performance": 40, "it_spend": 30, "reputation_management": 20,
-                       "location": 10},
-    "feasibility": {"existing_relationship": 30, "competitor_relationship": 30,
-                    "attitude_to_us": 30, "execution_capability": 10},
-}
-DEFAULT_TIER_THRESHOLD = 6
 # The SPEC's names of the tiers, for anyone labelling tier numbers.
 TIERS = {1: "focus", 2: "serve with existing resources", 3: "invest to develop"}
 
-# Fixed SPEC §5.6 definitions (module constants: metrics/config.toml has no key for them).
-NEW_CUSTOMER_DAYS = 90
-ABC_A_PCT = 80
-ABC_B_PCT = 95
-TOP_ACCOUNTS = 20
 LIFECYCLES = ("P", "A", "D", "R")
 # Tier groups for counts: the three tiers, not pursued (scored, no tier) and unscored.
 TIER_GROUPS = ("tier1", "tier2", "tier3", "not_pursued", "unscored")
@@ -74,45 +61,16 @@ class Prioritisation:
         return getattr(self, axis)
 
 
-def _is_number(value) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
-
-
 def prioritisation() -> Prioritisation:
-    """The [customers] configuration, validated: weights are non-negative numbers of known
-    criteria (data/schema.py SCORE_CRITERIA), not all zero per axis; the threshold is a number
-    from 1 to 10. Raises ConfigError naming the file, the key and the problem."""
-    path = config_path()
-    raw = section("customers")
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: [customers] must be a table")
-    unknown = sorted(set(raw) - {*AXES, "tier_threshold"})
-    if unknown:
-        raise ConfigError(f"{path}: [customers] unknown key(s) {', '.join(unknown)}; expected "
-                          f"[customers.attractiveness], [customers.feasibility], tier_threshold")
-    weights = {}
-    for axis in AXES:
-        table = raw.get(axis, DEFAULT_WEIGHTS[axis])
-        key = f"[customers.{axis}]"
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: {key} must be a table of criterion = weight")
-        for criterion, weight in table.items():
-            if criterion not in SCORE_CRITERIA:
-                raise ConfigError(f"{path}: {key} {criterion}: unknown criterion; known: "
-                                  f"{', '.join(SCORE_CRITERIA)}")
-            if not _is_number(weight) or weight < 0:
-                raise ConfigError(f"{path}: {key} {criterion} = {weight!r}: a weight must be a "
-                                  f"non-negative number")
-        if not any(weight > 0 for weight in table.values()):
-            raise ConfigError(f"{path}: {key}: all weights are zero or none is given; at least "
-                              f"one criterion needs a positive weight")
-        weights[axis] = dict(table)
-    threshold = raw.get("tier_threshold", DEFAULT_TIER_THRESHOLD)
-    if not _is_number(threshold) or not 1 <= threshold <= 10:
-        raise ConfigError(f"{path}: [customers] tier_threshold = {threshold!r}: must be a number "
-                          f"from 1 to 10 (scores are 1–10)")
-    return Prioritisation(weights["attractiveness"], weights["feasibility"], threshold)
+    """The [customers] weights (criteria with a positive weight, per axis) and tier threshold in
+    force, from the configuration model."""
+    current = config.current()
+    weights = {axis: {criterion: float(weight)
+                      for criterion, weight in current.section(f"customers.{axis}").items()
+                      if weight > 0}
+               for axis in AXES}
+    return Prioritisation(weights["attractiveness"], weights["feasibility"],
+                          float(current["customers.tier_threshold"]))
 
 
 # ----------------------------------------------------------------------------- tiers (reusable)
@@ -288,9 +246,10 @@ def _params(view: View) -> dict:
         **tier_params(),
         "as_of": view.as_of,
         "year_ago": year_before(view.as_of),
-        "new_since": view.as_of - dt.timedelta(days=NEW_CUSTOMER_DAYS),
+        "new_since": view.as_of - dt.timedelta(days=config.setting("customers.new_customer_days")),
         "quarter_start": quarter_of(view.as_of).start,
-        "abc_a_pct": ABC_A_PCT, "abc_b_pct": ABC_B_PCT,
+        "abc_a_pct": 100 * config.setting("customers.abc_a"),
+        "abc_b_pct": 100 * config.setting("customers.abc_b"),
     }
 
 
@@ -388,7 +347,7 @@ _SELECTS = {
     "summary": (_SUMMARY_SELECT, {}),
     "pareto": (_PARETO_SELECT, {"points": PARETO_POINTS}),
     "top_accounts": ("SELECT * FROM customer_rows WHERE pareto_rank IS NOT NULL "
-                     "ORDER BY pareto_rank LIMIT $top", {"top": TOP_ACCOUNTS}),
+                     "ORDER BY pareto_rank LIMIT $top", {"top": config.setting("customers.top_accounts")}),
     "dormant": ("SELECT * FROM customer_rows WHERE lifecycle = 'R' "
                 "ORDER BY revenue_prior_12m DESC, revenue_lifetime DESC, customer_id", {}),
     "tier_1_idle": ("SELECT * FROM customer_rows WHERE tier = 1 AND activities_this_quarter = 0 "

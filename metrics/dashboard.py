@@ -19,8 +19,8 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from data.schema import STAGE_PROBABILITY
-from metrics.settings import setting
+from data import config
+from data.config import setting
 from metrics.view import View, filters, used
 
 DASHBOARD_KEYS = (
@@ -28,7 +28,6 @@ DASHBOARD_KEYS = (
     "revenue_attainment", "margin_attainment", "pace", "yoy_growth", "weighted_pipeline",
     "forecast", "coverage",
 )
-_PROBABILITIES = [STAGE_PROBABILITY[stage] for stage in sorted(STAGE_PROBABILITY)]
 
 # Groupings the KPI query can break down by: the key expression per table and the key list.
 _GROUPINGS = {
@@ -131,7 +130,7 @@ def _kpi_params(view: View) -> dict:
         "has_prior": prior is not None,
         "months": [m for m, _ in months],
         "fractions": [f for _, f in months],
-        "probabilities": _PROBABILITIES,
+        "probabilities": config.current().stages.all_probabilities,
         "pace": period.pace(view.as_of),
     }
 
@@ -196,7 +195,7 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Revenue, gross margin and gm_pct for each of the last ``trend_weeks`` ISO weeks ending with
     the snapshot's week (period filter not applied: the trend gives the context)."""
     last_week = view.as_of - dt.timedelta(days=view.as_of.isoweekday() - 1)
-    first_week = last_week - dt.timedelta(weeks=setting("trend_weeks") - 1)
+    first_week = last_week - dt.timedelta(weeks=setting("dashboard.trend_weeks") - 1)
     order_filter, params = filters(view, table="orders")
     sql = _TREND_SQL.format(order_filter=order_filter)
     return con.execute(sql, {"first_week": first_week, "last_week": last_week, **params}).df()
@@ -222,8 +221,8 @@ def key_opportunities(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFram
     """Open opportunities with amount ≥ key_opportunity_min (default ¥1,000,000), largest first."""
     opportunity_filter, params = filters(view, "o", table="opportunities")
     sql = _KEY_OPPORTUNITIES_SQL.format(opportunity_filter=opportunity_filter)
-    return con.execute(sql, {"as_of": view.as_of, "probabilities": _PROBABILITIES,
-                             "key_min": setting("key_opportunity_min"), **params}).df()
+    return con.execute(sql, {"as_of": view.as_of, "probabilities": config.current().stages.all_probabilities,
+                             "key_min": setting("business.key_opportunity_min"), **params}).df()
 
 
 _ORDER_FLOW_SQL = """
@@ -251,17 +250,30 @@ def order_flow(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     order_filter, params = filters(view, "o", table="orders")
     sql = _ORDER_FLOW_SQL.format(order_filter=order_filter)
     return con.execute(sql, {"start": view.period.start, "to_date": view.to_date_end,
-                             "rows": setting("order_flow_rows"), **params}).df()
+                             "rows": setting("dashboard.order_flow_rows"), **params}).df()
 
 
 def dimensions(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """Regions and industries with their English and Chinese names, for filters and labels."""
+    """Regions and industries with their English and Chinese names, and the product lines the
+    data uses (in the configuration's order, then by id), for filters and labels."""
+    lines = con.execute(_PRODUCT_LINES_SQL,
+                        {"configured": list(config.current().product_lines)}).df()
     return {
         "regions": con.execute(
             "SELECT region_id, name_en, name_zh, region_group FROM regions ORDER BY region_id").df(),
         "industries": con.execute(
             "SELECT industry_id, name_en, name_zh FROM industries ORDER BY industry_id").df(),
+        "product_lines": lines,
     }
+
+
+_PRODUCT_LINES_SQL = """
+SELECT product_line
+FROM (SELECT product_line FROM products UNION SELECT product_line FROM orders
+      UNION SELECT product_line FROM opportunities UNION SELECT product_line FROM targets)
+WHERE product_line IS NOT NULL
+ORDER BY coalesce(list_position($configured, product_line), 1e9), product_line
+"""
 
 
 def _clean(value):

@@ -1,6 +1,8 @@
-"""Fiscal calendar and periods (SPEC §2, §4).
+"""Fiscal calendar and periods (SPEC §2, §4, §9).
 
-The fiscal year starts 1 April: FY26 = 2026-04-01 … 2027-03-31, FY26Q3 = Oct–Dec 2026. Weeks are
+The fiscal year starts on the first of ``business.fiscal_year_start_month`` (default April: FY26 =
+2026-04-01 … 2027-03-31, FY26Q3 = Oct–Dec 2026) and is named by the calendar year it starts in, or
+ends in with ``business.fiscal_year_named_by = "end"``. Weeks are
 ISO weeks (Mon–Sun) written ``2026-W47``; months ``2026-11``. Actuals run to date: from the period
 start to min(period end, as_of). Pace = elapsed days ÷ days in period, both inclusive.
 """
@@ -12,7 +14,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-FISCAL_YEAR_START_MONTH = 4
+from data import config
+
+
+
+def _start_month() -> int:
+    return int(config.setting("business.fiscal_year_start_month"))
+
+
+def _name_offset() -> int:
+    """Years between the calendar year a fiscal year starts in and the year in its name."""
+    named_by_end = config.setting("business.fiscal_year_named_by") == "end"
+    return 1 if named_by_end and _start_month() != 1 else 0
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -72,8 +85,8 @@ class Period:
         if self.kind == "month":
             return month_of(dt.date(self.start.year - 1, self.start.month, 1))
         if self.kind == "quarter":
-            return parse_period(f"FY{fiscal_year(self.start) - 1 - 2000:02d}Q{fiscal_quarter(self.start)}")
-        return parse_period(f"FY{fiscal_year(self.start) - 1 - 2000:02d}")
+            return quarter_of(dt.date(self.start.year - 1, self.start.month, 1))
+        return year_of(dt.date(self.start.year - 1, self.start.month, 1))
 
     def like_for_like_range(self, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
         """The same number of elapsed days from the start of the period one year earlier."""
@@ -98,12 +111,17 @@ class Period:
 
 
 def fiscal_year(day: dt.date) -> int:
-    """The calendar year in which the fiscal year containing ``day`` starts (FY26 → 2026)."""
-    return day.year if day.month >= FISCAL_YEAR_START_MONTH else day.year - 1
+    """The calendar year in which the fiscal year containing ``day`` starts (FY26 → 2026 with
+    the default April start)."""
+    return day.year if day.month >= _start_month() else day.year - 1
 
 
 def fiscal_quarter(day: dt.date) -> int:
-    return (day.month - FISCAL_YEAR_START_MONTH) % 12 // 3 + 1
+    return (day.month - _start_month()) % 12 // 3 + 1
+
+
+def _fy_name(start_year: int) -> str:
+    return f"FY{(start_year + _name_offset()) % 100:02d}"
 
 
 def week_of(day: dt.date) -> Period:
@@ -118,11 +136,15 @@ def month_of(day: dt.date) -> Period:
 
 
 def quarter_of(day: dt.date) -> Period:
-    return parse_period(f"FY{fiscal_year(day) - 2000:02d}Q{fiscal_quarter(day)}")
+    first = _add_months(dt.date(fiscal_year(day), _start_month(), 1), 3 * (fiscal_quarter(day) - 1))
+    return Period(f"{_fy_name(fiscal_year(day))}Q{fiscal_quarter(day)}", "quarter", first,
+                  month_of(_add_months(first, 2)).end)
 
 
 def year_of(day: dt.date) -> Period:
-    return parse_period(f"FY{fiscal_year(day) - 2000:02d}")
+    start = dt.date(fiscal_year(day), _start_month(), 1)
+    return Period(_fy_name(start.year), "year", start,
+                  _add_months(start, 12) - dt.timedelta(days=1))
 
 
 def parse_period(text: str) -> Period:
@@ -141,15 +163,10 @@ def parse_period(text: str) -> Period:
             raise ValueError(f"{text!r}: month must be 01–12")
         return month_of(dt.date(year, month, 1))
     if m := _QUARTER.match(text):
-        fy, quarter = 2000 + int(m[1]), int(m[2])
-        first_month = FISCAL_YEAR_START_MONTH + 3 * (quarter - 1)
-        start = dt.date(fy + (first_month - 1) // 12, (first_month - 1) % 12 + 1, 1)
-        end = month_of(_add_months(start, 2)).end
-        return Period(text, "quarter", start, end)
+        start_year, quarter = 2000 + int(m[1]) - _name_offset(), int(m[2])
+        return quarter_of(_add_months(dt.date(start_year, _start_month(), 1), 3 * (quarter - 1)))
     if m := _YEAR.match(text):
-        fy = 2000 + int(m[1])
-        start = dt.date(fy, FISCAL_YEAR_START_MONTH, 1)
-        return Period(text, "year", start, _add_months(start, 12) - dt.timedelta(days=1))
+        return year_of(dt.date(2000 + int(m[1]) - _name_offset(), _start_month(), 1))
     raise ValueError(f"{text!r} is not a period (2026-W47, 2026-11, FY26Q3 or FY26)")
 
 

@@ -20,12 +20,17 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from data.schema import STAGE_NAMES, STAGE_PROBABILITY
+from data import config
 from data.store import schema_name
-from metrics.settings import setting
+from data.config import setting
 from metrics.view import View, filters, temporary_tables, used
 
-_PROBABILITIES = [STAGE_PROBABILITY[stage] for stage in sorted(STAGE_PROBABILITY)]
+def stage_params() -> dict:
+    """The stage vocabulary in force as bound parameters: ``$open_stages`` (1…N), ``$won_stage``
+    (N + 1) and ``$probabilities`` (index = stage − 1, won = 1.0)."""
+    stages = config.current().stages
+    return {"open_stages": list(range(1, stages.won)), "won_stage": stages.won,
+            "probabilities": stages.all_probabilities}
 
 
 def _window(view: View) -> tuple[dt.date, dt.date]:
@@ -35,7 +40,7 @@ def _window(view: View) -> tuple[dt.date, dt.date]:
 
 
 _FUNNEL_SQL = """
-WITH stages AS (SELECT unnest([1, 2, 3, 4]) AS stage)
+WITH stages AS (SELECT unnest($open_stages) AS stage)
 SELECT stages.stage, count(o.opportunity_id) AS count,
        coalesce(sum(o.amount), 0)::DOUBLE AS amount,
        coalesce(sum(o.amount * list_extract($probabilities, stages.stage)), 0)::DOUBLE
@@ -50,12 +55,11 @@ ORDER BY stages.stage
 
 
 def funnel(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
-    """Open opportunities expected to close in the period, by stage 1–4."""
+    """Open opportunities expected to close in the period, by open stage (1…N)."""
     opportunity_filter, params = filters(view, "o", table="opportunities")
     sql = _FUNNEL_SQL.format(opportunity_filter=opportunity_filter)
-    frame = con.execute(sql, {"start": view.period.start, "end": view.period.end,
-                              "probabilities": _PROBABILITIES, **params}).df()
-    return frame.assign(stage_name=frame["stage"].map(STAGE_NAMES))
+    return con.execute(sql, used(sql, {"start": view.period.start, "end": view.period.end,
+                                       **stage_params(), **params})).df()
 
 
 _CONVERSION_SQL = """
@@ -65,7 +69,7 @@ WITH scoped AS (
 entered AS (
     SELECT h.opportunity_id, h.stage, min(h.entered_date) AS first_entered
     FROM opportunity_history h JOIN scoped USING (opportunity_id)
-    WHERE h.entered_date BETWEEN $start AND $to_date AND h.stage < 5
+    WHERE h.entered_date BETWEEN $start AND $to_date AND h.stage < $won_stage
     GROUP BY ALL
 )
 SELECT e.stage AS from_stage, e.stage + 1 AS to_stage,
@@ -82,13 +86,15 @@ ORDER BY from_stage
 
 
 def stage_conversion(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
-    """For k = 1…4: opportunities that entered k in the window, how many later entered k+1."""
+    """For each open stage k: opportunities that entered k in the window, how many later entered
+    k+1 (the last open stage converts to won)."""
     opportunity_filter, params = filters(view, "o", table="opportunities")
     start, to_date = _window(view)
     found = con.execute(_CONVERSION_SQL.format(opportunity_filter=opportunity_filter),
                         {"start": start, "to_date": to_date, "as_of": view.as_of,
+                         "won_stage": config.current().stages.won,
                          **params}).df().set_index("from_stage")
-    frame = pd.DataFrame({"from_stage": [1, 2, 3, 4]}).assign(to_stage=lambda f: f["from_stage"] + 1)
+    frame = pd.DataFrame({"from_stage": stage_params()["open_stages"]}).assign(to_stage=lambda f: f["from_stage"] + 1)
     frame["entered"] = frame["from_stage"].map(found["entered"]).fillna(0).astype(int)
     frame["converted"] = frame["from_stage"].map(found["converted"]).fillna(0).astype(int)
     frame["conversion"] = frame["converted"] / frame["entered"].where(frame["entered"] > 0)
@@ -158,8 +164,8 @@ def open_deals_query(view: View) -> tuple[str, dict]:
     scorecard's pipeline hygiene)."""
     opportunity_filter, params = filters(view, "o", table="opportunities")
     return (_OPEN_DEALS_SQL.format(opportunity_filter=opportunity_filter),
-            {"as_of": view.as_of, "stale_activity_days": setting("stale_activity_days"),
-             "stale_stage_days": setting("stale_stage_days"), **params})
+            {"as_of": view.as_of, "stale_activity_days": setting("pipeline.stale_activity_days"),
+             "stale_stage_days": setting("pipeline.stale_stage_days"), **params})
 
 
 def open_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
@@ -222,7 +228,6 @@ def deal_detail(con: duckdb.DuckDBPyConnection, opportunity_id: str,
     history["left_date"] = history["left_date"].fillna(pd.Timestamp(end)).astype("datetime64[ns]")
     history["days"] = (pd.to_datetime(history["left_date"])
                        - pd.to_datetime(history["entered_date"])).dt.days
-    history["stage_name"] = history["stage"].map(STAGE_NAMES)
     return {"deal": record, "history": history}
 
 

@@ -3,7 +3,7 @@
 - snapshots: every snapshot folder with its as_of, validity, validation errors and row counts
   (SnapshotInfo from ``data.store.discover``; row counts as read when validating)
 - freshness: days from the served snapshot's as_of to today; a warning after
-  ``FRESHNESS_WARNING_DAYS`` (8: a weekly snapshot plus a day's slack)
+  ``data.freshness_warning_days`` of the configuration (8: a weekly snapshot plus a day's slack)
 - quality checks over the whole served snapshot (filters do not apply: this is about the data):
   orphan keys (foreign keys that do not resolve; a valid snapshot has none; counted by
   validation and recorded with it), key orders without
@@ -20,12 +20,12 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from data.schema import SCORE_CRITERIA, TABLES
+from data.config import SCORE_CRITERIA
+from data.schema import TABLES
 from data.store import SnapshotInfo, foreign_key_counts
-from metrics.settings import setting
+from data.config import setting
 from metrics.view import View, used
 
-FRESHNESS_WARNING_DAYS = 8
 # Tables drawn in the row-count history: the ones that grow week by week.
 GROWING_TABLES = ("customers", "opportunities", "activities", "orders", "opportunity_history")
 KEY_ORDER_ROWS = 200
@@ -83,14 +83,15 @@ def row_count_history(infos: list[SnapshotInfo]) -> pd.DataFrame:
 
 def freshness(as_of: dt.date | None, today: dt.date | None = None) -> dict:
     """Days since the served snapshot's as_of (today − as_of); ``stale`` after
-    FRESHNESS_WARNING_DAYS days, i.e. when days > 8."""
+    ``data.freshness_warning_days`` (default 8: a weekly snapshot plus a day's slack)."""
     today = today or dt.date.today()
+    limit = setting("data.freshness_warning_days")
     if as_of is None:
-        return {"days": None, "stale": True, "future": False, "limit": FRESHNESS_WARNING_DAYS,
+        return {"days": None, "stale": True, "future": False, "limit": limit,
                 "today": today}
     days = (today - as_of).days
-    return {"days": days, "stale": days > FRESHNESS_WARNING_DAYS, "future": days < 0,
-            "limit": FRESHNESS_WARNING_DAYS, "today": today}
+    return {"days": days, "stale": days > limit, "future": days < 0,
+            "limit": limit, "today": today}
 
 
 # ---------------------------------------------------------------------------- quality checks
@@ -152,7 +153,7 @@ def _key_orders(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every order (all its lines together) with revenue ≥ key_opportunity_min, newest first,
     flagged when no line is linked to an opportunity; from the snapshot's ``order_totals``
     extract (data/extracts.py), so the order lines are not scanned again."""
-    return con.execute(_KEY_ORDERS_SQL, {"key_min": setting("key_opportunity_min")}).df()
+    return con.execute(_KEY_ORDERS_SQL, {"key_min": setting("business.key_opportunity_min")}).df()
 
 
 ForeignKeyCounts = Sequence[tuple[str, str, int, int]]

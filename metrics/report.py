@@ -21,11 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.schema import CHANNELS, PRODUCT_LINES
+from data import config
+from data.config import ConfigError
+from data.schema import CHANNELS
 from data.store import (SnapshotDatabase, data_dir_from_env, discover, newest_valid,
                         previous_valid)
 from metrics import alerts, customers, dashboard, pipeline, scorecard
-from metrics.config import ConfigError
 from metrics.periods import default_period, parse_period
 from metrics.view import View
 
@@ -83,7 +84,7 @@ def _parser() -> _Parser:
     p.add_argument("--period", default=None)
     p.add_argument("--region", action="append", default=[])
     p.add_argument("--industry", action="append", default=[])
-    p.add_argument("--product-line", action="append", default=[], choices=PRODUCT_LINES)
+    p.add_argument("--product-line", action="append", default=[])
     p.add_argument("--channel", default=None, choices=CHANNELS)
     p.add_argument("--compare", default=None)
     p.add_argument("--format", default="json", choices=("json", "csv", "markdown"))
@@ -98,6 +99,8 @@ def run(argv: list[str]) -> tuple[object, str]:
 
 def _compute(args: argparse.Namespace) -> object:
     data_dir = args.data_dir or data_dir_from_env()
+    config.use_data_dir(data_dir)
+    config.current()  # an unusable configuration stops here, with its file and key
     infos = discover(data_dir)
     if args.section == "snapshots":
         return [{"snapshot_id": i.snapshot_id,
@@ -120,6 +123,7 @@ def _compute(args: argparse.Namespace) -> object:
         dims = dashboard.dimensions(con)
         _check_known("--region", args.region, dims["regions"]["region_id"])
         _check_known("--industry", args.industry, dims["industries"]["industry_id"])
+        _check_known("--product-line", args.product_line, dims["product_lines"]["product_line"])
         view = View(info.snapshot_id, info.as_of, period, tuple(args.region),
                     tuple(args.industry), tuple(args.product_line), args.channel,
                     compare=compare.snapshot_id if compare else None)

@@ -28,62 +28,29 @@ from dataclasses import replace
 import duckdb
 import pandas as pd
 
-from metrics import config, customers, pipeline
-from metrics.config import ConfigError
+from data import config
+from metrics import customers, pipeline
 from metrics.periods import Period
 from metrics.view import View, temporary_tables, used
 
 DIMENSIONS = ("industry_attainment", "industry_balance", "margin_attainment",
               "customer_coverage", "pipeline_hygiene", "resource_productivity")
-DEFAULT_WEIGHTS = {"industry_attainment": 30, "industry_balance": 15, "margin_attainment": 20,
-                   "customer_coverage": 15, "pipeline_hygiene": 10, "resource_productivity": 10}
-INDUSTRY_CAP = 1.2  # over-achievement in one industry counts at most 120% of its target
 QUALIFYING_ACTIVITIES = ("visit", "meeting", "workshop")  # calls do not count as coverage
 TIER_AXES = ("attractiveness", "feasibility")
-# SPEC §5.6 defaults, for a configuration file without the [customers.*] tables.
-DEFAULT_CRITERIA_WEIGHTS = {
-    "attractiveness": {"financial_performance": 40, "it_spend": 30, "reputation_management": 20,
-                       "location": 10},
-    "feasibility": {"existing_relationship": 30, "competitor_relationship": 30,
-                    "attitude_to_us": 30, "execution_capability": 10},
-}
 REPORT_KEYS = ("region_id", *DIMENSIONS, "total", "rank", "met_revenue", "met_margin")
 
 
 # ----------------------------------------------------------------------------------- configuration
 
-def validate_weights(raw: dict) -> dict[str, float]:
-    """The dimension weights from a ``[scorecard.weights]`` table: dimensions it leaves out keep
-    their SPEC default; a weight of 0 drops a dimension. ConfigError for an unknown dimension, a
-    non-numeric or negative weight, or weights that are all zero."""
-    where = f"{config.config_path()} [scorecard.weights]"
-    unknown = sorted(set(raw) - set(DIMENSIONS))
-    if unknown:
-        raise ConfigError(f"{where}: unknown dimension {', '.join(map(repr, unknown))} "
-                          f"(known: {', '.join(DIMENSIONS)})")
-    out = dict(DEFAULT_WEIGHTS)
-    for name, value in raw.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
-                value):
-            raise ConfigError(f"{where}: {name} = {value!r} is not a number")
-        if value < 0:
-            raise ConfigError(f"{where}: {name} = {value} is negative; weights are 0 or more")
-        out[name] = float(value)
-    if sum(out.values()) <= 0:
-        raise ConfigError(f"{where}: every weight is zero; at least one must be positive")
-    return {name: float(out[name]) for name in DIMENSIONS}
+def industry_cap() -> float:
+    """Over-achievement in one industry counts at most this multiple of its target."""
+    return float(config.setting("scorecard.industry_cap"))
 
 
 def weights() -> dict[str, float]:
-    """The weights in use (metrics/config.toml or COCKPIT_CONFIG), validated."""
-    return validate_weights(config.section("scorecard", "weights"))
-
-
-def check_config() -> dict[str, float]:
-    """Validate every setting the scorecard reads (dimension weights, customer criteria and tier
-    threshold) before any query runs; the weights in use. ConfigError otherwise."""
-    customers.prioritisation()
-    return weights()
+    """The dimension weights in force ([scorecard.weights] of the configuration model)."""
+    values = config.current().section("scorecard.weights")
+    return {name: float(values[name]) for name in DIMENSIONS}
 
 
 def customer_tiers_sql() -> tuple[str, dict]:
@@ -284,7 +251,7 @@ def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
             to_date: dt.date | None) -> pd.DataFrame:
     """Every region's bases, six scores, total and rank for ``period`` with actuals up to
     ``to_date`` (pipeline hygiene as of the view's snapshot); inside ``_shared(con, view)``."""
-    params = {**_window(period, to_date), "cap": INDUSTRY_CAP,
+    params = {**_window(period, to_date), "cap": industry_cap(),
               "qualifying": list(QUALIFYING_ACTIVITIES)}
     parts = {name: f"SELECT * FROM temp.{table}" for name, table in _SHARED_TABLES.items()}
     first, last = _days(view)
@@ -476,7 +443,7 @@ def industry_attainment(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFr
     region_filter, params = _region_filter(view)
     region_filter_r, _ = _region_filter(view, "r")
     sql = _INDUSTRY_SQL.format(region_filter=region_filter, region_filter_r=region_filter_r)
-    return con.execute(sql, {**_window(view.period, view.to_date_end), "cap": INDUSTRY_CAP,
+    return con.execute(sql, {**_window(view.period, view.to_date_end), "cap": industry_cap(),
                              **params}).df()
 
 

@@ -60,7 +60,7 @@ def order(order_date: str, revenue: float, cost: float, *, region_id: str = "R1"
     row = {
         "order_date": D(order_date), "region_id": region_id, "industry_id": industry_id,
         "product_line": product_line, "customer_id": _CUSTOMER_OF_REGION[region_id],
-        "rep_id": _REP_OF_REGION[region_id], "product_id": _PRODUCT_OF_LINE[product_line],
+        "rep_id": _REP_OF_REGION[region_id], "product_id": _PRODUCT_OF_LINE.get(product_line, "PC1"),
         "channel": "direct", "quantity": 1 if revenue >= 0 else -1, "revenue": revenue,
         "cost": cost, "discount_pct": 0.0, "special_price": False, "opportunity_id": None,
     }

@@ -1,7 +1,7 @@
 """Gross-margin alerts (SPEC §5.5) on hand-built snapshots, expected values computed by hand.
 
 Snapshot as of 2026-11-22, period FY26Q3 (2026-10-01 … 2026-12-31, to date 11-22). Default
-thresholds (metrics/config.toml): floors PC 8%, NB 10%, Server 15%, Service 30%; deep discount
+thresholds (data/config.py defaults): floors PC 8%, NB 10%, Server 15%, Service 30%; deep discount
 25%; special-price share 15%; erosion 2 points; high-margin mix 30%; critical at a gap of 5
 points or ¥500,000 at stake. Builder products: PC1 (PC, list 5,000), NB1 (NB, high-margin),
 SV1 (Server, high-margin).
@@ -19,12 +19,13 @@ import pandas as pd
 import pytest
 
 from metrics import alerts, dashboard
-from metrics.config import ConfigError, _load
+from data import config as configuration
+from data.config import ConfigError
 from metrics.periods import parse_period
 from metrics.view import View
 from tests.builders import D, PRODUCTS, REPS, connect, make_snapshot, opportunity, order
 
-DEFAULT_CONFIG = (Path(alerts.__file__).parent / "config.toml").read_text(encoding="utf-8")
+DEFAULT_CONFIG = configuration.defaults_toml()
 
 
 def snapshot(tmp_path, **tables):
@@ -48,9 +49,9 @@ def config(tmp_path, monkeypatch):
         path = tmp_path / "cockpit.toml"
         path.write_text(text, encoding="utf-8")
         monkeypatch.setenv("COCKPIT_CONFIG", str(path))
-        _load.cache_clear()
+        configuration.reset()
     yield use
-    _load.cache_clear()
+    configuration.reset()
 
 
 # --- margin_floor ---------------------------------------------------------------------------------
@@ -487,13 +488,13 @@ def test_a_product_line_without_a_floor_is_not_checked(tmp_path):
 
 
 def test_a_product_line_missing_from_the_configuration_is_not_checked(tmp_path, config):
-    config(DEFAULT_CONFIG.replace("Server = 0.15\n", ""))
+    config(DEFAULT_CONFIG + '\n[product_lines.GTX]\nname_en = "GTX"\n')
     info, con = snapshot(tmp_path, orders=[
-        order("2026-10-05", 1_000, 990, product_line="Server"),
+        order("2026-10-05", 1_000, 990, product_line="GTX", product_id="SV1"),
         order("2026-10-05", 1_000, 990)])
-    assert alerts.thresholds().floor("Server") is None
+    assert alerts.thresholds().floor("GTX") is None
     assert alerts.margin_floor(con, view(info))["entity_id"].tolist() == ["O2/1"]
-    assert alerts.unchecked_product_lines(con, view(info)) == ["Server"]
+    assert alerts.unchecked_product_lines(con, view(info)) == ["GTX"]
 
 
 def test_thresholds_come_from_the_configuration(tmp_path, config):
@@ -504,33 +505,33 @@ def test_thresholds_come_from_the_configuration(tmp_path, config):
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("deep_discount = 0.25", 'deep_discount = "25%"', "deep_discount = '25%' is not a number"),
-    ("deep_discount = 0.25", "deep_discount = 25", "must be a fraction between 0 and 1"),
-    ("high_margin_mix = 0.30", "high_margin_mix = true", "high_margin_mix = True is not a number"),
-    ("critical_at_stake = 500000", "critical_at_stake = -1", "must not be negative"),
-    ("special_price_share = 0.15\n", "", "special_price_share is missing"),
-    ("deep_discount = 0.25", "deep_discont = 0.25", "unknown key deep_discont"),
-    ("PC = 0.08", "PC = -0.08", "[alerts.margin_floor]: PC = -0.08 must be a fraction"),
-    ("PC = 0.08", 'PC = "8%"', "[alerts.margin_floor]: PC = '8%' is not a number"),
-    ("[alerts.margin_floor]\nPC = 0.08\nNB = 0.10\nServer = 0.15\nService = 0.30\n",
-     "", None),  # no floors at all is valid: nothing is checked against a floor
-    ("high_margin_mix = 0.30", "high_margin_mix = 0.30\nmargin_floor = 0.1",
-     "margin_floor must be a table"),
+    ("deep_discount = 0.25", 'deep_discount = "25%"', "deep_discount = '25%' must be a number"),
+    ("deep_discount = 0.25", "deep_discount = 25", "must be at most 1 (a fraction"),
+    ("high_margin_mix = 0.3", "high_margin_mix = true", "high_margin_mix = True must be a number"),
+    ("critical_at_stake = 500000", "critical_at_stake = -1", "must be at least 0"),
+    ("deep_discount = 0.25", "deep_discont = 0.25",
+     "unknown key alerts.deep_discont (did you mean alerts.deep_discount?)"),
+    ("margin_floor = 0.08", "margin_floor = -0.08",
+     "[product_lines.PC] margin_floor = -0.08 must be at least 0"),
+    ("margin_floor = 0.08", 'margin_floor = "8%"',
+     "[product_lines.PC] margin_floor = '8%' must be a number"),
+    ("high_margin_mix = 0.3", "high_margin_mix = 0.3\nmargin_floor = 0.1",
+     "unknown key alerts.margin_floor"),
 ])
 def test_invalid_thresholds_raise_config_error(config, old, new, message):
     assert old in DEFAULT_CONFIG
-    text = DEFAULT_CONFIG.replace(old, new)
-    if "margin_floor = 0.1" in text:  # a key and a table of the same name is not TOML
-        text = text.replace("[alerts.margin_floor]\nPC = 0.08\nNB = 0.10\nServer = 0.15\n"
-                            "Service = 0.30\n", "")
-    config(text)
-    if message is None:
-        assert alerts.thresholds().margin_floor == ()
-        return
+    config(DEFAULT_CONFIG.replace(old, new))
     with pytest.raises(ConfigError) as raised:
         alerts.thresholds()
     assert message in str(raised.value)
     assert "cockpit.toml" in str(raised.value)  # names the file
+
+
+def test_a_key_left_out_keeps_its_default(config):
+    config("[alerts]\ndeep_discount = 0.3\n")
+    assert alerts.thresholds().deep_discount == 0.3
+    assert alerts.thresholds().special_price_share == 0.15
+    assert alerts.thresholds().floor("Server") == 0.15
 
 
 def test_invalid_thresholds_stop_every_alert_metric(tmp_path, config):
@@ -572,8 +573,8 @@ def test_drill_down_to_what_each_alert_is_made_of(tmp_path):
         alerts.drill_down("no_such_rule", "R1")
 
 
-def test_drill_down_is_capped_and_counts_every_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(alerts, "DRILL_DOWN_ROWS", 2)
+def test_drill_down_is_capped_and_counts_every_line(tmp_path, config):
+    config("[alerts]\ndrill_down_rows = 2\n")
     info, con = snapshot(tmp_path, orders=[order("2026-10-05", 100 * (i + 1), 90 * (i + 1))
                                            for i in range(4)])
     found = alerts.drill_down("high_margin_mix", "R1")(con, view(info))

@@ -9,13 +9,13 @@ import pytest
 import streamlit as st
 
 from metrics import alerts
-from metrics.config import _load
+from data import config as configuration
 from pages.ui.i18n import t
 from tests.builders import make_snapshot, opportunity, order, target
 from tests.test_app import run_page
 
 PAGE = "pages/views/alerts.py"
-DEFAULT_CONFIG = (Path(alerts.__file__).parent / "config.toml").read_text(encoding="utf-8")
+DEFAULT_CONFIG = configuration.defaults_toml()
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +43,10 @@ def config(tmp_path, monkeypatch):
         path = tmp_path / "cockpit.toml"
         path.write_text(text, encoding="utf-8")
         monkeypatch.setenv("COCKPIT_CONFIG", str(path))
-        _load.cache_clear()
+        configuration.reset()
         st.cache_data.clear()
     yield use
-    _load.cache_clear()
+    configuration.reset()
     st.cache_data.clear()
 
 
@@ -113,12 +113,12 @@ def test_invalid_configuration_is_reported_not_raised(data_dir, monkeypatch, con
     config(DEFAULT_CONFIG.replace("deep_discount = 0.25", "deep_discount = 2.5"))
     at = run_page(data_dir, monkeypatch, PAGE)
     assert not at.exception
-    assert any("deep_discount = 2.5 must be a fraction" in e.value for e in at.error)
+    assert any("deep_discount = 2.5 must be at most 1 (a fraction" in e.value for e in at.error)
     assert len(at.metric) == 0
 
 
 def test_product_line_without_floor_is_named(data_dir, monkeypatch, config):
-    config(DEFAULT_CONFIG.replace("Server = 0.15\n", ""))
+    config(DEFAULT_CONFIG.replace("margin_floor = 0.15\n", ""))
     at = run_page(data_dir, monkeypatch, PAGE, lang="zh")
     assert not at.exception
     assert any("服务器 未配置毛利底线" in w.value for w in at.warning)

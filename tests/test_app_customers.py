@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from metrics import config
+from data import config
 from tests.builders import CUSTOMERS, INDUSTRIES, REGIONS, D, make_snapshot, order
 from tests.test_app import run_page, texts
 
@@ -19,7 +19,7 @@ EMPTY_REGION = {"region_id": "R4", "name_en": "Far Four", "name_zh": "远四", "
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    from data.schema import SCORE_CRITERIA
+    from data.config import SCORE_CRITERIA
 
     root = tmp_path_factory.mktemp("customers-app")
     scores = [{"customer_id": cid, "criterion": c, "score": s}
@@ -86,10 +86,10 @@ def test_invalid_configuration_is_an_error_message_not_a_crash(data_dir, monkeyp
     bad = tmp_path / "bad.toml"
     bad.write_text("[customers]\ntier_threshold = 11\n", encoding="utf-8")
     monkeypatch.setenv(config.CONFIG_ENV, str(bad))
-    config._load.cache_clear()
+    config.reset()
     try:
         at = run_page(data_dir, monkeypatch, PAGE)
     finally:
-        config._load.cache_clear()
+        config.reset()
     assert not at.exception
     assert any("tier_threshold = 11" in e.value for e in at.error)

@@ -243,7 +243,7 @@ def _demo_views(info, regions, lines):
 
 
 def test_waterfall_reconciles_for_every_region_and_product_line_of_the_demo(demo_weeks):
-    from data.schema import PRODUCT_LINES
+    from data.demo import PRODUCT_LINES
 
     s2, _, con = demo_weeks
     regions = [r for (r,) in con.execute("SELECT region_id FROM regions ORDER BY 1").fetchall()]

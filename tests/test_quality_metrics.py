@@ -30,7 +30,8 @@ import pyarrow as pa
 import pytest
 
 from data import extracts
-from data.schema import SCORE_CRITERIA, TABLES
+from data.config import SCORE_CRITERIA
+from data.schema import TABLES
 from data.store import arrow_schema, discover, validate, write_snapshot
 from metrics import quality
 from metrics.periods import parse_period

@@ -35,8 +35,9 @@ import pandas as pd
 import pytest
 
 from data.store import discover, newest_valid
-from metrics import config, dashboard, scorecard
-from metrics.config import ConfigError
+from data import config
+from data.config import ConfigError
+from metrics import dashboard, scorecard
 from metrics.periods import parse_period
 from metrics.view import View
 from tests.builders import (CUSTOMERS, D, INDUSTRIES, REGIONS, REPS, connect, make_snapshot,
@@ -293,17 +294,17 @@ def test_ties_are_broken_by_revenue_and_regions_without_target_not_ranked():
         "revenue_target": [1.0, 1.0, 1.0, None, 0.0],
         **{d: [80.0, 80.0, 90.0, 100.0, 100.0] for d in scorecard.DIMENSIONS},
     })
-    ranked = scorecard.rank(frame, scorecard.DEFAULT_WEIGHTS).set_index("region_id")
+    ranked = scorecard.rank(frame, scorecard.weights()).set_index("region_id")
     assert [ranked.at[r, "rank"] for r in ("C", "B", "A")] == [1, 2, 3]
     assert pd.isna(ranked.at["D", "rank"]) and pd.isna(ranked.at["E", "rank"])
 
 
 def test_total_drops_null_dimensions_with_their_weight():
     frame = pd.DataFrame({d: [None] for d in scorecard.DIMENSIONS}, dtype=float)
-    assert pd.isna(scorecard.total(frame, scorecard.DEFAULT_WEIGHTS).iloc[0])
+    assert pd.isna(scorecard.total(frame, scorecard.weights()).iloc[0])
     frame["pipeline_hygiene"] = 50.0
     frame["customer_coverage"] = 80.0
-    assert scorecard.total(frame, scorecard.DEFAULT_WEIGHTS).iloc[0] == pytest.approx(
+    assert scorecard.total(frame, scorecard.weights()).iloc[0] == pytest.approx(
         (10 * 50 + 15 * 80) / 25)
     only = dict.fromkeys(scorecard.DIMENSIONS, 0.0) | {"pipeline_hygiene": 1.0}
     frame["pipeline_hygiene"] = None
@@ -393,34 +394,46 @@ def test_comparison_is_like_for_like_while_the_period_runs(snap):
 # --- weights ---------------------------------------------------------------------------------------
 
 def test_default_weights_are_the_spec_defaults():
-    assert scorecard.weights() == {k: float(v) for k, v in scorecard.DEFAULT_WEIGHTS.items()}
-    assert sum(scorecard.weights().values()) == 100
+    assert scorecard.weights() == {"industry_attainment": 30, "industry_balance": 15,
+                                   "margin_attainment": 20, "customer_coverage": 15,
+                                   "pipeline_hygiene": 10, "resource_productivity": 10}
 
 
-def test_partial_weights_keep_the_other_defaults():
-    w = scorecard.validate_weights({"pipeline_hygiene": 0, "customer_coverage": 2.5})
+def _weights_file(tmp_path, monkeypatch, text: str):
+    path = tmp_path / "weights.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(config.CONFIG_ENV, str(path))
+    return path
+
+
+def test_partial_weights_keep_the_other_defaults(tmp_path, monkeypatch):
+    _weights_file(tmp_path, monkeypatch,
+                  "[scorecard.weights]\npipeline_hygiene = 0\ncustomer_coverage = 2.5\n")
+    w = scorecard.weights()
     assert w["pipeline_hygiene"] == 0 and w["customer_coverage"] == 2.5
     assert w["industry_attainment"] == 30
 
 
-@pytest.mark.parametrize("raw, message", [
-    ({"industry_attainment": -1}, "negative"),
-    (dict.fromkeys(scorecard.DIMENSIONS, 0), "every weight is zero"),
-    ({"win_rate": 10}, "unknown dimension 'win_rate'"),
-    ({"margin_attainment": "twenty"}, "is not a number"),
-    ({"margin_attainment": True}, "is not a number"),
-    ({"margin_attainment": math.nan}, "is not a number"),
+@pytest.mark.parametrize("text, message", [
+    ("industry_attainment = -1", "industry_attainment = -1 must be at least 0"),
+    ("\n".join(f"{d} = 0" for d in scorecard.DIMENSIONS), "every weight is zero"),
+    ("win_rate = 10", "unknown key scorecard.weights.win_rate"),
+    ('margin_attainment = "twenty"', "margin_attainment = 'twenty' must be a number"),
+    ("margin_attainment = true", "margin_attainment = True must be a number"),
+    ("margin_attainment = nan", "margin_attainment = nan must be a finite number"),
+    ("margin_attainment = 1e308", "margin_attainment = 1e+308 must be at most"),
 ])
-def test_invalid_weights_raise_a_clear_config_error(raw, message):
-    with pytest.raises(ConfigError, match=message) as error:
-        scorecard.validate_weights(raw)
-    assert "[scorecard.weights]" in str(error.value)
+def test_invalid_weights_raise_a_clear_config_error(tmp_path, monkeypatch, text, message):
+    path = _weights_file(tmp_path, monkeypatch, f"[scorecard.weights]\n{text}\n")
+    with pytest.raises(ConfigError) as error:
+        scorecard.weights()
+    assert message in str(error.value) and str(path) in str(error.value)
 
 
 def test_weights_from_a_config_file(snap, tmp_path, monkeypatch):
     info, con = snap
     path = tmp_path / "only_margin.toml"
-    path.write_text(config.DEFAULT_PATH.read_text().replace(
+    path.write_text(config.defaults_toml().replace(
         "industry_attainment = 30", "industry_attainment = 0").replace(
         "industry_balance = 15", "industry_balance = 0").replace(
         "customer_coverage = 15", "customer_coverage = 0").replace(
@@ -456,7 +469,7 @@ def test_report_section_and_a_bad_configuration(snap, tmp_path, monkeypatch, cap
     monkeypatch.setenv(config.CONFIG_ENV, str(bad))
     assert main(["--data-dir", data_dir, "--section", "scorecard", "--period", "2026-10"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "unknown dimension 'win_rate'" in err
+    assert err.count("\n") == 1 and "unknown key scorecard.weights.win_rate" in err
 
 
 def test_demo_data_gives_a_spread_of_scores(tmp_path):
@@ -479,9 +492,9 @@ def test_demo_data_gives_a_spread_of_scores(tmp_path):
                                                                    "total"].mean() + 5
 
 
-def test_check_config_validates_the_customer_criteria_too(tmp_path, monkeypatch):
+def test_the_configuration_checks_the_customer_criteria_too(tmp_path, monkeypatch):
     bad = tmp_path / "criteria.toml"
     bad.write_text("[customers.feasibility]\nluck = 10\n")
     monkeypatch.setenv(config.CONFIG_ENV, str(bad))
-    with pytest.raises(ConfigError, match=r"\[customers.feasibility\] luck: unknown criterion"):
-        scorecard.check_config()
+    with pytest.raises(ConfigError, match=r"unknown key customers.feasibility.luck"):
+        scorecard.weights()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import config
+from data import config
 from tests import test_scorecard_metrics as fixture
 from tests.builders import make_snapshot
 from tests.test_app import run_page
@@ -111,4 +111,4 @@ def test_invalid_weights_show_a_clear_message(data_dir, monkeypatch, tmp_path):
     monkeypatch.setenv(config.CONFIG_ENV, str(bad))
     at = open_page(data_dir, monkeypatch, period="2026-10")
     assert not at.exception
-    assert any("industry_attainment = 'thirty' is not a number" in e.value for e in at.error)
+    assert any("industry_attainment = 'thirty' must be a number" in e.value for e in at.error)

@@ -7,7 +7,8 @@ import pytest
 from pages.ui.url_state import Options, UrlState, parse, to_params
 
 OPTIONS = Options(snapshots=frozenset({"2026-W46", "2026-W47"}),
-                  regions=frozenset({"GD", "ZJ", "XJ"}), industries=frozenset({"GOV", "EDU"}))
+                  regions=frozenset({"GD", "ZJ", "XJ"}), industries=frozenset({"GOV", "EDU"}),
+                  product_lines=frozenset({"PC", "NB", "Server", "GTX"}))
 
 
 @pytest.mark.parametrize("state", [

@@ -46,10 +46,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "商机周环比变动的起点快照（默认：上一周）。"},
     "channel.direct": {"en": "Direct", "zh": "直销"},
     "channel.partner": {"en": "Partner", "zh": "合作伙伴"},
-    "product_line.PC": {"en": "Desktop (PC)", "zh": "台式机 (PC)"},
-    "product_line.NB": {"en": "Notebook (NB)", "zh": "笔记本 (NB)"},
-    "product_line.Server": {"en": "Server", "zh": "服务器"},
-    "product_line.Service": {"en": "Services", "zh": "服务"},
     "period.label": {"en": "{code} · {start} – {end}", "zh": "{code} · {start}至{end}"},
     # Shared link
     "link.header": {"en": "Share this view", "zh": "分享此视图"},
@@ -68,6 +64,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "COCKPIT_DATA_DIR to a folder holding snapshots/.",
         "zh": "在 {data_dir} 中没有找到有效的数据快照。请运行 `make run` 生成演示数据，"
               "或将 COCKPIT_DATA_DIR 指向包含 snapshots/ 的目录。"},
+    "notice.config_error": {
+        "en": "The configuration cannot be used: {error}. Correct the file and reload the page.",
+        "zh": "配置无法使用：{error}。请修改该文件后重新加载页面。"},
     "empty.selection": {
         "en": "No orders match this selection in {period}. Widen the filters or choose another "
               "period.",
@@ -197,11 +196,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Won ÷ (won + lost) for deals closed in the period to date, by count; median "
               "sales cycle {cycle} days.",
         "zh": "本期至今关闭的商机中 赢单 ÷（赢单 + 丢单），按个数；销售周期中位数 {cycle} 天。"},
-    "stage.1": {"en": "Identify", "zh": "识别"},
-    "stage.2": {"en": "Validate", "zh": "验证"},
-    "stage.3": {"en": "Propose", "zh": "方案"},
-    "stage.4": {"en": "Commit", "zh": "承诺"},
-    "stage.5": {"en": "Won", "zh": "赢单"},
+    "stage.won": {"en": "Won", "zh": "签单"},
+    "stage.lost": {"en": "Lost", "zh": "丢单"},
+    "stage.number": {"en": "Stage {number}", "zh": "阶段 {number}"},
     "status.open": {"en": "open", "zh": "进行中"},
     "status.won": {"en": "won", "zh": "已赢单"},
     "status.lost": {"en": "lost", "zh": "已丢单"},

@@ -17,12 +17,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from data.schema import CHANNELS, PRODUCT_LINES
+from data import config
+from data.schema import CHANNELS
 from data.store import (SnapshotDatabase, SnapshotInfo, data_dir_from_env, discover, newest_valid,
                         previous_valid)
 from metrics import dashboard, pipeline
 from metrics.periods import default_period, parse_period, period_choices
 from metrics.view import View
+from pages.ui import vocab
 from pages.ui.i18n import DEFAULT_LANG, LANGS, t
 from pages.ui.url_state import MULTI, Options, UrlState, parse, to_params
 
@@ -43,6 +45,8 @@ class Context:
     snapshots: list[SnapshotInfo] = field(default_factory=list)
     dims: dict[str, pd.DataFrame] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    # The configuration cannot be used (ConfigError's message: file, key, problem); pages stop.
+    config_error: str | None = None
 
     def region_name(self, region_id: str) -> str:
         return _name(self.dims.get("regions"), "region_id", region_id, self.lang)
@@ -123,6 +127,11 @@ def _resolve() -> Context:
     data_dir = data_dir_from_env()
     raw = {name: st.query_params.get_all(name) for name in st.query_params}
     lang = next((v for v in reversed(raw.get("lang", [])) if v in LANGS), DEFAULT_LANG)
+    try:
+        config.current(data_dir)
+    except config.ConfigError as exc:
+        return Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang),
+                       config_error=str(exc))
     snapshots = _snapshots(str(data_dir))
     ctx = Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang), snapshots=snapshots)
     newest = newest_valid(snapshots)
@@ -148,7 +157,8 @@ def _resolve() -> Context:
     dims = _dimensions(info, str(info.path))
     options = Options(snapshots=frozenset(i.snapshot_id for i in snapshots if i.valid),
                       regions=frozenset(dims["regions"]["region_id"]),
-                      industries=frozenset(dims["industries"]["industry_id"]))
+                      industries=frozenset(dims["industries"]["industry_id"]),
+                      product_lines=frozenset(dims["product_lines"]["product_line"]))
     url, dropped = parse(raw, options)
     if dropped:
         ctx.notices.append(t("notice.bad_params", lang, params=", ".join(dropped)))
@@ -246,8 +256,8 @@ def sidebar(ctx: Context, pages: list) -> None:
                        key="w_industry", format_func=ctx.industry_name,
                        placeholder=t("filters.all", lang), on_change=_write_param,
                        args=("industry",))
-        st.multiselect(t("filters.product_lines", lang), list(PRODUCT_LINES),
-                       key="w_product_line", format_func=lambda pl: t(f"product_line.{pl}", lang),
+        st.multiselect(t("filters.product_lines", lang), list(ctx.dims["product_lines"]["product_line"]),
+                       key="w_product_line", format_func=lambda pl: vocab.product_line(pl, lang),
                        placeholder=t("filters.all", lang), on_change=_write_param,
                        args=("product_line",))
         st.selectbox(t("filters.channel", lang), ["all", *CHANNELS], key="w_channel",
@@ -312,6 +322,10 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
     needs one stops here (the notice says what to do)."""
     ctx = context()
     st.title(t(f"page.{name}", ctx.lang))
+    if ctx.config_error:
+        st.error(t("notice.config_error", ctx.lang, error=ctx.config_error),
+                 icon=":material/settings_alert:")
+        st.stop()
     notices(ctx)
     if needs_snapshot and ctx.view is None:
         st.stop()

@@ -9,6 +9,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from pages.ui import fmt
+from pages.ui import vocab
 from pages.ui.i18n import t
 
 GOOD_BG = "background-color: #e8f5e9; color: #1b5e20"
@@ -63,7 +64,7 @@ def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFra
         t("col.customer", lang): frame["customer"],
         t("col.region", lang): frame["region_id"].map(region_name),
         t("col.rep", lang): frame["rep"],
-        t("col.stage", lang): frame["stage"].map(lambda s: t(f"stage.{s}", lang)),
+        t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
         t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
         t("col.weighted_amount", lang): frame["weighted_amount"].map(lambda v: fmt.money(v, lang)),
         t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
@@ -83,7 +84,7 @@ def order_flow(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
         t("col.rep", lang): frame["rep"],
         t("col.product", lang): frame["product"],
         t("col.product_line", lang): frame["product_line"].map(
-            lambda pl: t(f"product_line.{pl}", lang)),
+            lambda pl: vocab.product_line(pl, lang)),
         t("col.amount", lang): frame["revenue"].map(lambda v: fmt.money(v, lang)),
         t("col.gross_margin", lang): frame["gross_margin"].map(lambda v: fmt.money(v, lang)),
         t("col.gm_pct", lang): frame["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)),
@@ -102,7 +103,7 @@ def deals(frame: pd.DataFrame, lang: str, region_name, emphasis: str) -> pd.Data
     columns.update({
         t("col.owner", lang): frame["rep"],
         t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
-        t("col.stage", lang): frame["stage"].map(lambda s: t(f"stage.{s}", lang)),
+        t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
         t("col.region", lang): frame["region_id"].map(region_name),
         t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
         t("col.customer", lang): frame["customer"],

@@ -14,6 +14,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from pages.ui import fmt
+from pages.ui import vocab
 from pages.ui.i18n import t
 from pages.ui.tables import BAD_BG
 
@@ -23,11 +24,8 @@ MIME_EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def line_label(product_line: str, lang: str) -> str:
-    """A product line's display name; a line the translations do not know keeps its code."""
-    try:
-        return t(f"product_line.{product_line}", lang)
-    except KeyError:
-        return product_line
+    """A product line's display name (``vocab.product_line``)."""
+    return vocab.product_line(product_line, lang)
 
 
 def entity_labels(frame: pd.DataFrame, lang: str, region_name) -> pd.Series:
@@ -130,7 +128,7 @@ def drill_deal(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
         t("alerts.col.floor", lang): frame["floor"],
         t("alerts.col.short", lang): frame["margin_short_of_floor"],
         t("col.amount", lang): frame["amount"],
-        t("col.stage", lang): frame["stage"].map(lambda s: t(f"stage.{s}", lang)),
+        t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
         t("col.expected_close_date", lang): frame["expected_close_date"].astype(str).str[:10],
         t("col.owner", lang): frame["rep"],
         t("col.customer", lang): frame["customer"],
@@ -191,14 +189,14 @@ def to_csv(table: pd.DataFrame) -> bytes:
 
 def to_excel(table: pd.DataFrame, sheet: str, percent: tuple[str, ...] = (),
              money: tuple[str, ...] = ()) -> bytes:
-    """One sheet with a header row; ``percent`` columns formatted 0.0%, ``money`` ¥#,##0."""
+    """One sheet with a header row; ``percent`` columns formatted 0.0%, ``money`` in the data's currency."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name=sheet[:31], index=False)
         sheet_ = writer.sheets[sheet[:31]]
         for position, column in enumerate(table.columns, start=1):
             number_format = ("0.0%" if column in percent
-                             else '"¥"#,##0.00' if column in money else None)
+                             else f'"{fmt.currency_symbol().strip()}"#,##0.00' if column in money else None)
             letter = sheet_.cell(row=1, column=position).column_letter
             width = max([len(str(column)), *(len(str(v)) for v in table[column].head(200))])
             sheet_.column_dimensions[letter].width = min(max(width + 2, 8), 60)

@@ -8,6 +8,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from pages.ui import fmt
+from pages.ui import vocab
 from pages.ui.i18n import t
 from pages.ui.tables import BAD_BG, GOOD_BG
 
@@ -145,7 +146,7 @@ def attention_deals(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col.opportunity", lang): frame["name"],
         t("col.customer", lang): frame["customer"],
         t("col.owner", lang): frame["rep"],
-        t("col.stage", lang): frame["stage"].map(lambda s: t(f"stage.{s}", lang)),
+        t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
         t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
         t("col.issue", lang): issue,
         t("col.expected_close_date", lang): frame["expected_close_date"].astype(str).str[:10],

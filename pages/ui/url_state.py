@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from data.schema import CHANNELS, PRODUCT_LINES
+from data.schema import CHANNELS
 from metrics.periods import parse_period
 from pages.ui.i18n import DEFAULT_LANG, LANGS
 
@@ -37,11 +37,12 @@ class UrlState:
 
 @dataclass(frozen=True)
 class Options:
-    """What the served data allows: snapshot ids, region and industry ids."""
+    """What the served data allows: snapshot ids, region, industry and product-line ids."""
 
     snapshots: frozenset[str] = field(default_factory=frozenset)
     regions: frozenset[str] = field(default_factory=frozenset)
     industries: frozenset[str] = field(default_factory=frozenset)
+    product_lines: frozenset[str] = field(default_factory=frozenset)
 
 
 def _valid_single(name: str, value: str, options: Options) -> bool:
@@ -64,7 +65,7 @@ def _allowed(name: str, options: Options) -> frozenset[str]:
         return options.regions
     if name == "industry":
         return options.industries
-    return frozenset(PRODUCT_LINES)
+    return options.product_lines
 
 
 def parse(params: dict[str, list[str]], options: Options) -> tuple[UrlState, list[str]]:

@@ -8,10 +8,9 @@ import hashlib
 
 import streamlit as st
 
-from data.schema import PRODUCT_LINES
 from metrics import alerts
-from metrics.config import ConfigError, config_path
-from metrics.settings import setting
+from data import config
+from data.config import setting
 from pages.ui import charts_alerts, fmt, state
 from pages.ui import tables_alerts as tables
 from pages.ui.i18n import t
@@ -20,11 +19,7 @@ ctx = state.page_header("alerts")
 lang = ctx.lang
 
 view = ctx.view
-try:
-    limits = alerts.thresholds()
-except ConfigError as exc:
-    st.error(t("alerts.config_error", lang, error=str(exc)), icon=":material/error:")
-    st.stop()
+limits = alerts.thresholds()
 
 filtered = any((view.regions, view.industries, view.product_lines, view.channel))
 st.caption(t("alerts.subtitle", lang, period=view.period.code,
@@ -33,7 +28,7 @@ st.caption(t("alerts.subtitle", lang, period=view.period.code,
 
 overview = state.metric(ctx, alerts.overview)
 s, frame = overview["summary"], overview["alerts"]
-key_min = setting("key_opportunity_min")
+key_min = setting("business.key_opportunity_min")
 critical_money = fmt.money(limits.critical_at_stake, lang)
 critical_points = f"{limits.critical_points * 100:g}"
 
@@ -138,9 +133,9 @@ with left:
 with right:
     st.subheader(t("alerts.rules.title", lang))
     rules_table = tables.rules(limits, lang, alerts.erosion_baseline(view.period), key_min,
-                               PRODUCT_LINES)
+                               ctx.dims["product_lines"]["product_line"])
     st.table(rules_table.set_index(rules_table.columns[0]))
-    st.caption(t("alerts.rules.caption", lang, file=config_path().name, points=critical_points,
+    st.caption(t("alerts.rules.caption", lang, file=config.current().source_names or "data/config.py", points=critical_points,
                  money=critical_money))
 
 

@@ -5,7 +5,7 @@ metrics/customers.py."""
 import streamlit as st
 
 from metrics import customers
-from metrics.config import ConfigError
+from data.config import setting
 from metrics.periods import quarter_of
 from pages.ui import charts_customers as charts
 from pages.ui import fmt, state
@@ -22,11 +22,7 @@ st.caption(t("customers.subtitle", lang, as_of=view.as_of, snapshot=view.snapsho
 if view.product_lines or view.channel:
     st.caption(t("customers.filters_ignored", lang))
 
-try:
-    config = customers.prioritisation()
-except ConfigError as exc:
-    st.error(t("customers.config_error", lang, error=exc), icon=":material/error:")
-    st.stop()
+config = customers.prioritisation()
 
 data = state.metric(ctx, customers.overview)
 s = data["summary"]
@@ -57,7 +53,7 @@ tiles[2].metric(t("customers.kpi.idle", lang), f"{s['tier_1_idle']:,}",
 tiles[3].metric(t("customers.kpi.new", lang), f"{s['lifecycle_a']:,}",
                 delta=t("customers.kpi.new.delta", lang, count=f"{s['lifecycle_p']:,}"),
                 delta_color="off", delta_arrow="off",
-                help=t("customers.kpi.new.help", lang, days=customers.NEW_CUSTOMER_DAYS),
+                help=t("customers.kpi.new.help", lang, days=setting("customers.new_customer_days")),
                 border=True)
 tiles[4].metric(t("customers.kpi.dormant", lang), f"{s['lifecycle_r']:,}",
                 delta=t("customers.kpi.dormant.delta", lang,
@@ -154,7 +150,7 @@ if top.empty:
 else:
     st.dataframe(tables.top_accounts(top, lang, ctx.region_name, ctx.industry_name),
                  hide_index=True, width="stretch")
-st.caption(t("customers.top.caption", lang, count=customers.TOP_ACCOUNTS))
+st.caption(t("customers.top.caption", lang, count=setting("customers.top_accounts")))
 
 st.subheader(t("customers.act.title", lang))
 lists = (

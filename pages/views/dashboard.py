@@ -4,7 +4,7 @@ regional report, key opportunities and order flow. Layout only: numbers come fro
 import streamlit as st
 
 from metrics import dashboard, pipeline
-from metrics.settings import setting
+from data.config import setting
 from pages.ui import charts, fmt, state, tables
 from pages.ui import tiles as tiles_ui
 from pages.ui.i18n import t
@@ -109,7 +109,7 @@ if key_opps.empty:
 else:
     st.dataframe(tables.key_opportunities(key_opps, lang, ctx.region_name), hide_index=True,
                  width="stretch")
-st.caption(t("keyopps.caption", lang, min=fmt.money(setting("key_opportunity_min"), lang)))
+st.caption(t("keyopps.caption", lang, min=fmt.money(setting("business.key_opportunity_min"), lang)))
 
 st.subheader(t("orderflow.title", lang))
 flow = state.metric(ctx, dashboard.order_flow)
@@ -117,4 +117,4 @@ if flow.empty:
     st.info(t("empty.table", lang))
 else:
     st.dataframe(tables.order_flow(flow, lang, ctx.region_name), hide_index=True, width="stretch")
-st.caption(t("orderflow.caption", lang, rows=setting("order_flow_rows")))
+st.caption(t("orderflow.caption", lang, rows=setting("dashboard.order_flow_rows")))

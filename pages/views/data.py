@@ -5,7 +5,7 @@ metrics/quality.py."""
 import streamlit as st
 
 from metrics import quality
-from metrics.settings import setting
+from data.config import setting
 from pages.ui import charts_data as charts
 from pages.ui import fmt, state
 from pages.ui import tables_data as tables
@@ -28,7 +28,7 @@ counts = quality.snapshot_summary(ctx.snapshots)
 if info is not None:
     fresh = quality.freshness(info.as_of)
     report = state.metric(ctx, quality.quality_report, foreign_keys=info.foreign_keys)
-    key_min = fmt.money(setting("key_opportunity_min"), lang)
+    key_min = fmt.money(setting("business.key_opportunity_min"), lang)
     tiles = [*st.columns(3), *st.columns(3)]
     tiles[0].metric(t("data.kpi.served", lang), info.snapshot_id,
                     delta=t("data.kpi.served.delta", lang, as_of=info.as_of),

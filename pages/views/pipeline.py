@@ -4,9 +4,10 @@ by region, and the stale / past-due / slipped deals with a stage timeline per de
 import streamlit as st
 
 from metrics import dashboard, pipeline
-from metrics.settings import setting
+from data.config import setting
 from pages.ui import charts, fmt, state, tables
 from pages.ui import tiles as tiles_ui
+from pages.ui import vocab
 from pages.ui.i18n import t
 
 ctx = state.page_header("pipeline")
@@ -29,11 +30,11 @@ if ctx.url.deal:
                          region=ctx.region_name(d["region_id"]),
                          amount=fmt.money(d["amount"], lang),
                          status=t(f"status.{d['status']}", lang),
-                         stage=t(f"stage.{d['stage']}", lang),
+                         stage=vocab.stage(d['stage'], lang),
                          close=d["closed_date"] if d["status"] != "open"
                          else d["expected_close_date"]))
             timeline = detail["history"].assign(
-                stage_label=lambda f: f["stage"].map(lambda s: t(f"stage.{s}", lang)))
+                stage_label=lambda f: f["stage"].map(lambda s: vocab.stage(s, lang)))
             st.altair_chart(charts.deal_timeline(timeline, {
                 "date": t("chart.date", lang), "stage": t("col.stage", lang),
                 "entered": t("deal.entered", lang), "days": t("deal.days", lang)}),
@@ -69,7 +70,7 @@ with left:
         st.info(t("empty.table", lang))
     else:
         stages = stages.assign(
-            stage_label=stages["stage"].map(lambda s: t(f"stage.{s}", lang)),
+            stage_label=stages["stage"].map(lambda s: vocab.stage(s, lang)),
             amount_label=stages["amount"].map(lambda v: fmt.money_short(v, lang)),
             weighted_label=stages["weighted_amount"].map(lambda v: fmt.money_short(v, lang)),
             count_label=stages["count"].map(lambda n: t("funnel.count", lang, count=n)))
@@ -102,7 +103,7 @@ with left:
     st.subheader(t("conversion.title", lang))
     conv = state.metric(ctx, pipeline.stage_conversion)
     conv = conv.assign(
-        step_label=[f"{t(f'stage.{a}', lang)} → {t(f'stage.{b}', lang)}"
+        step_label=[f"{vocab.stage(a, lang)} → {vocab.stage(b, lang)}"
                     for a, b in zip(conv["from_stage"], conv["to_stage"])],
         conversion_label=conv["conversion"].map(lambda v: fmt.pct(v, lang)),
         counts_label=[t("conversion.counts", lang, converted=c, entered=e)
@@ -115,7 +116,7 @@ with left:
 with right:
     st.subheader(t("coverage.title", lang))
     report = state.metric(ctx, dashboard.regional_report)
-    reference = setting("coverage_reference")
+    reference = setting("pipeline.coverage_reference")
     shown = report[report["coverage"].notna()].sort_values("coverage", ascending=False)
     if shown.empty:
         st.info(t("empty.table", lang))
@@ -149,8 +150,8 @@ with stale_tab:
         st.info(t("empty.table", lang))
     else:
         state.deal_table(stale, tables.deals(stale, lang, ctx.region_name, "stale"), "stale_table")
-    st.caption(t("stale.caption", lang, activity=setting("stale_activity_days"),
-                 stage=setting("stale_stage_days")))
+    st.caption(t("stale.caption", lang, activity=setting("pipeline.stale_activity_days"),
+                 stage=setting("pipeline.stale_stage_days")))
 with due_tab:
     due = pipeline.past_due_of(open_deals)
     if due.empty:

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from metrics import scorecard
-from metrics.config import ConfigError, config_path
+from data import config
 from metrics.periods import month_of
-from metrics.settings import setting
+from data.config import setting
 from pages.ui import charts_scorecard as charts, fmt, state
 from pages.ui import tables_scorecard as tables
 from pages.ui.i18n import t
@@ -19,11 +19,7 @@ ctx = state.page_header("scorecard")
 lang = ctx.lang
 
 view = ctx.view
-try:
-    weights = scorecard.check_config()
-except ConfigError as exc:
-    st.error(t("score.config_error", lang, error=str(exc)), icon=":material/settings_alert:")
-    st.stop()
+weights = scorecard.weights()
 
 previous, previous_to = scorecard.comparison(view)
 st.caption(t("score.subtitle", lang, period=view.period.code,
@@ -145,7 +141,7 @@ with left:
 with right:
     st.subheader(t("score.dims.title", lang))
     st.table(tables.dimension_legend(weights, lang), border="horizontal", hide_index=True)
-    st.caption(t("score.dims.caption", lang, path=config_path().name))
+    st.caption(t("score.dims.caption", lang, path=config.current().source_names or "data/config.py"))
 
 # --- Quarter review -------------------------------------------------------------------------------
 if view.period.kind == "quarter":
@@ -210,7 +206,7 @@ with right:
             attainment_label=with_target["attainment"].map(lambda v: fmt.pct(v, lang)),
             revenue_label=with_target["revenue"].map(lambda v: fmt.money_short(v, lang)),
             target_label=with_target["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
-        st.altair_chart(charts.industry_attainment(with_target, scorecard.INDUSTRY_CAP, {
+        st.altair_chart(charts.industry_attainment(with_target, scorecard.industry_cap(), {
             "attainment": t("chart.attainment", lang), "industry": t("col.industry", lang),
             "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang),
             "above": t("score.industry.above", lang), "met": t("score.industry.met", lang),
@@ -259,5 +255,5 @@ with deals_tab:
         st.info(t("empty.table", lang))
     else:
         st.dataframe(tables.attention_deals(deals, lang), hide_index=True, width="stretch")
-    st.caption(t("score.deals.caption", lang, activity=setting("stale_activity_days"),
-                 stage=setting("stale_stage_days"), as_of=view.as_of))
+    st.caption(t("score.deals.caption", lang, activity=setting("pipeline.stale_activity_days"),
+                 stage=setting("pipeline.stale_stage_days"), as_of=view.as_of))

@@ -5,9 +5,6 @@ STRINGS = {
     "alerts.subtitle": {
         "en": "{period} to {to_date} · snapshot {snapshot} · {scope}",
         "zh": "{period}，截至 {to_date} · 快照 {snapshot} · {scope}"},
-    "alerts.config_error": {
-        "en": "The alert configuration cannot be used, so no alerts are computed: {error}",
-        "zh": "预警配置无法使用，因此未计算预警：{error}"},
     "alerts.empty": {
         "en": "No alerts for this selection in {period}: nothing below a threshold.",
         "zh": "{period} 内当前筛选没有预警：没有低于阈值的项目。"},

@@ -11,9 +11,6 @@ STRINGS = {
         "en": "Product line and channel filters do not apply on this page: customers are selected "
               "by their own region and industry.",
         "zh": "产品线和渠道筛选不适用于本页：客户按其所属区域和行业筛选。"},
-    "customers.config_error": {
-        "en": "The customer prioritisation settings cannot be used: {error}",
-        "zh": "客户优先级配置无法使用：{error}"},
     "customers.empty": {
         "en": "No customers in this selection. Widen the region or industry filters.",
         "zh": "当前筛选下没有客户。请放宽区域或行业筛选。"},
@@ -91,9 +88,9 @@ STRINGS = {
               "线为阈值 {threshold}。点位略有错开（不会越过阈值线），以便显示相同分数的客户；"
               "悬停可查看精确分数。"},
     "customers.matrix.weights": {
-        "en": "Weights in use (metrics/config.toml [customers]) — attractiveness: "
+        "en": "Weights in use ([customers]) — attractiveness: "
               "{attractiveness}; feasibility: {feasibility}; tier threshold {threshold}.",
-        "zh": "当前权重（metrics/config.toml [customers]）— 吸引力：{attractiveness}；"
+        "zh": "当前权重（[customers]）— 吸引力：{attractiveness}；"
               "可行性：{feasibility}；分级阈值 {threshold}。"},
     "customers.matrix.none": {
         "en": "No scored customer in this selection.", "zh": "当前筛选下没有已评分客户。"},
