@@ -204,12 +204,15 @@ _SUMS_SQL = {
 }
 _SHARED_TABLES = {"sums": "alert_sums", "history": "alert_history"}
 
+# Over the revenue of products whose high_margin flag is known: a snapshot without a products
+# table (SPEC §9: derived, flags unknown) has no share, so the rule cannot fire on it.
 _MIX_CTE = """
 mix AS (
-    SELECT region_id, sum(revenue) AS revenue,
+    SELECT region_id, sum(revenue) FILTER (WHERE high_margin IS NOT NULL) AS revenue,
            coalesce(sum(revenue) FILTER (WHERE high_margin), 0) AS high_margin_revenue,
-           CASE WHEN sum(revenue) > 0
-                THEN (coalesce(sum(revenue) FILTER (WHERE high_margin), 0) / sum(revenue))::DOUBLE
+           CASE WHEN sum(revenue) FILTER (WHERE high_margin IS NOT NULL) > 0
+                THEN (coalesce(sum(revenue) FILTER (WHERE high_margin), 0)
+                      / sum(revenue) FILTER (WHERE high_margin IS NOT NULL))::DOUBLE
            END AS share
     FROM sums GROUP BY ALL
 )"""

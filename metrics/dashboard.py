@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from data import config
+from metrics import availability
 from data.config import setting
 from metrics.view import View, filters, used
 
@@ -153,9 +154,24 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None) -> pd
     return con.execute(sql, used(sql, params)).df()
 
 
+# What is not available without order lines or without opportunities (SPEC §9): null, not 0.
+_NEEDS_ORDERS = ("revenue", "cost", "gross_margin", "gm_pct", "revenue_attainment",
+                 "margin_attainment", "yoy_growth", "forecast", "coverage", "target_gap",
+                 "target_met", "on_track", "pace_gap", "forecast_attainment", "week_revenue",
+                 "prior_revenue")
+_NEEDS_OPPORTUNITIES = ("weighted_pipeline", "forecast", "coverage", "open_pipeline",
+                        "forecast_attainment")
+
+
+def _without_missing_inputs(con, frame: pd.DataFrame) -> pd.DataFrame:
+    missing = availability.unavailable(con)
+    frame = availability.blank_columns(frame, _NEEDS_ORDERS, "revenue" in missing)
+    return availability.blank_columns(frame, _NEEDS_OPPORTUNITIES, "pipeline" in missing)
+
+
 def kpis(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The dashboard's KPI tiles for the view: every SPEC §5.1 metric as one dict."""
-    row = _kpi_frame(con, view, None).iloc[0]
+    row = _without_missing_inputs(con, _kpi_frame(con, view, None)).iloc[0]
     out = {key: _clean(row[key]) for key in DASHBOARD_KEYS}
     extra = ("open_pipeline", "target_gap", "target_met", "on_track", "pace_gap", "forecast_attainment",
              "week_revenue", "prior_revenue")
@@ -167,6 +183,7 @@ def regional_report(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Weekly regional report: one row per region with week revenue, period-to-date revenue,
     target, attainment, pace flag, gm_pct, yoy, weighted pipeline and coverage."""
     frame = _kpi_frame(con, view, "region").rename(columns={"key": "region_id"})
+    frame = _without_missing_inputs(con, frame)
     return frame.sort_values(["revenue_attainment", "region_id"], ascending=[False, True],
                              na_position="last").reset_index(drop=True)
 

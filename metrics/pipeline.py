@@ -62,6 +62,22 @@ def funnel(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
                                        **stage_params(), **params})).df()
 
 
+_UNDATED_SQL = """
+SELECT count(*) AS count, coalesce(sum(amount), 0)::DOUBLE AS amount
+FROM opportunities o
+WHERE o.status = 'open' AND o.expected_close_date IS NULL AND {opportunity_filter}
+"""
+
+
+def undated_open(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """Open opportunities without an expected close date (count, amount): no period can hold
+    them, so the funnel, forecast and coverage leave them out and the page says how many."""
+    opportunity_filter, params = filters(view, "o", table="opportunities")
+    count, amount = con.execute(_UNDATED_SQL.format(opportunity_filter=opportunity_filter),
+                                params).fetchone()
+    return {"count": int(count), "amount": float(amount)}
+
+
 _CONVERSION_SQL = """
 WITH scoped AS (
     SELECT opportunity_id FROM opportunities o WHERE {opportunity_filter}

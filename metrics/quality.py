@@ -124,6 +124,9 @@ _CHECKS = (
                    SELECT 1 FROM orders x WHERE x.opportunity_id = o.opportunity_id)),
                count(*)
         FROM opportunities o WHERE status = 'won'"""),
+    ("open_deal_without_close_date", "opportunities", """
+        SELECT count(*) FILTER (WHERE expected_close_date IS NULL), count(*)
+        FROM opportunities WHERE status = 'open'"""),
     ("open_deal_inactive_owner", "opportunities", """
         SELECT count(*) FILTER (WHERE r.rep_id IS NULL OR NOT r.active), count(*)
         FROM opportunities o LEFT JOIN reps r USING (rep_id) WHERE o.status = 'open'"""),

@@ -54,8 +54,11 @@ def _section_regional_report(con, view: View):
 def _section_pipeline(con, view: View):
     funnel = pipeline.funnel(con, view)
     wins = pipeline.win_rate(con, view)
+    undated = pipeline.undated_open(con, view)
     return {
         "funnel": _records(funnel[["stage", "count", "amount", "weighted_amount"]]),
+        "undated_open_count": undated["count"],
+        "undated_open_amount": undated["amount"],
         "win_rate_count": wins["win_rate_count"],
         "win_rate_amount": wins["win_rate_amount"],
         "median_cycle_days": wins["median_cycle_days"],

@@ -328,7 +328,7 @@ def contribution(now: pd.DataFrame, before: pd.DataFrame, w: dict[str, float]) -
 def headline(card: pd.DataFrame) -> dict:
     """The headline and tiles of a scorecard frame: regions listed and ranked, how many met the
     revenue target, the margin target and both, the median total, the best region and the region
-    that gained most ranks."""
+    that gained most ranks; the met counts are None when no region has a revenue target."""
     ranked = card[card["rank"].notna()]
     met_revenue = card["met_revenue"].fillna(False).astype(bool)
     met_margin = card["met_margin"].fillna(False).astype(bool)
@@ -336,10 +336,13 @@ def headline(card: pd.DataFrame) -> dict:
     climbers = ranked[ranked["rank_change"].fillna(0) > 0].sort_values(
         ["rank_change", "rank"], ascending=[False, True])
     climber = climbers.iloc[0] if len(climbers) else None
+    # Without any revenue target no region can have met one: the counts are not available.
+    counted = len(ranked) > 0
     return {
         "regions": len(card), "ranked": len(ranked),
-        "met_revenue": int(met_revenue.sum()), "met_margin": int(met_margin.sum()),
-        "met_both": int((met_revenue & met_margin).sum()),
+        "met_revenue": int(met_revenue.sum()) if counted else None,
+        "met_margin": int(met_margin.sum()) if counted else None,
+        "met_both": int((met_revenue & met_margin).sum()) if counted else None,
         "median_total": _plain(ranked["total"].median()) if len(ranked) else None,
         "best_region": best["region_id"] if best is not None else None,
         "best_total": _plain(best["total"]) if best is not None else None,

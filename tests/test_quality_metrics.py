@@ -121,6 +121,7 @@ def test_quality_checks_on_a_valid_snapshot(served):
         "score_unknown_criterion": (1, 16),           # charisma
         "order_product_line_mismatch": (1, 8),        # K6 booked NB with a PC product; 8 lines
         "won_without_orders": (1, 2),                 # W2
+        "open_deal_without_close_date": (0, 1),       # W3 has one
         "open_deal_inactive_owner": (1, 1),           # W3 owned by AE3
         "activity_after_as_of": (1, 2),               # A2 on 11-23; A1 on as_of is fine
         "opportunity_after_as_of": (1, 3),            # W3's last activity on 11-23
@@ -156,7 +157,7 @@ def test_quality_report_tiles(served):
     assert report["checks"]["problems"].tolist()[:2] == [2, 2]
     assert report["checks"]["problems"].is_monotonic_decreasing
     b = report["by_check"].set_index("check")
-    assert len(b) == 11 and b.loc["orphan_key", "problems"] == 0 and not b.loc["orphan_key",
+    assert len(b) == 12 and b.loc["orphan_key", "problems"] == 0 and not b.loc["orphan_key",
                                                                                "flagged"]
 
 

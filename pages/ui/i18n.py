@@ -67,6 +67,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "notice.config_error": {
         "en": "The configuration cannot be used: {error}. Correct the file and reload the page.",
         "zh": "配置无法使用：{error}。请修改该文件后重新加载页面。"},
+    # What this data enables (SPEC §9)
+    "availability.note": {"en": "Not available with this data: {items}.",
+                          "zh": "当前数据无法提供：{items}。"},
+    "availability.item": {"en": "{what} (no {tables} table)", "zh": "{what}（缺少 {tables} 表）"},
+    "availability.revenue": {"en": "revenue, margin and order-line alerts",
+                             "zh": "收入、毛利及订单行预警"},
+    "availability.targets": {"en": "targets, attainment, pace and coverage",
+                             "zh": "目标、达成率、进度与覆盖率"},
+    "availability.pipeline": {"en": "pipeline, forecast and key opportunities",
+                              "zh": "商机管道、预测与重点商机"},
+    "availability.stage_history": {"en": "stage conversion and days in stage",
+                                   "zh": "阶段转化率与阶段停留天数"},
+    "availability.activities": {"en": "customer visits and activity-based staleness",
+                                "zh": "客户拜访与基于活动的停滞判断"},
+    "availability.customer_scores": {"en": "customer tiers and tier-based coverage",
+                                     "zh": "客户分级及基于分级的覆盖率"},
+    "availability.products": {"en": "high-margin mix", "zh": "高毛利产品占比"},
     "empty.selection": {
         "en": "No orders match this selection in {period}. Widen the filters or choose another "
               "period.",
@@ -205,6 +222,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "funnel.title": {"en": "Funnel by stage", "zh": "阶段漏斗"},
     "funnel.count": {"en": "{count} deals", "zh": "{count} 个"},
     "funnel.deals": {"en": "Deals", "zh": "商机数"},
+    "funnel.undated": {
+        "en": "Not in the funnel: {count} open deals worth {amount} have no expected close date "
+              "(see the Data page's quality report).",
+        "zh": "未计入漏斗：{count} 个未结商机（金额 {amount}）没有预计成交日期（见数据页的质量报告）。"},
     "funnel.caption": {
         "en": "Light bars: open amount per stage; dark bars: weighted by stage probability; "
               "labels: number of deals.",

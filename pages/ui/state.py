@@ -21,7 +21,7 @@ from data import config
 from data.schema import CHANNELS
 from data.store import (SnapshotDatabase, SnapshotInfo, data_dir_from_env, discover, newest_valid,
                         previous_valid)
-from metrics import dashboard, pipeline
+from metrics import availability, dashboard, pipeline
 from metrics.periods import default_period, parse_period, period_choices
 from metrics.view import View
 from pages.ui import vocab
@@ -56,10 +56,14 @@ class Context:
 
 
 def _name(frame: pd.DataFrame | None, key: str, value: str, lang: str) -> str:
+    """The name in ``lang``, else the English name, else the id (SPEC §9)."""
     if frame is None or frame.empty:
         return value
-    match = frame.loc[frame[key] == value, f"name_{lang}"]
-    return str(match.iloc[0]) if len(match) else value
+    match = frame.loc[frame[key] == value]
+    for column in (f"name_{lang}", "name_en"):
+        if len(match) and pd.notna(match[column].iloc[0]) and str(match[column].iloc[0]).strip():
+            return str(match[column].iloc[0])
+    return value
 
 
 # ------------------------------------------------------------------------------------- data access
@@ -330,6 +334,21 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
     if needs_snapshot and ctx.view is None:
         st.stop()
     return ctx
+
+
+def unavailable(ctx: Context, *groups: str) -> None:
+    """Say which of the page's ``groups`` of metrics (metrics.availability.NEEDS) this data
+    cannot compute, and why: one note under the title, not a 0 in a tile."""
+    missing = metric(ctx, _unavailable)
+    shown = [t("availability.item", ctx.lang, what=t(f"availability.{group}", ctx.lang),
+               tables=", ".join(missing[group])) for group in groups if group in missing]
+    if shown:
+        st.info(t("availability.note", ctx.lang, items="; ".join(shown)),
+                icon=":material/info:")
+
+
+def _unavailable(con, view) -> dict:
+    return availability.unavailable(con)
 
 
 def notices(ctx: Context) -> None:

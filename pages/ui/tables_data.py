@@ -100,3 +100,13 @@ def ownerless(frame: pd.DataFrame, lang: str, region_name, industry_name) -> pd.
         t("col.owner", lang): frame["owner"].fillna("—"),
         t("data.col.reason", lang): frame["reason"].map(lambda r: t(f"data.reason.{r}", lang)),
     })
+
+
+def enables(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What this data enables: each group of metrics, available or not and why."""
+    return pd.DataFrame({
+        t("data.enables.what", lang): frame["group"].map(lambda g: t(f"availability.{g}", lang)),
+        t("data.enables.status", lang): [
+            t("data.enables.yes", lang) if ok else t("data.enables.no", lang, tables=missing)
+            for ok, missing in zip(frame["available"], frame["missing"])],
+    })

@@ -16,6 +16,7 @@ from pages.ui import tables_alerts as tables
 from pages.ui.i18n import t
 
 ctx = state.page_header("alerts")
+state.unavailable(ctx, "revenue", "products")
 lang = ctx.lang
 
 view = ctx.view

@@ -13,6 +13,7 @@ from pages.ui import tables_customers as tables
 from pages.ui.i18n import t
 
 ctx = state.page_header("customers")
+state.unavailable(ctx, "revenue", "customer_scores")
 lang = ctx.lang
 
 view = ctx.view

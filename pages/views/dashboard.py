@@ -10,6 +10,7 @@ from pages.ui import tiles as tiles_ui
 from pages.ui.i18n import t
 
 ctx = state.page_header("dashboard")
+state.unavailable(ctx, "revenue", "targets", "pipeline")
 lang = ctx.lang
 
 view = ctx.view

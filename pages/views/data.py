@@ -4,7 +4,7 @@ metrics/quality.py."""
 
 import streamlit as st
 
-from metrics import quality
+from metrics import availability, quality
 from data.config import setting
 from pages.ui import charts_data as charts
 from pages.ui import fmt, state
@@ -117,6 +117,11 @@ st.caption(t("data.errors.caption", lang))
 
 if info is None:
     st.stop()
+
+st.subheader(t("data.enables.title", lang))
+enabled = state.metric(ctx, availability.enables)
+st.dataframe(tables.enables(enabled, lang), hide_index=True, width="stretch")
+st.caption(t("data.enables.caption", lang))
 
 st.subheader(t("data.quality.title", lang))
 st.dataframe(tables.checks(report["checks"], lang), hide_index=True, width="stretch")

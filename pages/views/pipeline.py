@@ -11,6 +11,7 @@ from pages.ui import vocab
 from pages.ui.i18n import t
 
 ctx = state.page_header("pipeline")
+state.unavailable(ctx, "pipeline", "stage_history", "targets")
 lang = ctx.lang
 
 view = ctx.view
@@ -79,6 +80,10 @@ with left:
             "weighted": t("col.weighted_amount", lang), "count": t("funnel.deals", lang)}, lang),
             width="stretch")
     st.caption(t("funnel.caption", lang))
+    undated = state.metric(ctx, pipeline.undated_open)
+    if undated["count"]:
+        st.caption(t("funnel.undated", lang, count=f"{undated['count']:,}",
+                     amount=fmt.money(undated["amount"], lang)))
 
 with right:
     st.subheader(t("movement.title", lang))

@@ -16,6 +16,7 @@ from pages.ui import tables_scorecard as tables
 from pages.ui.i18n import t
 
 ctx = state.page_header("scorecard")
+state.unavailable(ctx, "targets", "activities", "customer_scores")
 lang = ctx.lang
 
 view = ctx.view
@@ -33,7 +34,10 @@ card = state.metric(ctx, scorecard.overview)["scorecard"]
 head = scorecard.headline(card)
 highlighted = view.regions
 
-st.subheader(t("score.headline", lang, met=head["met_both"], regions=head["regions"]))
+if head["met_both"] is None:
+    st.subheader(t("score.headline.no_targets", lang, period=view.period.code))
+else:
+    st.subheader(t("score.headline", lang, met=head["met_both"], regions=head["regions"]))
 pace = view.period.pace(view.as_of)
 if pace < 1:
     st.info(t("score.running", lang, period=view.period.code, pace=fmt.pct(pace, lang),
@@ -58,9 +62,11 @@ def _move_delta(change) -> str | None:
 # --- KPI tiles ------------------------------------------------------------------------------------
 tiles = st.columns(4)
 tiles[0].metric(t("score.tile.met", lang),
+                t("na", lang) if head["met_both"] is None else
                 t("score.tile.met.value", lang, met=head["met_both"], regions=head["regions"]),
-                delta=t("score.tile.met.delta", lang, revenue=head["met_revenue"],
-                        margin=head["met_margin"]),
+                delta=None if head["met_both"] is None else
+                t("score.tile.met.delta", lang, revenue=head["met_revenue"],
+                  margin=head["met_margin"]),
                 delta_color="off", delta_arrow="off", help=t("score.tile.met.help", lang),
                 border=True)
 tiles[1].metric(t("score.tile.median", lang),

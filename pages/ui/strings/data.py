@@ -115,6 +115,9 @@ STRINGS = {
         "en": "Order lines with another product line than their product",
         "zh": "产品线与产品不一致的订单行"},
     "data.check.won_without_orders": {"en": "Won deals with no order line", "zh": "无订单的赢单商机"},
+    "data.check.open_deal_without_close_date": {
+        "en": "Open deals without an expected close date (not in the funnel or forecast)",
+        "zh": "没有预计成交日期的未结商机（未计入漏斗和预测）"},
     "data.check.open_deal_inactive_owner": {
         "en": "Open deals owned by an inactive rep", "zh": "由离职销售负责的未结商机"},
     "data.check.activity_after_as_of": {
@@ -157,4 +160,13 @@ STRINGS = {
     "data.table.opportunity_history": {"en": "Stage history", "zh": "阶段历史"},
     "data.table.targets": {"en": "Targets", "zh": "目标"},
     "data.table.activities": {"en": "Activities", "zh": "活动"},
+    "data.enables.title": {"en": "What this data enables", "zh": "当前数据支持的分析"},
+    "data.enables.caption": {
+        "en": "Only orders or opportunities are required; each further table enables the "
+              "metrics listed. A metric without its table shows n/a with the reason.",
+        "zh": "只需订单或商机其一；其他每张表支持所列指标。缺少对应表的指标显示为“无”并说明原因。"},
+    "data.enables.what": {"en": "Metrics", "zh": "指标"},
+    "data.enables.status": {"en": "Status", "zh": "状态"},
+    "data.enables.yes": {"en": "✓ available", "zh": "✓ 可用"},
+    "data.enables.no": {"en": "not available: no {tables} table", "zh": "不可用：缺少 {tables} 表"},
 }

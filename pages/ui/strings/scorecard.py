@@ -11,6 +11,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "their drill-down; every region is still ranked.",
         "zh": "评分基于各区域的全部业务：本页不受行业、产品线和渠道筛选影响。区域筛选用于突出显示"
               "并展开该区域的明细；所有区域仍参与排名。"},
+    "score.headline.no_targets": {
+        "en": "No revenue targets for {period}: regions are listed and scored, not ranked",
+        "zh": "{period} 没有收入目标：各区域列出并评分，但不排名"},
     "score.headline": {
         "en": "{met} of {regions} regions met both revenue and margin targets",
         "zh": "{regions} 个区域中有 {met} 个同时达成收入和毛利目标"},
