@@ -1665,12 +1665,17 @@ def activity_table(world: DemoWorld, day: int, present: np.ndarray) -> pa.Table:
 # ---------------------------------------------------------------------------------- entry point
 
 def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, orders: int = 300_000,
-             seed: int = 42) -> list[Path]:
+             seed: int = 42, progress=None) -> list[Path]:
     """Write one snapshot per week for the `weeks` ISO weeks ending with the week of `as_of`.
 
     Snapshots already in `data_dir` are left alone (they are immutable). Returns the folders of all
-    requested weeks, oldest first, whether written now or before.
+    requested weeks, oldest first, whether written now or before. ``progress(fraction, week)``,
+    if given, is called after the history is simulated (week None) and after each snapshot.
     """
+    def report(fraction: float, week: str | None) -> None:
+        if progress is not None:
+            progress(fraction, week)
+
     newest = most_recent_sunday(as_of)
     sundays = [newest - dt.timedelta(weeks=k) for k in reversed(range(weeks))]
     root = Path(data_dir) / "snapshots"
@@ -1680,8 +1685,9 @@ def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, orders: int = 300_0
             print(f"{iso_week_id(sunday)}  exists, skipped")
     if todo:
         world = build_world(newest, sundays[0], orders, seed)
+        report(0.4, None)
         source = f"data.demo (seed={seed}, orders={orders}, newest as_of={newest})"
-        for sunday in todo:
+        for done, sunday in enumerate(todo, 1):
             tables = snapshot_tables(world, sunday)
             try:
                 write_snapshot(Path(data_dir), sunday, tables, source)
@@ -1692,6 +1698,7 @@ def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, orders: int = 300_0
                                if name not in ("regions", "industries", "products"))
             print(f"{iso_week_id(sunday)}  as_of {sunday}  {counts}")
             del tables  # before the next week's are built: one snapshot's tables in memory
+            report(0.4 + 0.6 * done / len(todo), iso_week_id(sunday))
     return [root / iso_week_id(s) for s in sundays]
 
 

@@ -93,10 +93,29 @@ def test_empty_selection_shows_an_explanation(data_dir, monkeypatch):
     assert any("No orders match" in i.value for i in at.info)
 
 
-def test_no_snapshot_gives_a_clear_message(tmp_path, monkeypatch):
+def test_only_invalid_snapshots_give_a_clear_message(tmp_path, monkeypatch):
+    make_snapshot(tmp_path, "2026-11-22", orders=[order("2026-11-20", 1, 1, customer_id="NOPE")])
     at = run(tmp_path, monkeypatch)
     assert not at.exception
     assert any("No valid snapshot" in w.value for w in at.warning)
+
+
+def test_an_empty_data_folder_is_a_starting_point(tmp_path, monkeypatch):
+    """No error: the two ways to start. The demo button writes snapshots with progress and the
+    page then shows them."""
+    from pages.ui import start
+
+    monkeypatch.setattr(start, "DEMO_WEEKS", 2)
+    monkeypatch.setattr(start, "DEMO_ORDERS", 3_000)
+    at = run(tmp_path, monkeypatch, lang="zh")
+    assert not at.exception and not at.warning
+    assert "欢迎：这里还没有数据" in [s.value for s in at.subheader]
+    at = run(tmp_path, monkeypatch)
+    assert "Welcome: there is no data here yet" in [s.value for s in at.subheader]
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(list((tmp_path / "snapshots").glob("*/manifest.json"))) == 2
+    assert at.metric and at.metric[0].label == "Revenue"
 
 
 def test_pages_folder_compatibility_mode_is_switched_off(data_dir, monkeypatch):

@@ -84,6 +84,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "availability.customer_scores": {"en": "customer tiers and tier-based coverage",
                                      "zh": "客户分级及基于分级的覆盖率"},
     "availability.products": {"en": "high-margin mix", "zh": "高毛利产品占比"},
+    # An empty data folder: the starting point
+    "start.title": {"en": "Welcome: there is no data here yet", "zh": "欢迎：这里还没有数据"},
+    "start.body": {"en": "Data folder: {data_dir}. Start with your own exports or with demo data.",
+                   "zh": "数据目录：{data_dir}。可从导入自己的数据开始，或先生成演示数据。"},
+    "start.import.title": {"en": "Import your data", "zh": "导入您的数据"},
+    "start.import.body": {
+        "en": "CRM and ERP exports (CSV or Excel): map the columns, check, write a snapshot. "
+              "Only orders or opportunities are required.",
+        "zh": "CRM 与 ERP 导出文件（CSV 或 Excel）：映射列、检查并写入快照。只需订单或商机其一。"},
+    "start.import.link": {"en": "Open the import page", "zh": "打开导入页面"},
+    "start.demo.title": {"en": "Create demo data", "zh": "生成演示数据"},
+    "start.demo.body": {
+        "en": "A generated key-account business: {weeks} weekly snapshots, about {orders} order "
+              "lines, every page filled. Takes about half a minute.",
+        "zh": "生成的大客户销售业务：{weeks} 个周快照，约 {orders} 条订单行，所有页面都有内容。约需半分钟。"},
+    "start.demo.button": {"en": "Create demo data", "zh": "生成演示数据"},
+    "start.demo.simulating": {"en": "Simulating two years of business…",
+                              "zh": "正在模拟两年的业务……"},
+    "start.demo.week": {"en": "Snapshot {week} written", "zh": "已写入快照 {week}"},
     "empty.selection": {
         "en": "No orders match this selection in {period}. Widen the filters or choose another "
               "period.",

@@ -24,7 +24,7 @@ from data.store import (SnapshotDatabase, SnapshotInfo, data_dir_from_env, disco
 from metrics import availability, dashboard, pipeline
 from metrics.periods import default_period, parse_period, period_choices
 from metrics.view import View
-from pages.ui import vocab
+from pages.ui import start, vocab
 from pages.ui.i18n import DEFAULT_LANG, LANGS, t
 from pages.ui.url_state import MULTI, Options, UrlState, parse, to_params
 
@@ -140,7 +140,8 @@ def _resolve() -> Context:
     ctx = Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang), snapshots=snapshots)
     newest = newest_valid(snapshots)
     if newest is None:
-        ctx.notices.append(t("notice.no_snapshot", lang, data_dir=data_dir))
+        if snapshots:  # an empty folder gets the starting point instead (page_header)
+            ctx.notices.append(t("notice.no_snapshot", lang, data_dir=data_dir))
         return ctx
 
     by_id = {info.snapshot_id: info for info in snapshots}
@@ -332,6 +333,8 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
         st.stop()
     notices(ctx)
     if needs_snapshot and ctx.view is None:
+        if not ctx.snapshots:
+            start.panel(ctx, on_written=_snapshots.clear)
         st.stop()
     return ctx
 
