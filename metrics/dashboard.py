@@ -224,7 +224,7 @@ SELECT o.opportunity_id, o.name, c.name AS customer, r.name AS rep,
        o.amount::DOUBLE AS amount,
        (o.amount * list_extract($probabilities, o.stage))::DOUBLE AS weighted_amount,
        o.expected_margin_pct, o.expected_close_date,
-       o.expected_close_date < $as_of AS past_due,
+       coalesce(o.expected_close_date < $as_of, false) AS past_due,
        date_diff('day', o.last_activity_date, $as_of) AS days_since_activity
 FROM opportunities o
 LEFT JOIN customers c ON c.customer_id = o.customer_id

@@ -162,10 +162,11 @@ SELECT o.opportunity_id, o.name, c.name AS customer, r.name AS rep, o.rep_id,
        date_diff('day', coalesce(cs.stage_entered, o.created_date), $as_of) AS days_in_stage,
        date_diff('day', o.last_activity_date, $as_of) AS days_since_activity,
        date_diff('day', o.expected_close_date, $as_of) AS days_past_due,
-       date_diff('day', o.last_activity_date, $as_of) > $stale_activity_days
-           OR date_diff('day', coalesce(cs.stage_entered, o.created_date), $as_of)
-              > $stale_stage_days AS stale,
-       o.expected_close_date < $as_of AS past_due
+       -- A deal without a last activity or an expected close date is judged on what is known.
+       coalesce(date_diff('day', o.last_activity_date, $as_of) > $stale_activity_days
+                OR date_diff('day', coalesce(cs.stage_entered, o.created_date), $as_of)
+                   > $stale_stage_days, false) AS stale,
+       coalesce(o.expected_close_date < $as_of, false) AS past_due
 FROM opportunities o
 LEFT JOIN current_stage cs USING (opportunity_id)
 LEFT JOIN customers c ON c.customer_id = o.customer_id

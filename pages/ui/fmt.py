@@ -63,3 +63,12 @@ def ratio(value, lang: str) -> str:
     if _missing(value):
         return t("na", lang)
     return f"{value:,.1f}×"
+
+
+def dates(series):
+    """Dates as YYYY-MM-DD text for a table; a missing date stays missing (the table shows n/a),
+    never "NaT"."""
+    import pandas as pd
+
+    parsed = pd.to_datetime(series, errors="coerce")
+    return parsed.dt.strftime("%Y-%m-%d").astype(object).where(parsed.notna(), None)

@@ -79,6 +79,11 @@ def _snapshots(data_dir: str) -> list[SnapshotInfo]:
     return discover(Path(data_dir))
 
 
+def refresh_snapshots() -> None:
+    """Forget the discovered snapshots, so a snapshot written just now is served at once."""
+    _snapshots.clear()
+
+
 @st.cache_data(show_spinner=False)
 def _dimensions(_info: SnapshotInfo, snapshot_path: str) -> dict[str, pd.DataFrame]:
     return dashboard.dimensions(_database().cursor(_info))
@@ -306,9 +311,10 @@ def _seed_widgets(ctx: Context) -> None:
         st.session_state["w_compare"] = ctx.compare.snapshot_id
 
 
-def deal_table(frame: pd.DataFrame, shown: pd.DataFrame, key: str) -> None:
+def deal_table(frame: pd.DataFrame, shown: pd.DataFrame, key: str, lang: str) -> None:
     """A table of deals; selecting a row opens that deal's detail view (``deal=`` in the URL)."""
     st.dataframe(shown, hide_index=True, width="stretch", key=key, selection_mode="single-row",
+                 placeholder=t("na", lang),
                  on_select=functools.partial(_open_deal, key, list(frame["opportunity_id"])))
 
 
@@ -334,7 +340,7 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
     notices(ctx)
     if needs_snapshot and ctx.view is None:
         if not ctx.snapshots:
-            start.panel(ctx, on_written=_snapshots.clear)
+            start.panel(ctx, on_written=refresh_snapshots)
         st.stop()
     return ctx
 

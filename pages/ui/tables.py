@@ -67,7 +67,7 @@ def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFra
         t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
         t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
         t("col.weighted_amount", lang): frame["weighted_amount"].map(lambda v: fmt.money(v, lang)),
-        t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
+        t("col.expected_close_date", lang): fmt.dates(frame["expected_close_date"]),
         t("col.past_due", lang): frame["past_due"].map(
             lambda v: t("keyopps.overdue", lang) if v else ""),
         t("col.days_since_activity", lang): frame["days_since_activity"],
@@ -77,7 +77,7 @@ def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFra
 
 def order_flow(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
     return pd.DataFrame({
-        t("col.order_date", lang): frame["order_date"].astype(str),
+        t("col.order_date", lang): fmt.dates(frame["order_date"]),
         t("col.order", lang): frame["order_id"] + "/" + frame["line_no"].astype(str),
         t("col.customer", lang): frame["customer"],
         t("col.region", lang): frame["region_id"].map(region_name),
@@ -105,7 +105,7 @@ def deals(frame: pd.DataFrame, lang: str, region_name, emphasis: str) -> pd.Data
         t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
         t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
         t("col.region", lang): frame["region_id"].map(region_name),
-        t("col.expected_close_date", lang): frame["expected_close_date"].astype(str),
+        t("col.expected_close_date", lang): fmt.dates(frame["expected_close_date"]),
         t("col.customer", lang): frame["customer"],
     })
     return pd.DataFrame(columns)
@@ -118,5 +118,5 @@ def slipped(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
         t("col.region", lang): frame["region_id"].map(region_name),
         t("col.owner", lang): frame["rep_id"],
         t("col.amount", lang): frame["amount_0"].map(lambda v: fmt.money(v, lang)),
-        t("col.new_close_date", lang): frame["expected_close_1"].astype(str).str[:10],
+        t("col.new_close_date", lang): fmt.dates(frame["expected_close_1"]),
     })

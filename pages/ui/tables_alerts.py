@@ -91,7 +91,7 @@ def styled_alerts(table: pd.DataFrame, lang: str) -> Styler:
 def drill_lines(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
     """Order lines behind an alert, in the frame's order: the margin figures first."""
     return pd.DataFrame({
-        t("col.order_date", lang): frame["order_date"].astype(str).str[:10],
+        t("col.order_date", lang): fmt.dates(frame["order_date"]),
         t("col.order", lang): frame["order_id"] + "/" + frame["line_no"].astype(str),
         t("col.customer", lang): frame["customer"],
         t("col.product", lang): frame["product"],
@@ -129,7 +129,7 @@ def drill_deal(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
         t("alerts.col.short", lang): frame["margin_short_of_floor"],
         t("col.amount", lang): frame["amount"],
         t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
-        t("col.expected_close_date", lang): frame["expected_close_date"].astype(str).str[:10],
+        t("col.expected_close_date", lang): fmt.dates(frame["expected_close_date"]),
         t("col.owner", lang): frame["rep"],
         t("col.customer", lang): frame["customer"],
         t("col.region", lang): frame["region_id"].map(region_name),

@@ -81,7 +81,7 @@ def checks(frame: pd.DataFrame, lang: str) -> Styler:
 
 def key_orders(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
     return pd.DataFrame({
-        t("col.order_date", lang): frame["order_date"].astype(str).str[:10],
+        t("col.order_date", lang): fmt.dates(frame["order_date"]),
         t("col.order", lang): frame["order_id"],
         t("col.customer", lang): frame["customer"],
         t("col.region", lang): frame["region_id"].map(region_name),

@@ -149,7 +149,7 @@ def attention_deals(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
         t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
         t("col.issue", lang): issue,
-        t("col.expected_close_date", lang): frame["expected_close_date"].astype(str).str[:10],
+        t("col.expected_close_date", lang): fmt.dates(frame["expected_close_date"]),
         t("col.days_since_activity", lang): frame["days_since_activity"],
         t("col.days_in_stage", lang): frame["days_in_stage"],
     })

@@ -179,7 +179,7 @@ else:
     # instead of pointing at whatever alert now sits in the previously selected row.
     choice = repr((view, sorted(chosen_rules), sorted(chosen_severities or ())))
     table_key = "alerts_table_" + hashlib.sha1(choice.encode()).hexdigest()[:12]
-    event = st.dataframe(tables.styled_alerts(table, lang), hide_index=True, width="stretch",
+    event = st.dataframe(placeholder=t("na", lang), data=tables.styled_alerts(table, lang), hide_index=True, width="stretch",
                          key=table_key, on_select="rerun", selection_mode="single-row",
                          column_order=tables.alerts_shown_columns(lang),
                          selection_default={"selection": {"rows": [0], "columns": []}})
@@ -202,7 +202,7 @@ if selected is not None:
                   entity=t(f"alerts.entity.{selected['entity_type']}", lang)))
     elif drill["kind"] == "deal":
         deal = tables.drill_deal(drill["frame"], lang, ctx.region_name)
-        st.dataframe(tables.styled_deal(deal, lang), hide_index=True, width="stretch")
+        st.dataframe(placeholder=t("na", lang), data=tables.styled_deal(deal, lang), hide_index=True, width="stretch")
         record = drill["frame"].iloc[0]
         st.caption(t("alerts.drill.deal", lang, expected=fmt.pct(record["expected_margin_pct"],
                                                                  lang, 1),
@@ -217,7 +217,7 @@ if selected is not None:
                          money=(t("col.amount", lang), t("alerts.col.short", lang)))
     else:
         lines = tables.drill_lines(drill["frame"], lang, ctx.region_name)
-        st.dataframe(tables.styled_lines(lines, lang), hide_index=True, width="stretch")
+        st.dataframe(placeholder=t("na", lang), data=tables.styled_lines(lines, lang), hide_index=True, width="stretch")
         if selected["entity_type"] == "order_line":
             st.caption(t("alerts.drill.line", lang))
         else:

@@ -149,7 +149,7 @@ top = data["top_accounts"]
 if top.empty:
     st.info(t("empty.table", lang))
 else:
-    st.dataframe(tables.top_accounts(top, lang, ctx.region_name, ctx.industry_name),
+    st.dataframe(placeholder=t("na", lang), data=tables.top_accounts(top, lang, ctx.region_name, ctx.industry_name),
                  hide_index=True, width="stretch")
 st.caption(t("customers.top.caption", lang, count=setting("customers.top_accounts")))
 
@@ -171,6 +171,6 @@ for tab, (key, frame, shown, caption) in zip(st.tabs(tab_labels), lists):
         if frame.empty:
             st.info(t("empty.table", lang))
         else:
-            st.dataframe(shown(frame, lang, ctx.region_name, ctx.industry_name),
+            st.dataframe(placeholder=t("na", lang), data=shown(frame, lang, ctx.region_name, ctx.industry_name),
                          hide_index=True, width="stretch", key=f"customers_{key}")
         st.caption(caption)

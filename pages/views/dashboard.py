@@ -99,7 +99,7 @@ st.page_link(ctx.pages["pipeline"], label=t("weekpipe.link", lang),
 
 # --- Tables ---------------------------------------------------------------------------------------
 st.subheader(t("regional.title", lang))
-st.dataframe(tables.regional_report(report, lang, ctx.region_name, k["gm_pct"]),
+st.dataframe(placeholder=t("na", lang), data=tables.regional_report(report, lang, ctx.region_name, k["gm_pct"]),
              hide_index=True, width="stretch")
 st.caption(t("regional.caption", lang, floor=fmt.pct(k["gm_pct"], lang, 1)))
 
@@ -108,7 +108,7 @@ key_opps = state.metric(ctx, dashboard.key_opportunities)
 if key_opps.empty:
     st.info(t("empty.table", lang))
 else:
-    st.dataframe(tables.key_opportunities(key_opps, lang, ctx.region_name), hide_index=True,
+    st.dataframe(placeholder=t("na", lang), data=tables.key_opportunities(key_opps, lang, ctx.region_name), hide_index=True,
                  width="stretch")
 st.caption(t("keyopps.caption", lang, min=fmt.money(setting("business.key_opportunity_min"), lang)))
 
@@ -117,5 +117,5 @@ flow = state.metric(ctx, dashboard.order_flow)
 if flow.empty:
     st.info(t("empty.table", lang))
 else:
-    st.dataframe(tables.order_flow(flow, lang, ctx.region_name), hide_index=True, width="stretch")
+    st.dataframe(placeholder=t("na", lang), data=tables.order_flow(flow, lang, ctx.region_name), hide_index=True, width="stretch")
 st.caption(t("orderflow.caption", lang, rows=setting("dashboard.order_flow_rows")))

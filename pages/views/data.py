@@ -97,22 +97,22 @@ st.subheader(t("data.snapshots.title", lang))
 if listing.empty:
     st.info(t("empty.table", lang))
 else:
-    st.dataframe(tables.snapshots(listing, lang), hide_index=True, width="stretch")
+    st.dataframe(placeholder=t("na", lang), data=tables.snapshots(listing, lang), hide_index=True, width="stretch")
 st.caption(t("data.snapshots.caption", lang))
 
 st.subheader(t("data.counts.title", lang))
 if listing.empty:
     st.info(t("empty.table", lang))
 else:
-    st.dataframe(tables.row_counts(quality.row_count_table(ctx.snapshots), lang),
-                 hide_index=True, width="stretch", height="content", placeholder="—")
+    st.dataframe(placeholder=t("na", lang), data=tables.row_counts(quality.row_count_table(ctx.snapshots), lang),
+                 hide_index=True, width="stretch", height="content")
 st.caption(t("data.counts.caption", lang))
 
 st.subheader(t("data.errors.title", lang))
 if errors.empty:
     st.success(t("data.errors.none", lang), icon=":material/check_circle:")
 else:
-    st.dataframe(tables.errors(errors, lang), hide_index=True, width="stretch")
+    st.dataframe(placeholder=t("na", lang), data=tables.errors(errors, lang), hide_index=True, width="stretch")
 st.caption(t("data.errors.caption", lang))
 
 if info is None:
@@ -120,11 +120,11 @@ if info is None:
 
 st.subheader(t("data.enables.title", lang))
 enabled = state.metric(ctx, availability.enables)
-st.dataframe(tables.enables(enabled, lang), hide_index=True, width="stretch")
+st.dataframe(placeholder=t("na", lang), data=tables.enables(enabled, lang), hide_index=True, width="stretch")
 st.caption(t("data.enables.caption", lang))
 
 st.subheader(t("data.quality.title", lang))
-st.dataframe(tables.checks(report["checks"], lang), hide_index=True, width="stretch")
+st.dataframe(placeholder=t("na", lang), data=tables.checks(report["checks"], lang), hide_index=True, width="stretch")
 st.caption(t("data.quality.caption", lang, snapshot=info.snapshot_id))
 
 st.subheader(t("data.keyorders.title", lang))
@@ -132,7 +132,7 @@ key_orders = report["key_orders"]
 if key_orders.empty:
     st.success(t("data.none", lang), icon=":material/check_circle:")
 else:
-    st.dataframe(tables.key_orders(key_orders, lang, ctx.region_name), hide_index=True,
+    st.dataframe(placeholder=t("na", lang), data=tables.key_orders(key_orders, lang, ctx.region_name), hide_index=True,
                  width="stretch")
 st.caption(t("data.keyorders.caption", lang, min=key_min, rows=quality.KEY_ORDER_ROWS))
 
@@ -141,6 +141,6 @@ ownerless = state.metric(ctx, quality.customers_without_owner)
 if ownerless.empty:
     st.success(t("data.none", lang), icon=":material/check_circle:")
 else:
-    st.dataframe(tables.ownerless(ownerless, lang, ctx.region_name, ctx.industry_name),
+    st.dataframe(placeholder=t("na", lang), data=tables.ownerless(ownerless, lang, ctx.region_name, ctx.industry_name),
                  hide_index=True, width="stretch")
 st.caption(t("data.ownerless.caption", lang))

@@ -154,7 +154,8 @@ with stale_tab:
     if stale.empty:
         st.info(t("empty.table", lang))
     else:
-        state.deal_table(stale, tables.deals(stale, lang, ctx.region_name, "stale"), "stale_table")
+        state.deal_table(stale, tables.deals(stale, lang, ctx.region_name, "stale"), "stale_table",
+                         lang)
     st.caption(t("stale.caption", lang, activity=setting("pipeline.stale_activity_days"),
                  stage=setting("pipeline.stale_stage_days")))
 with due_tab:
@@ -162,7 +163,8 @@ with due_tab:
     if due.empty:
         st.info(t("empty.table", lang))
     else:
-        state.deal_table(due, tables.deals(due, lang, ctx.region_name, "past_due"), "due_table")
+        state.deal_table(due, tables.deals(due, lang, ctx.region_name, "past_due"), "due_table",
+                         lang)
     st.caption(t("pastdue.caption", lang, as_of=view.as_of))
 with slipped_tab:
     if ctx.compare is None:
@@ -173,6 +175,6 @@ with slipped_tab:
             st.info(t("empty.table", lang))
         else:
             state.deal_table(slipped, tables.slipped(slipped, lang, ctx.region_name),
-                             "slipped_table")
+                             "slipped_table", lang)
         st.caption(t("slipped.caption", lang, compare=ctx.compare.snapshot_id,
                      period=view.period.code))

@@ -108,7 +108,7 @@ def _select_region(key: str, ids: list[str]) -> None:
 
 
 st.subheader(t("score.table.title", lang))
-st.dataframe(tables.scorecard(card, lang, ctx.region_name, highlighted, scorecard.DIMENSIONS),
+st.dataframe(placeholder=t("na", lang), data=tables.scorecard(card, lang, ctx.region_name, highlighted, scorecard.DIMENSIONS),
              hide_index=True, width="stretch", height=38 + 35 * len(card), key="score_table",
              # Narrow columns so the whole ranking fits; a dimension's header explains it.
              column_config={
@@ -156,7 +156,7 @@ if view.period.kind == "quarter":
     if review.empty:
         st.info(t("empty.table", lang))
     else:
-        st.dataframe(tables.quarter_review(review, lang, ctx.region_name, highlighted),
+        st.dataframe(placeholder=t("na", lang), data=tables.quarter_review(review, lang, ctx.region_name, highlighted),
                      hide_index=True, width="stretch", height=38 + 35 * len(card))
     st.caption(t("score.review.caption", lang))
 
@@ -252,7 +252,7 @@ with customers_tab:
     if uncovered.empty:
         st.info(t("empty.table", lang))
     else:
-        st.dataframe(tables.uncovered_customers(uncovered, lang, ctx.industry_name),
+        st.dataframe(placeholder=t("na", lang), data=tables.uncovered_customers(uncovered, lang, ctx.industry_name),
                      hide_index=True, width="stretch")
     st.caption(t("score.uncovered.caption", lang, period=view.period.code))
 with deals_tab:
@@ -260,6 +260,6 @@ with deals_tab:
     if deals.empty:
         st.info(t("empty.table", lang))
     else:
-        st.dataframe(tables.attention_deals(deals, lang), hide_index=True, width="stretch")
+        st.dataframe(placeholder=t("na", lang), data=tables.attention_deals(deals, lang), hide_index=True, width="stretch")
     st.caption(t("score.deals.caption", lang, activity=setting("pipeline.stale_activity_days"),
                  stage=setting("pipeline.stale_stage_days"), as_of=view.as_of))

@@ -99,7 +99,7 @@ STRINGS = {
     "data.ownerless.caption": {
         "en": "Customers whose owner_rep_id is empty, not a known rep, or a rep who has left.",
         "zh": "owner_rep_id 为空、不是已知销售，或负责人已离职的客户。"},
-    "data.none": {"en": "None: nothing to fix.", "zh": "无：没有需要处理的数据。"},
+    "data.none": {"en": "Nothing to fix.", "zh": "没有需要处理的数据。"},
     # Checks
     "data.check.orphan_key": {"en": "Orphan keys", "zh": "孤立外键"},
     "data.check.key_order_without_opportunity": {
