@@ -99,3 +99,55 @@ def test_a_scorecard_without_targets_counts_no_region_as_meeting_them(opportunit
     assert head["ranked"] == 0 and head["regions"] == 2
     assert head["met_both"] is None and head["met_revenue"] is None
     assert card["industry_attainment"].isna().all() and card["rank"].isna().all()
+
+
+EIGHT_STAGES = """
+[business]
+currency = "USD"
+fiscal_year_start_month = 1
+key_opportunity_min = 50000
+
+[stages]
+names_en = ["Prospecting", "Qualification", "Needs analysis", "Value proposition",
+            "Decision makers", "Perception analysis", "Proposal", "Negotiation"]
+probabilities = [0.05, 0.10, 0.20, 0.30, 0.40, 0.55, 0.70, 0.85]
+"""
+
+
+def test_usd_calendar_year_and_eight_stages(tmp_path):
+    """SPEC §9 vocabulary end to end: a calendar fiscal year (as of 2026-11-22 the default
+    quarter is FY26Q4, Oct–Dec, 53 of 92 days elapsed), eight open stages with their own
+    probabilities (won = 9), and money in dollars."""
+    from data import config
+    from metrics.periods import default_period
+    from pages.ui import fmt, vocab
+
+    (tmp_path / "config.toml").write_text(EIGHT_STAGES, encoding="utf-8")
+    config.use_data_dir(tmp_path)
+    deals = [opportunity("D1", 10_000, 1, "2026-12-01"),
+             opportunity("D2", 20_000, 7, "2026-12-10"),
+             opportunity("D3", 40_000, 8, "2026-12-31", region_id="R2"),
+             opportunity("D4", 99_000, 8, "2027-01-15"),  # after the quarter
+             {**opportunity("D5", 5_000, 9, "2026-11-02", status="won"),
+              "closed_date": D("2026-11-02")}]
+    info = write(tmp_path, opportunities=deals)
+    assert info.valid, info.errors
+    con = SnapshotDatabase().cursor(info)
+    period = default_period(info.as_of)
+    assert (period.code, period.start, period.end) == ("FY26Q4", D("2026-10-01"), D("2026-12-31"))
+    v = View(info.snapshot_id, info.as_of, period)
+    funnel = pipeline.funnel(con, v).set_index("stage")
+    assert list(funnel.index) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert funnel["count"].tolist() == [1, 0, 0, 0, 0, 0, 1, 1]
+    assert funnel.loc[7, "weighted_amount"] == pytest.approx(14_000)   # 20,000 × 70%
+    assert funnel.loc[8, "weighted_amount"] == pytest.approx(34_000)   # 40,000 × 85%
+    k = dashboard.kpis(con, v)
+    assert k["pace"] == pytest.approx(53 / 92)
+    assert k["weighted_pipeline"] == pytest.approx(500 + 14_000 + 34_000)
+    conversion = pipeline.stage_conversion(con, v)
+    assert conversion["from_stage"].tolist() == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert fmt.money(1_234_567, "en") == "$1,234,567"
+    assert fmt.money_short(1_234_567, "zh") == "$123.5万"  # 123.46万: one decimal from 100
+    assert vocab.stage(8, "zh") == "Negotiation" and vocab.stage(9, "en") == "Won"
+    key = dashboard.key_opportunities(con, v)
+    assert key["opportunity_id"].tolist() == ["D4"]  # ≥ 50,000 dollars
