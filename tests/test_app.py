@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -34,11 +35,16 @@ def run(data_dir: Path, monkeypatch, **params) -> AppTest:
     return at.run()
 
 
+def plain(text) -> str:
+    """What a Markdown element shows: the escapes of pages.ui.i18n.escape_markdown removed."""
+    return re.sub(r"\\([\\`*_\[\]$:~|<>#+-])", r"\1", str(text))
+
+
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [s.value for s in at.subheader] + [t.value for t in at.title]
     parts += [m.label for m in at.metric] + [w.value for w in at.warning] + [i.value for i in at.info]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(plain(p) for p in parts)
 
 
 @pytest.mark.parametrize("lang, title, tile, revenue", [
@@ -189,3 +195,15 @@ def test_report_numbers_match_the_dashboard_tiles(data_dir, monkeypatch, capsys)
     assert tiles["YoY growth"] == fmt.signed_pct(k["yoy_growth"], "en")
     assert tiles["Forecast"] == fmt.money_short(k["forecast"], "en")
     assert tiles["Pipeline coverage"] == fmt.ratio(k["coverage"], "en")
+
+
+def test_url_values_are_shown_as_text_not_markdown(data_dir, monkeypatch):
+    """A link parameter echoed in the notice must not become a link, an image or math."""
+    at = run(data_dir, monkeypatch, region="[sign in](http://evil.example)",
+             industry="![x](http://evil.example/i.png)", channel="$x$ **bold**")
+    assert not at.exception
+    notice = next(w.value for w in at.warning if "sign in" in w.value)
+    assert r"\[sign in\](http\://evil.example)" in notice
+    assert r"!\[x\]" in notice and r"\$x\$ \*\*bold\*\*" in notice
+    assert not re.search(r"(?<!\\)[\[\]$*]", notice.split(":", 1)[1])  # every one escaped
+    assert "region=[sign in](http://evil.example)" in plain(notice)  # shown as typed

@@ -55,3 +55,15 @@ def test_money_and_ratio_formats():
     assert fmt.pct(1.0311, "en") == "103%" and fmt.pct(float("nan"), "en") == "n/a"
     assert fmt.signed_pct(-0.0423, "zh") == "-4.2%"
     assert fmt.ratio(2.345, "en") == "2.3×"
+
+
+def test_values_for_markdown_elements_are_escaped_and_templates_are_not():
+    from pages.ui.i18n import escape_markdown, md
+
+    assert escape_markdown("[a](http://x) $1 and $2 *b* _c_ :red[d] `e` <f> #g ~h~ |i|") == (
+        r"\[a\](http\://x) \$1 and \$2 \*b\* \_c\_ \:red\[d\] \`e\` \<f\> \#g \~h\~ \|i\|")
+    assert escape_markdown("- item") == r"\- item" and escape_markdown("+1") == r"\+1"
+    assert escape_markdown("2026-W47 · ¥1,234.5 (FY26Q3)") == "2026-W47 · ¥1,234.5 (FY26Q3)"
+    assert escape_markdown("two\nlines") == "two lines"
+    assert md("notice.bad_params", "en", params="a=[x](y)") == (
+        r"Ignored link parameters that are not valid here: a=\[x\](y).")

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from data import config
 from tests import test_scorecard_metrics as fixture
 from tests.builders import make_snapshot
-from tests.test_app import run_page
+from tests.test_app import plain, run_page
 
 PAGE = "pages/views/scorecard.py"
 
@@ -34,9 +34,9 @@ def open_page(data_dir: Path, monkeypatch, **params) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [s.value for s in at.subheader] + [h.value for h in at.header]
-    parts += [t.value for t in at.title] + [i.value for i in at.info]
+    parts = [plain(m.value) for m in at.markdown] + [plain(c.value) for c in at.caption]
+    parts += [plain(s.value) for s in at.subheader] + [plain(h.value) for h in at.header]
+    parts += [plain(t.value) for t in at.title] + [plain(i.value) for i in at.info]
     return "\n".join(str(p) for p in parts)
 
 
@@ -111,4 +111,5 @@ def test_invalid_weights_show_a_clear_message(data_dir, monkeypatch, tmp_path):
     monkeypatch.setenv(config.CONFIG_ENV, str(bad))
     at = open_page(data_dir, monkeypatch, period="2026-10")
     assert not at.exception
-    assert any("industry_attainment = 'thirty' must be a number" in e.value for e in at.error)
+    assert any("industry_attainment = 'thirty' must be a number" in plain(e.value)
+               for e in at.error)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 from pages.ui import strings as _page_strings
 
@@ -350,3 +351,23 @@ def t(key: str, lang: str, **values) -> str:
     entry = STRINGS[key]
     text = entry.get(lang) or entry[DEFAULT_LANG]
     return text.format(**values) if values else text
+
+
+# What Markdown (and Streamlit's extensions: $…$ math, :emoji: and :colour[…] directives) could
+# read as syntax inside a sentence; CommonMark shows a backslash-escaped one as itself. A value
+# that starts a line could also open a list, so a leading - or + is escaped too.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]$:~|<>#])")
+_LINE_START = re.compile(r"^([-+])")
+
+
+def escape_markdown(text) -> str:
+    """``text`` (from data, a URL, a file name, an amount) shown as itself in a Markdown element."""
+    escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", str(text)).replace("\n", " ")
+    return _LINE_START.sub(r"\\\1", escaped)
+
+
+def md(key: str, lang: str, **values) -> str:
+    """``t`` for Markdown elements (captions, notices, headers, help): the trusted template keeps
+    its formatting, every value filled in is escaped so it shows as text (a region named
+    ``[x](http://…)``, a ``$`` amount, a ``*`` in a deal name)."""
+    return t(key, lang, **{name: escape_markdown(value) for name, value in values.items()})

@@ -25,7 +25,7 @@ from metrics import availability, dashboard, pipeline
 from metrics.periods import default_period, parse_period, period_choices
 from metrics.view import View
 from pages.ui import start, vocab
-from pages.ui.i18n import DEFAULT_LANG, LANGS, t
+from pages.ui.i18n import DEFAULT_LANG, LANGS, md, t
 from pages.ui.url_state import MULTI, Options, UrlState, parse, to_params
 
 _CONTEXT_KEY = "_cockpit_context"
@@ -146,7 +146,7 @@ def _resolve() -> Context:
     newest = newest_valid(snapshots)
     if newest is None:
         if snapshots:  # an empty folder gets the starting point instead (page_header)
-            ctx.notices.append(t("notice.no_snapshot", lang, data_dir=data_dir))
+            ctx.notices.append(md("notice.no_snapshot", lang, data_dir=data_dir))
         return ctx
 
     by_id = {info.snapshot_id: info for info in snapshots}
@@ -159,7 +159,7 @@ def _resolve() -> Context:
         fallback_from = snapshots[0].snapshot_id
     if fallback_from:
         bad = by_id[fallback_from]
-        ctx.notices.append(t("notice.fallback", lang, bad=fallback_from, error=bad.errors[0],
+        ctx.notices.append(md("notice.fallback", lang, bad=fallback_from, error=bad.errors[0],
                              good=newest.snapshot_id))
         if requested == fallback_from:
             raw.pop("snapshot")
@@ -171,7 +171,7 @@ def _resolve() -> Context:
                       product_lines=frozenset(dims["product_lines"]["product_line"]))
     url, dropped = parse(raw, options)
     if dropped:
-        ctx.notices.append(t("notice.bad_params", lang, params=", ".join(dropped)))
+        ctx.notices.append(md("notice.bad_params", lang, params=", ".join(dropped)))
     default_compare = previous_valid(snapshots, info)
     compare = by_id[url.compare] if url.compare else default_compare
     url = _without_defaults(url, newest, info, default_compare)
@@ -237,26 +237,26 @@ def sidebar(ctx: Context, pages: list) -> None:
     lang = ctx.lang
     ctx.pages = {page.url_path: page for page in pages}
     with st.sidebar:
-        st.title(t("app.title", lang))
-        st.caption(t("nav.header", lang))
+        st.title(md("app.title", lang))
+        st.caption(md("nav.header", lang))
         for page in pages:
             st.page_link(page, query_params=nav_params(ctx))
         if ctx.view is None:
             _language_switch(ctx)
             return
-        st.subheader(t("filters.header", lang))
+        st.subheader(md("filters.header", lang))
         _seed_widgets(ctx)
         as_of = {i.snapshot_id: i.as_of for i in ctx.snapshots if i.valid}
         st.selectbox(t("filters.snapshot", lang), list(as_of),
                      format_func=lambda sid: f"{sid} · {as_of[sid]}",
-                     key="w_snapshot", help=t("filters.snapshot.help", lang),
+                     key="w_snapshot", help=md("filters.snapshot.help", lang),
                      on_change=_write_param, args=("snapshot",))
         choices = period_choices(ctx.view.as_of)
         if ctx.view.period.code not in choices:
             choices.insert(0, ctx.view.period.code)
         st.selectbox(t("filters.period", lang), choices, key="w_period",
                      format_func=lambda code: _period_label(code, lang),
-                     help=t("filters.period.help", lang),
+                     help=md("filters.period.help", lang),
                      on_change=_write_param, args=("period",))
         st.multiselect(t("filters.regions", lang), list(ctx.dims["regions"]["region_id"]),
                        key="w_region", format_func=ctx.region_name,
@@ -278,13 +278,13 @@ def sidebar(ctx: Context, pages: list) -> None:
         if older:
             st.selectbox(t("filters.compare", lang), older, key="w_compare",
                          format_func=lambda sid: f"{sid} · {as_of[sid]}",
-                         help=t("filters.compare.help", lang),
+                         help=md("filters.compare.help", lang),
                          on_change=_write_param, args=("compare",))
         _language_switch(ctx)
         st.divider()
-        st.caption(t("link.header", lang))
+        st.caption(md("link.header", lang))
         st.code(share_link(ctx), language=None, wrap_lines=True)
-        st.caption(t("link.caption", lang, snapshot=ctx.info.snapshot_id))
+        st.caption(md("link.caption", lang, snapshot=ctx.info.snapshot_id))
 
 
 def _language_switch(ctx: Context) -> None:
@@ -332,9 +332,9 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
     """Every page's top: its title and this run's notices; without a valid snapshot, a page that
     needs one stops here (the notice says what to do)."""
     ctx = context()
-    st.title(t(f"page.{name}", ctx.lang))
+    st.title(md(f"page.{name}", ctx.lang))
     if ctx.config_error:
-        st.error(t("notice.config_error", ctx.lang, error=ctx.config_error),
+        st.error(md("notice.config_error", ctx.lang, error=ctx.config_error),
                  icon=":material/settings_alert:")
         st.stop()
     notices(ctx)
@@ -352,7 +352,7 @@ def unavailable(ctx: Context, *groups: str) -> None:
     shown = [t("availability.item", ctx.lang, what=t(f"availability.{group}", ctx.lang),
                tables=", ".join(missing[group])) for group in groups if group in missing]
     if shown:
-        st.info(t("availability.note", ctx.lang, items="; ".join(shown)),
+        st.info(md("availability.note", ctx.lang, items="; ".join(shown)),
                 icon=":material/info:")
 
 

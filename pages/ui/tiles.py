@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pages.ui import fmt
-from pages.ui.i18n import t
+from pages.ui.i18n import md, t
 
 
 def forecast(column, k: dict, lang: str) -> None:
@@ -11,7 +11,7 @@ def forecast(column, k: dict, lang: str) -> None:
     column.metric(t("kpi.forecast", lang), fmt.money_short(k["forecast"], lang),
                   delta=t("kpi.forecast.delta", lang,
                           value=fmt.pct(k["forecast_attainment"], lang)),
-                  delta_color="off", delta_arrow="off", help=t("kpi.forecast.help", lang),
+                  delta_color="off", delta_arrow="off", help=md("kpi.forecast.help", lang),
                   border=True)
 
 
@@ -21,5 +21,5 @@ def coverage(column, k: dict, lang: str) -> None:
                   t("kpi.coverage.met", lang) if k["target_met"] else fmt.ratio(k["coverage"], lang),
                   delta=(t("kpi.coverage.gap", lang, value=fmt.money_short(k["target_gap"], lang))
                          if k["target_met"] is False else None),
-                  delta_color="off", delta_arrow="off", help=t("kpi.coverage.help", lang),
+                  delta_color="off", delta_arrow="off", help=md("kpi.coverage.help", lang),
                   border=True)

@@ -13,7 +13,7 @@ from data import config
 from data.config import setting
 from pages.ui import charts_alerts, fmt, state
 from pages.ui import tables_alerts as tables
-from pages.ui.i18n import t
+from pages.ui.i18n import md, t
 
 ctx = state.page_header("alerts")
 state.unavailable(ctx, "revenue", "products")
@@ -23,7 +23,7 @@ view = ctx.view
 limits = alerts.thresholds()
 
 filtered = any((view.regions, view.industries, view.product_lines, view.channel))
-st.caption(t("alerts.subtitle", lang, period=view.period.code,
+st.caption(md("alerts.subtitle", lang, period=view.period.code,
              to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
              scope=t("scope.filtered" if filtered else "scope.national", lang)))
 
@@ -38,43 +38,43 @@ tiles = st.columns(5)
 tiles[0].metric(t("alerts.kpi.critical", lang), f"{s['critical']:,}",
                 delta=t("alerts.kpi.count.delta", lang, total=f"{s['count']:,}"),
                 delta_color="off", delta_arrow="off",
-                help=t("alerts.kpi.critical.help", lang, points=critical_points,
+                help=md("alerts.kpi.critical.help", lang, points=critical_points,
                        money=critical_money), border=True)
 tiles[1].metric(t("alerts.kpi.warning", lang), f"{s['warning']:,}",
                 delta=t("alerts.kpi.count.delta", lang, total=f"{s['count']:,}"),
-                delta_color="off", delta_arrow="off", help=t("alerts.kpi.warning.help", lang),
+                delta_color="off", delta_arrow="off", help=md("alerts.kpi.warning.help", lang),
                 border=True)
 tiles[2].metric(t("alerts.kpi.booked", lang), fmt.money_short(s["at_stake_booked"], lang),
                 delta=t("alerts.kpi.booked.delta", lang,
                         count=f"{s['count'] - s['deals_at_risk']:,}"),
-                delta_color="off", delta_arrow="off", help=t("alerts.kpi.booked.help", lang),
+                delta_color="off", delta_arrow="off", help=md("alerts.kpi.booked.help", lang),
                 border=True)
 tiles[3].metric(t("alerts.kpi.deals", lang), fmt.money_short(s["at_stake_deals"], lang),
                 delta=t("alerts.kpi.deals.delta", lang, count=s["deals_at_risk"]),
                 delta_color="off", delta_arrow="off",
-                help=t("alerts.kpi.deals.help", lang, min=fmt.money(key_min, lang)), border=True)
+                help=md("alerts.kpi.deals.help", lang, min=fmt.money(key_min, lang)), border=True)
 tiles[4].metric(t("alerts.kpi.gm", lang), fmt.pct(s["gm_pct"], lang, 1),
                 delta=(t("alerts.kpi.gm.delta", lang, points=f"{s['gm_change'] * 100:+.1f}",
                          quarter=s["last_quarter"]) if s["gm_change"] is not None else None),
                 delta_color="normal",
-                help=t("alerts.kpi.gm.help", lang, quarter=s["last_quarter"],
+                help=md("alerts.kpi.gm.help", lang, quarter=s["last_quarter"],
                        value=fmt.pct(s["last_quarter_gm_pct"], lang, 1)), border=True)
 
 if s["unchecked_product_lines"]:
     unchecked = [tables.line_label(pl, lang) for pl in s["unchecked_product_lines"]]
-    st.warning(t("alerts.unchecked", lang, lines=", ".join(unchecked),
+    st.warning(md("alerts.unchecked", lang, lines=", ".join(unchecked),
                  floor_rule=t("alerts.rule.margin_floor", lang),
                  deal_rule=t("alerts.rule.at_risk_deal", lang)), icon=":material/rule:")
 if frame.empty:
-    st.info(t("alerts.empty", lang, period=view.period.code), icon=":material/check_circle:")
+    st.info(md("alerts.empty", lang, period=view.period.code), icon=":material/check_circle:")
 
 # --- Charts ---------------------------------------------------------------------------------------
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(t("alerts.trend.title", lang))
+    st.subheader(md("alerts.trend.title", lang))
     trend = state.metric(ctx, alerts.gm_trend)
     if trend["gm_pct"].isna().all():
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         trend = trend.assign(
             line_label=trend["product_line"].map(lambda pl: tables.line_label(pl, lang)),
@@ -88,13 +88,13 @@ with left:
             "week": t("chart.week", lang), "gm_pct": t("chart.gm_pct", lang),
             "line": t("alerts.chart.line", lang), "revenue": t("chart.revenue", lang),
             "floor": t("alerts.chart.floor", lang)}), width="stretch")
-    st.caption(t("alerts.trend.caption", lang))
+    st.caption(md("alerts.trend.caption", lang))
 
 with right:
-    st.subheader(t("alerts.byrule.title", lang))
+    st.subheader(md("alerts.byrule.title", lang))
     by_rule = s["by_rule"]
     if by_rule.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         by_rule = by_rule.assign(
             rule_label=by_rule["rule"].map(lambda r: t(f"alerts.rule.{r}", lang)),
@@ -107,14 +107,14 @@ with right:
             "severity": t("alerts.col.severity", lang), "count": t("alerts.byrule.alerts", lang),
             "critical": t("alerts.severity.critical", lang),
             "warning": t("alerts.severity.warning", lang)}, lang), width="stretch")
-    st.caption(t("alerts.byrule.caption", lang))
+    st.caption(md("alerts.byrule.caption", lang))
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("alerts.mix.title", lang))
+    st.subheader(md("alerts.mix.title", lang))
     mix = overview["mix"]
     if mix.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         mix = mix.assign(
             region=mix["region_id"].map(ctx.region_name),
@@ -128,15 +128,15 @@ with left:
             "high_revenue": t("alerts.mix.high_revenue", lang),
             "revenue": t("chart.revenue", lang), "below": t("alerts.mix.below", lang),
             "on_target": t("alerts.mix.on_target", lang)}), width="stretch")
-    st.caption(t("alerts.mix.caption", lang, period=view.period.code,
+    st.caption(md("alerts.mix.caption", lang, period=view.period.code,
                  target=fmt.pct(limits.high_margin_mix, lang)))
 
 with right:
-    st.subheader(t("alerts.rules.title", lang))
+    st.subheader(md("alerts.rules.title", lang))
     rules_table = tables.rules(limits, lang, alerts.erosion_baseline(view.period), key_min,
                                ctx.dims["product_lines"]["product_line"])
     st.table(rules_table.set_index(rules_table.columns[0]))
-    st.caption(t("alerts.rules.caption", lang, file=config.current().source_names or "data/config.py", points=critical_points,
+    st.caption(md("alerts.rules.caption", lang, file=config.current().source_names or "data/config.py", points=critical_points,
                  money=critical_money))
 
 
@@ -154,10 +154,10 @@ def download_buttons(table, name: str, key: str, percent=(), money=()) -> None:
             data=functools.partial(tables.to_excel, table, name, percent, money),
             file_name=f"{stem}.xlsx", mime=tables.MIME_EXCEL, key=f"{key}_xlsx")
     else:
-        cols[2].caption(t("alerts.download.no_excel", lang))
+        cols[2].caption(md("alerts.download.no_excel", lang))
 
 
-st.subheader(t("alerts.table.title", lang))
+st.subheader(md("alerts.table.title", lang))
 controls = st.columns([3, 2])
 chosen_rules = controls[0].multiselect(
     t("alerts.filter.rule", lang), list(alerts.RULES), key="alerts_rule",
@@ -171,7 +171,7 @@ shown = frame[frame["rule"].isin(chosen_rules or alerts.RULES)
 shown = shown.reset_index(drop=True)
 selected = None
 if shown.empty:
-    st.info(t("alerts.filter.empty", lang) if len(frame) else
+    st.info(md("alerts.filter.empty", lang) if len(frame) else
             t("alerts.empty", lang, period=view.period.code), icon=":material/filter_alt_off:")
 else:
     table = tables.alerts(shown, lang, ctx.region_name)
@@ -183,7 +183,7 @@ else:
                          key=table_key, on_select="rerun", selection_mode="single-row",
                          column_order=tables.alerts_shown_columns(lang),
                          selection_default={"selection": {"rows": [0], "columns": []}})
-    st.caption(t("alerts.table.caption", lang, shown=f"{len(shown):,}", total=f"{len(frame):,}"))
+    st.caption(md("alerts.table.caption", lang, shown=f"{len(shown):,}", total=f"{len(frame):,}"))
     download_buttons(table, "alerts", "alerts_export",
                      percent=(t("alerts.col.value", lang), t("alerts.col.threshold", lang)),
                      money=(t("alerts.col.at_stake", lang), t("alerts.col.amount", lang)))
@@ -194,17 +194,17 @@ else:
 if selected is not None:
     rule, entity_id = selected["rule"], selected["entity_id"]
     entity = tables.entity_labels(shown.iloc[[rows[0]]], lang, ctx.region_name).iloc[0]
-    st.subheader(t("alerts.drill.title", lang, rule=t(f"alerts.rule.{rule}", lang),
+    st.subheader(md("alerts.drill.title", lang, rule=t(f"alerts.rule.{rule}", lang),
                    entity=entity))
     drill = state.metric(ctx, alerts.drill_down(rule, entity_id))
     if drill["frame"].empty:
-        st.info(t("alerts.drill.gone", lang,
+        st.info(md("alerts.drill.gone", lang,
                   entity=t(f"alerts.entity.{selected['entity_type']}", lang)))
     elif drill["kind"] == "deal":
         deal = tables.drill_deal(drill["frame"], lang, ctx.region_name)
         st.dataframe(placeholder=t("na", lang), data=tables.styled_deal(deal, lang), hide_index=True, width="stretch")
         record = drill["frame"].iloc[0]
-        st.caption(t("alerts.drill.deal", lang, expected=fmt.pct(record["expected_margin_pct"],
+        st.caption(md("alerts.drill.deal", lang, expected=fmt.pct(record["expected_margin_pct"],
                                                                  lang, 1),
                      floor=fmt.pct(record["floor"], lang, 1)))
         if "pipeline" in ctx.pages:
@@ -219,16 +219,16 @@ if selected is not None:
         lines = tables.drill_lines(drill["frame"], lang, ctx.region_name)
         st.dataframe(placeholder=t("na", lang), data=tables.styled_lines(lines, lang), hide_index=True, width="stretch")
         if selected["entity_type"] == "order_line":
-            st.caption(t("alerts.drill.line", lang))
+            st.caption(md("alerts.drill.line", lang))
         else:
             what = t(f"alerts.drill.what.{rule}", lang, entity=entity)
             key = ("alerts.drill.capped" if drill["total_rows"] > len(lines)
                    else "alerts.drill.lines")
-            st.caption(t(key, lang, what=what, period=view.period.code, shown=f"{len(lines):,}",
+            st.caption(md(key, lang, what=what, period=view.period.code, shown=f"{len(lines):,}",
                          total=f"{drill['total_rows']:,}"))
         download_buttons(lines, "order-lines", "drill_export",
                          percent=(t("col.gm_pct", lang), t("alerts.col.discount", lang)),
                          money=(t("col.amount", lang), t("alerts.col.cost", lang),
                                 t("col.gross_margin", lang)))
 elif not shown.empty:
-    st.info(t("alerts.drill.none", lang), icon=":material/touch_app:")
+    st.info(md("alerts.drill.none", lang), icon=":material/touch_app:")

@@ -10,7 +10,7 @@ from metrics.periods import quarter_of
 from pages.ui import charts_customers as charts
 from pages.ui import fmt, state
 from pages.ui import tables_customers as tables
-from pages.ui.i18n import t
+from pages.ui.i18n import md, t
 
 ctx = state.page_header("customers")
 state.unavailable(ctx, "revenue", "customer_scores")
@@ -18,17 +18,17 @@ lang = ctx.lang
 
 view = ctx.view
 filtered = bool(view.regions or view.industries)
-st.caption(t("customers.subtitle", lang, as_of=view.as_of, snapshot=view.snapshot_id,
+st.caption(md("customers.subtitle", lang, as_of=view.as_of, snapshot=view.snapshot_id,
              scope=t("scope.filtered" if filtered else "scope.national", lang)))
 if view.product_lines or view.channel:
-    st.caption(t("customers.filters_ignored", lang))
+    st.caption(md("customers.filters_ignored", lang))
 
 config = customers.prioritisation()
 
 data = state.metric(ctx, customers.overview)
 s = data["summary"]
 if s["customers"] == 0:
-    st.info(t("customers.empty", lang), icon=":material/filter_alt_off:")
+    st.info(md("customers.empty", lang), icon=":material/filter_alt_off:")
     st.stop()
 
 quarter = quarter_of(view.as_of)
@@ -39,41 +39,41 @@ tiles = [*st.columns(3), *st.columns(3)]
 tiles[0].metric(t("customers.kpi.customers", lang), f"{s['customers']:,}",
                 delta=t("customers.kpi.customers.delta", lang, count=f"{s['with_revenue']:,}"),
                 delta_color="off", delta_arrow="off",
-                help=t("customers.kpi.customers.help", lang, unscored=s["unscored"]), border=True)
+                help=md("customers.kpi.customers.help", lang, unscored=s["unscored"]), border=True)
 tiles[1].metric(t("customers.kpi.focus", lang), f"{s['tier_1']:,}",
                 delta=t("customers.kpi.focus.delta", lang, tier_two=f"{s['tier_2']:,}",
                         tier_three=f"{s['tier_3']:,}"),
                 delta_color="off", delta_arrow="off",
-                help=t("customers.kpi.focus.help", lang, threshold=threshold,
+                help=md("customers.kpi.focus.help", lang, threshold=threshold,
                        not_pursued=s["not_pursued"]), border=True)
 tiles[2].metric(t("customers.kpi.idle", lang), f"{s['tier_1_idle']:,}",
                 delta=t("customers.kpi.idle.delta", lang, quarter=quarter.code),
                 delta_color="off", delta_arrow="off",
-                help=t("customers.kpi.idle.help", lang, start=quarter.start, as_of=view.as_of),
+                help=md("customers.kpi.idle.help", lang, start=quarter.start, as_of=view.as_of),
                 border=True)
 tiles[3].metric(t("customers.kpi.new", lang), f"{s['lifecycle_a']:,}",
                 delta=t("customers.kpi.new.delta", lang, count=f"{s['lifecycle_p']:,}"),
                 delta_color="off", delta_arrow="off",
-                help=t("customers.kpi.new.help", lang, days=setting("customers.new_customer_days")),
+                help=md("customers.kpi.new.help", lang, days=setting("customers.new_customer_days")),
                 border=True)
 tiles[4].metric(t("customers.kpi.dormant", lang), f"{s['lifecycle_r']:,}",
                 delta=t("customers.kpi.dormant.delta", lang,
                         value=fmt.money_short(s["dormant_prior_revenue"], lang)),
-                delta_color="off", delta_arrow="off", help=t("customers.kpi.dormant.help", lang),
+                delta_color="off", delta_arrow="off", help=md("customers.kpi.dormant.help", lang),
                 border=True)
 tiles[5].metric(t("customers.kpi.share", lang), fmt.pct(s["abc_a_revenue_share"], lang, 1),
                 delta=t("customers.kpi.share.delta", lang, count=f"{s['abc_a']:,}",
                         share=fmt.pct(s["abc_a_customer_share"], lang)),
-                delta_color="off", delta_arrow="off", help=t("customers.kpi.share.help", lang),
+                delta_color="off", delta_arrow="off", help=md("customers.kpi.share.help", lang),
                 border=True)
 
 # --- Charts ---------------------------------------------------------------------------------------
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(t("customers.matrix.title", lang))
+    st.subheader(md("customers.matrix.title", lang))
     scored = data["customers"][data["customers"]["scored"]]
     if scored.empty:
-        st.info(t("customers.matrix.none", lang))
+        st.info(md("customers.matrix.none", lang))
     else:
         dots = scored.assign(
             customer=scored["name"], region=scored["region_id"].map(ctx.region_name),
@@ -88,20 +88,20 @@ with left:
             "region": t("col.region", lang), "revenue": t("customers.chart.revenue", lang),
             **{g: tables.tier_label(g, lang) for g in ("tier1", "tier2", "tier3", "not_pursued")},
         }), width="stretch")
-    st.caption(t("customers.matrix.caption", lang, threshold=threshold))
+    st.caption(md("customers.matrix.caption", lang, threshold=threshold))
 
     def _weights(axis: str) -> str:
         return ", ".join(f"{t(f'customers.criterion.{c}', lang)} {w:g}"
                          for c, w in config.weights(axis).items())
 
-    st.caption(t("customers.matrix.weights", lang, attractiveness=_weights("attractiveness"),
+    st.caption(md("customers.matrix.weights", lang, attractiveness=_weights("attractiveness"),
                  feasibility=_weights("feasibility"), threshold=threshold))
 
 with right:
-    st.subheader(t("customers.pareto.title", lang))
+    st.subheader(md("customers.pareto.title", lang))
     curve = data["pareto"]
     if curve.empty:
-        st.info(t("customers.pareto.none", lang))
+        st.info(md("customers.pareto.none", lang))
     else:
         curve = curve.assign(
             customer=curve["name"], rank=curve["pareto_rank"],
@@ -114,12 +114,12 @@ with right:
             "abc": t("customers.chart.abc", lang), "rank": t("customers.chart.rank", lang),
             "customer": t("col.customer", lang), "revenue": t("customers.chart.revenue", lang),
         }), width="stretch")
-    st.caption(t("customers.pareto.caption", lang, count=f"{s['abc_a']:,}",
+    st.caption(md("customers.pareto.caption", lang, count=f"{s['abc_a']:,}",
                  share=fmt.pct(s["abc_a_customer_share"], lang),
                  a_share=fmt.pct(s["abc_a_revenue_share"], lang)))
 
 # --- Tiers and lifecycle by region and industry ---------------------------------------------------
-st.subheader(t("customers.segments.title", lang))
+st.subheader(md("customers.segments.title", lang))
 segments = data["segments"]
 labels = {"tier": {g: tables.tier_label(g, lang) for g in customers.TIER_GROUPS},
           "lifecycle": {c: t(f"customers.lifecycle.{c}", lang) for c in customers.LIFECYCLES}}
@@ -141,27 +141,27 @@ for dimension, name in (("region", ctx.region_name), ("industry", ctx.industry_n
                     "column": t(f"customers.chart.{measure}", lang),
                     "customers": t("customers.chart.customers", lang)}, scheme),
                 width="stretch")
-st.caption(t("customers.segments.caption", lang))
+st.caption(md("customers.segments.caption", lang))
 
 # --- Tables ---------------------------------------------------------------------------------------
-st.subheader(t("customers.top.title", lang))
+st.subheader(md("customers.top.title", lang))
 top = data["top_accounts"]
 if top.empty:
-    st.info(t("empty.table", lang))
+    st.info(md("empty.table", lang))
 else:
     st.dataframe(placeholder=t("na", lang), data=tables.top_accounts(top, lang, ctx.region_name, ctx.industry_name),
                  hide_index=True, width="stretch")
-st.caption(t("customers.top.caption", lang, count=setting("customers.top_accounts")))
+st.caption(md("customers.top.caption", lang, count=setting("customers.top_accounts")))
 
-st.subheader(t("customers.act.title", lang))
+st.subheader(md("customers.act.title", lang))
 lists = (
     ("dormant", data["dormant"], tables.dormant,
      t("customers.dormant.caption", lang, as_of=view.as_of)),
     ("tier_1_idle", data["tier_1_idle"], tables.tier_1_idle,
-     t("customers.idle.caption", lang, quarter=quarter.code, start=quarter.start,
-       as_of=view.as_of)),
+     md("customers.idle.caption", lang, quarter=quarter.code, start=quarter.start,
+        as_of=view.as_of)),
     ("missing_scores", data["missing_scores"], tables.missing_scores,
-     t("customers.missing.caption", lang)),
+     md("customers.missing.caption", lang)),
 )
 tab_labels = [t("customers.act.dormant", lang, count=f"{s['lifecycle_r']:,}"),
               t("customers.act.idle", lang, count=f"{s['tier_1_idle']:,}"),
@@ -169,7 +169,7 @@ tab_labels = [t("customers.act.dormant", lang, count=f"{s['lifecycle_r']:,}"),
 for tab, (key, frame, shown, caption) in zip(st.tabs(tab_labels), lists):
     with tab:
         if frame.empty:
-            st.info(t("empty.table", lang))
+            st.info(md("empty.table", lang))
         else:
             st.dataframe(placeholder=t("na", lang), data=shown(frame, lang, ctx.region_name, ctx.industry_name),
                          hide_index=True, width="stretch", key=f"customers_{key}")

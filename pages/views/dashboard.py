@@ -7,7 +7,7 @@ from metrics import dashboard, pipeline
 from data.config import setting
 from pages.ui import charts, fmt, state, tables
 from pages.ui import tiles as tiles_ui
-from pages.ui.i18n import t
+from pages.ui.i18n import md, t
 
 ctx = state.page_header("dashboard")
 state.unavailable(ctx, "revenue", "targets", "pipeline")
@@ -15,54 +15,54 @@ lang = ctx.lang
 
 view = ctx.view
 filtered = any((view.regions, view.industries, view.product_lines, view.channel))
-st.caption(t("dashboard.subtitle", lang, period=view.period.code,
+st.caption(md("dashboard.subtitle", lang, period=view.period.code,
              to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
              scope=t("scope.filtered" if filtered else "scope.national", lang)))
 
 k = state.metric(ctx, dashboard.kpis)
 if k["revenue"] == 0 and k["open_pipeline"] == 0:
-    st.info(t("empty.selection", lang, period=view.period.code), icon=":material/filter_alt_off:")
+    st.info(md("empty.selection", lang, period=view.period.code), icon=":material/filter_alt_off:")
 
 # --- KPI tiles ------------------------------------------------------------------------------------
 tiles = [*st.columns(3), *st.columns(3)]
 tiles[0].metric(t("kpi.revenue", lang), fmt.money_short(k["revenue"], lang),
                 delta=t("kpi.revenue.delta", lang, value=fmt.money_short(k["week_revenue"], lang)),
-                delta_color="off", delta_arrow="off", help=t("kpi.revenue.help", lang),
+                delta_color="off", delta_arrow="off", help=md("kpi.revenue.help", lang),
                 border=True)
 tiles[1].metric(t("kpi.attainment", lang), fmt.pct(k["revenue_attainment"], lang),
                 delta=(t("kpi.attainment.delta", lang, points=f"{k['pace_gap'] * 100:+.0f}",
                          pace=fmt.pct(k["pace"], lang))
                        if k["pace_gap"] is not None else None),
-                delta_color="normal", help=t("kpi.attainment.help", lang), border=True)
+                delta_color="normal", help=md("kpi.attainment.help", lang), border=True)
 tiles[2].metric(t("kpi.gm_pct", lang), fmt.pct(k["gm_pct"], lang, 1),
                 delta=t("kpi.gm_pct.delta", lang, value=fmt.pct(k["margin_attainment"], lang)),
                 delta_color="off", delta_arrow="off",
-                help=t("kpi.gm_pct.help", lang, attainment=fmt.pct(k["margin_attainment"], lang)),
+                help=md("kpi.gm_pct.help", lang, attainment=fmt.pct(k["margin_attainment"], lang)),
                 border=True)
 tiles[3].metric(t("kpi.yoy", lang), fmt.signed_pct(k["yoy_growth"], lang),
                 delta=t("kpi.yoy.delta", lang, value=fmt.money_short(k["prior_revenue"], lang)),
-                delta_color="off", delta_arrow="off", help=t("kpi.yoy.help", lang), border=True)
+                delta_color="off", delta_arrow="off", help=md("kpi.yoy.help", lang), border=True)
 tiles_ui.forecast(tiles[4], k, lang)
 tiles_ui.coverage(tiles[5], k, lang)
 
 # --- Charts ---------------------------------------------------------------------------------------
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(t("trend.title", lang))
+    st.subheader(md("trend.title", lang))
     trend = state.metric(ctx, dashboard.revenue_trend).assign(
         revenue_label=lambda f: f["revenue"].map(lambda v: fmt.money_short(v, lang)),
         gm_label=lambda f: f["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)))
     st.altair_chart(charts.revenue_trend(trend, {
         "week": t("chart.week", lang), "revenue": t("chart.revenue", lang),
         "gm_pct": t("chart.gm_pct", lang)}, lang), width="stretch")
-    st.caption(t("trend.caption", lang))
+    st.caption(md("trend.caption", lang))
 
 report = state.metric(ctx, dashboard.regional_report)
 with right:
-    st.subheader(t("attainment.title", lang))
+    st.subheader(md("attainment.title", lang))
     with_target = report[report["revenue_attainment"].notna()]
     if with_target.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         bars = with_target.sort_values("revenue_attainment", ascending=False).assign(
             region=with_target["region_id"].map(ctx.region_name),
@@ -76,46 +76,46 @@ with right:
             "behind": t("chart.behind", lang), "region": t("col.region", lang),
             "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang)}),
             width="stretch")
-    st.caption(t("attainment.caption", lang, pace=fmt.pct(k["pace"], lang)))
+    st.caption(md("attainment.caption", lang, pace=fmt.pct(k["pace"], lang)))
     no_target = report.loc[report["revenue_attainment"].isna(), "region_id"]
     if len(no_target):
-        st.caption(t("attainment.no_target", lang,
+        st.caption(md("attainment.no_target", lang,
                      regions=", ".join(no_target.map(ctx.region_name))))
 
 # --- Pipeline this week ----------------------------------------------------------------------------
-st.subheader(t("weekpipe.title", lang))
+st.subheader(md("weekpipe.title", lang))
 if ctx.compare is None:
-    st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id), icon=":material/info:")
+    st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id), icon=":material/info:")
 else:
     moved = state.metric(ctx, pipeline.movement)
     cells = st.columns(4)
     for cell, step in zip(cells, ("new", "won", "lost", "slipped")):
         cell.metric(t(f"movement.{step}", lang), fmt.money_short(abs(moved[step]), lang),
                     border=True)
-    st.caption(t("weekpipe.caption", lang, period=view.period.code,
+    st.caption(md("weekpipe.caption", lang, period=view.period.code,
                  compare=ctx.compare.snapshot_id, snapshot=view.snapshot_id))
 st.page_link(ctx.pages["pipeline"], label=t("weekpipe.link", lang),
              icon=":material/arrow_forward:", query_params=state.nav_params(ctx))
 
 # --- Tables ---------------------------------------------------------------------------------------
-st.subheader(t("regional.title", lang))
+st.subheader(md("regional.title", lang))
 st.dataframe(placeholder=t("na", lang), data=tables.regional_report(report, lang, ctx.region_name, k["gm_pct"]),
              hide_index=True, width="stretch")
-st.caption(t("regional.caption", lang, floor=fmt.pct(k["gm_pct"], lang, 1)))
+st.caption(md("regional.caption", lang, floor=fmt.pct(k["gm_pct"], lang, 1)))
 
-st.subheader(t("keyopps.title", lang))
+st.subheader(md("keyopps.title", lang))
 key_opps = state.metric(ctx, dashboard.key_opportunities)
 if key_opps.empty:
-    st.info(t("empty.table", lang))
+    st.info(md("empty.table", lang))
 else:
     st.dataframe(placeholder=t("na", lang), data=tables.key_opportunities(key_opps, lang, ctx.region_name), hide_index=True,
                  width="stretch")
-st.caption(t("keyopps.caption", lang, min=fmt.money(setting("business.key_opportunity_min"), lang)))
+st.caption(md("keyopps.caption", lang, min=fmt.money(setting("business.key_opportunity_min"), lang)))
 
-st.subheader(t("orderflow.title", lang))
+st.subheader(md("orderflow.title", lang))
 flow = state.metric(ctx, dashboard.order_flow)
 if flow.empty:
-    st.info(t("empty.table", lang))
+    st.info(md("empty.table", lang))
 else:
     st.dataframe(placeholder=t("na", lang), data=tables.order_flow(flow, lang, ctx.region_name), hide_index=True, width="stretch")
-st.caption(t("orderflow.caption", lang, rows=setting("dashboard.order_flow_rows")))
+st.caption(md("orderflow.caption", lang, rows=setting("dashboard.order_flow_rows")))

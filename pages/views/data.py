@@ -9,15 +9,15 @@ from data.config import setting
 from pages.ui import charts_data as charts
 from pages.ui import fmt, state
 from pages.ui import tables_data as tables
-from pages.ui.i18n import t
+from pages.ui.i18n import md, t
 
 ctx = state.page_header("data", needs_snapshot=False)
 lang = ctx.lang
 info = ctx.info if ctx.view is not None else None
 if info is None:
-    st.caption(t("data.subtitle.none", lang, data_dir=ctx.data_dir))
+    st.caption(md("data.subtitle.none", lang, data_dir=ctx.data_dir))
 else:
-    st.caption(t("data.subtitle", lang, data_dir=ctx.data_dir, snapshot=info.snapshot_id,
+    st.caption(md("data.subtitle", lang, data_dir=ctx.data_dir, snapshot=info.snapshot_id,
                  as_of=info.as_of))
 
 listing = quality.snapshot_list(ctx.snapshots, info.snapshot_id if info else None)
@@ -32,43 +32,43 @@ if info is not None:
     tiles = [*st.columns(3), *st.columns(3)]
     tiles[0].metric(t("data.kpi.served", lang), info.snapshot_id,
                     delta=t("data.kpi.served.delta", lang, as_of=info.as_of),
-                    delta_color="off", delta_arrow="off", help=t("data.kpi.served.help", lang),
+                    delta_color="off", delta_arrow="off", help=md("data.kpi.served.help", lang),
                     border=True)
     tiles[1].metric(t("data.kpi.freshness", lang),
                     t("data.kpi.freshness.value", lang, days=fresh["days"]),
                     delta=t("data.kpi.freshness.delta", lang, limit=fresh["limit"]),
                     delta_color="off", delta_arrow="off",
-                    help=t("data.kpi.freshness.help", lang, today=fresh["today"]), border=True)
+                    help=md("data.kpi.freshness.help", lang, today=fresh["today"]), border=True)
     tiles[2].metric(t("data.kpi.snapshots", lang),
                     t("data.kpi.snapshots.value", lang, valid=counts["valid"],
                       total=counts["total"]),
                     delta=t("data.kpi.snapshots.delta", lang, invalid=counts["invalid"]),
-                    delta_color="off", delta_arrow="off", help=t("data.kpi.snapshots.help", lang),
+                    delta_color="off", delta_arrow="off", help=md("data.kpi.snapshots.help", lang),
                     border=True)
     tiles[3].metric(t("data.kpi.orphans", lang), f"{report['orphan_keys']:,}",
                     delta=t("data.kpi.checks.delta", lang, failing=report["failing"],
                             checks=report["checks_run"]),
-                    delta_color="off", delta_arrow="off", help=t("data.kpi.orphans.help", lang),
+                    delta_color="off", delta_arrow="off", help=md("data.kpi.orphans.help", lang),
                     border=True)
     tiles[4].metric(t("data.kpi.keyorders", lang),
                     f"{report['key_orders_without_opportunity']:,}",
-                    help=t("data.kpi.keyorders.help", lang, min=key_min), border=True)
+                    help=md("data.kpi.keyorders.help", lang, min=key_min), border=True)
     tiles[5].metric(t("data.kpi.ownerless", lang), f"{report['customers_without_owner']:,}",
-                    help=t("data.kpi.ownerless.help", lang), border=True)
+                    help=md("data.kpi.ownerless.help", lang), border=True)
     if fresh["stale"]:
-        st.warning(t("data.stale", lang, snapshot=info.snapshot_id, days=fresh["days"],
+        st.warning(md("data.stale", lang, snapshot=info.snapshot_id, days=fresh["days"],
                      as_of=info.as_of), icon=":material/schedule:")
     elif fresh["future"]:
-        st.info(t("data.future", lang, snapshot=info.snapshot_id, as_of=info.as_of,
+        st.info(md("data.future", lang, snapshot=info.snapshot_id, as_of=info.as_of,
                   today=fresh["today"]), icon=":material/info:")
 
 # --- Charts ---------------------------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
-    st.subheader(t("data.rows.title", lang))
+    st.subheader(md("data.rows.title", lang))
     history = quality.row_count_history(ctx.snapshots)
     if history.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         history = history.assign(
             table_label=history["table"].map(lambda n: t(f"data.table.{n}", lang)),
@@ -76,10 +76,10 @@ with left:
         st.altair_chart(charts.row_counts(history, {
             "snapshot": t("data.chart.snapshot", lang), "rows": t("data.chart.rows", lang),
             "table": t("data.chart.table", lang)}), width="stretch")
-    st.caption(t("data.rows.caption", lang))
+    st.caption(md("data.rows.caption", lang))
 if info is not None:
     with right:
-        st.subheader(t("data.quality.chart.title", lang))
+        st.subheader(md("data.quality.chart.title", lang))
         by_check = report["by_check"]
         flagged, clean = t("data.chart.flagged", lang), t("data.chart.clean", lang)
         bars = by_check.assign(
@@ -90,57 +90,57 @@ if info is not None:
         st.altair_chart(charts.quality_checks(bars, {
             "share": t("data.chart.share", lang), "check": t("data.chart.check", lang),
             "flagged": flagged, "clean": clean}), width="stretch")
-        st.caption(t("data.quality.chart.caption", lang, snapshot=info.snapshot_id))
+        st.caption(md("data.quality.chart.caption", lang, snapshot=info.snapshot_id))
 
 # --- Tables ---------------------------------------------------------------------------------------
-st.subheader(t("data.snapshots.title", lang))
+st.subheader(md("data.snapshots.title", lang))
 if listing.empty:
-    st.info(t("empty.table", lang))
+    st.info(md("empty.table", lang))
 else:
     st.dataframe(placeholder=t("na", lang), data=tables.snapshots(listing, lang), hide_index=True, width="stretch")
-st.caption(t("data.snapshots.caption", lang))
+st.caption(md("data.snapshots.caption", lang))
 
-st.subheader(t("data.counts.title", lang))
+st.subheader(md("data.counts.title", lang))
 if listing.empty:
-    st.info(t("empty.table", lang))
+    st.info(md("empty.table", lang))
 else:
     st.dataframe(placeholder=t("na", lang), data=tables.row_counts(quality.row_count_table(ctx.snapshots), lang),
                  hide_index=True, width="stretch", height="content")
-st.caption(t("data.counts.caption", lang))
+st.caption(md("data.counts.caption", lang))
 
-st.subheader(t("data.errors.title", lang))
+st.subheader(md("data.errors.title", lang))
 if errors.empty:
-    st.success(t("data.errors.none", lang), icon=":material/check_circle:")
+    st.success(md("data.errors.none", lang), icon=":material/check_circle:")
 else:
     st.dataframe(placeholder=t("na", lang), data=tables.errors(errors, lang), hide_index=True, width="stretch")
-st.caption(t("data.errors.caption", lang))
+st.caption(md("data.errors.caption", lang))
 
 if info is None:
     st.stop()
 
-st.subheader(t("data.enables.title", lang))
+st.subheader(md("data.enables.title", lang))
 enabled = state.metric(ctx, availability.enables)
 st.dataframe(placeholder=t("na", lang), data=tables.enables(enabled, lang), hide_index=True, width="stretch")
-st.caption(t("data.enables.caption", lang))
+st.caption(md("data.enables.caption", lang))
 
-st.subheader(t("data.quality.title", lang))
+st.subheader(md("data.quality.title", lang))
 st.dataframe(placeholder=t("na", lang), data=tables.checks(report["checks"], lang), hide_index=True, width="stretch")
-st.caption(t("data.quality.caption", lang, snapshot=info.snapshot_id))
+st.caption(md("data.quality.caption", lang, snapshot=info.snapshot_id))
 
-st.subheader(t("data.keyorders.title", lang))
+st.subheader(md("data.keyorders.title", lang))
 key_orders = report["key_orders"]
 if key_orders.empty:
-    st.success(t("data.none", lang), icon=":material/check_circle:")
+    st.success(md("data.none", lang), icon=":material/check_circle:")
 else:
     st.dataframe(placeholder=t("na", lang), data=tables.key_orders(key_orders, lang, ctx.region_name), hide_index=True,
                  width="stretch")
-st.caption(t("data.keyorders.caption", lang, min=key_min, rows=quality.KEY_ORDER_ROWS))
+st.caption(md("data.keyorders.caption", lang, min=key_min, rows=quality.KEY_ORDER_ROWS))
 
-st.subheader(t("data.ownerless.title", lang))
+st.subheader(md("data.ownerless.title", lang))
 ownerless = state.metric(ctx, quality.customers_without_owner)
 if ownerless.empty:
-    st.success(t("data.none", lang), icon=":material/check_circle:")
+    st.success(md("data.none", lang), icon=":material/check_circle:")
 else:
     st.dataframe(placeholder=t("na", lang), data=tables.ownerless(ownerless, lang, ctx.region_name, ctx.industry_name),
                  hide_index=True, width="stretch")
-st.caption(t("data.ownerless.caption", lang))
+st.caption(md("data.ownerless.caption", lang))

@@ -8,14 +8,14 @@ from data.config import setting
 from pages.ui import charts, fmt, state, tables
 from pages.ui import tiles as tiles_ui
 from pages.ui import vocab
-from pages.ui.i18n import t
+from pages.ui.i18n import md, t
 
 ctx = state.page_header("pipeline")
 state.unavailable(ctx, "pipeline", "stage_history", "targets")
 lang = ctx.lang
 
 view = ctx.view
-st.caption(t("pipeline.subtitle", lang, period=view.period.code, start=view.period.start,
+st.caption(md("pipeline.subtitle", lang, period=view.period.code, start=view.period.start,
              end=view.period.end, snapshot=view.snapshot_id))
 
 # --- Deal detail (opened from any deal table; linkable) ------------------------------------------
@@ -23,11 +23,11 @@ if ctx.url.deal:
     detail = state.deal(ctx, ctx.url.deal)
     with st.container(border=True):
         if detail is None:
-            st.warning(t("deal.not_found", lang, deal=ctx.url.deal), icon=":material/search_off:")
+            st.warning(md("deal.not_found", lang, deal=ctx.url.deal), icon=":material/search_off:")
         else:
             d = detail["deal"]
-            st.subheader(t("deal.title", lang, name=d["name"]))
-            st.caption(t("deal.facts", lang, customer=d["customer"], rep=d["rep"],
+            st.subheader(md("deal.title", lang, name=d["name"]))
+            st.caption(md("deal.facts", lang, customer=d["customer"], rep=d["rep"],
                          region=ctx.region_name(d["region_id"]),
                          amount=fmt.money(d["amount"], lang),
                          status=t(f"status.{d['status']}", lang),
@@ -40,7 +40,7 @@ if ctx.url.deal:
                 "date": t("chart.date", lang), "stage": t("col.stage", lang),
                 "entered": t("deal.entered", lang), "days": t("deal.days", lang)}),
                 width="stretch")
-            st.caption(t("deal.caption", lang))
+            st.caption(md("deal.caption", lang))
         st.button(t("deal.close", lang), on_click=state.close_deal, icon=":material/close:")
 
 # --- KPI tiles ------------------------------------------------------------------------------------
@@ -49,26 +49,26 @@ k = state.metric(ctx, dashboard.kpis)
 tiles = st.columns(5)
 tiles[0].metric(t("pipe.open", lang), fmt.money_short(summary["open_amount"], lang),
                 delta=t("pipe.open.delta", lang, count=summary["open_count"]),
-                delta_color="off", delta_arrow="off", help=t("pipe.open.help", lang), border=True)
+                delta_color="off", delta_arrow="off", help=md("pipe.open.help", lang), border=True)
 tiles[1].metric(t("pipe.weighted", lang), fmt.money_short(summary["weighted_amount"], lang),
-                help=t("pipe.weighted.help", lang), border=True)
+                help=md("pipe.weighted.help", lang), border=True)
 tiles_ui.forecast(tiles[2], k, lang)
 tiles_ui.coverage(tiles[3], k, lang)
 tiles[4].metric(t("pipe.win_rate", lang), fmt.pct(summary["win_rate_count"], lang),
                 delta=t("pipe.win_rate.delta", lang,
                         value=fmt.pct(summary["win_rate_amount"], lang)),
                 delta_color="off", delta_arrow="off",
-                help=t("pipe.win_rate.help", lang,
+                help=md("pipe.win_rate.help", lang,
                        cycle=summary["median_cycle_days"] if summary["median_cycle_days"]
                        is not None else t("na", lang)), border=True)
 
 # --- Funnel and movement --------------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
-    st.subheader(t("funnel.title", lang))
+    st.subheader(md("funnel.title", lang))
     stages = state.metric(ctx, pipeline.funnel)
     if summary["open_count"] == 0:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         stages = stages.assign(
             stage_label=stages["stage"].map(lambda s: vocab.stage(s, lang)),
@@ -79,16 +79,16 @@ with left:
             "stage": t("col.stage", lang), "amount": t("col.amount", lang),
             "weighted": t("col.weighted_amount", lang), "count": t("funnel.deals", lang)}, lang),
             width="stretch")
-    st.caption(t("funnel.caption", lang))
+    st.caption(md("funnel.caption", lang))
     undated = state.metric(ctx, pipeline.undated_open)
     if undated["count"]:
-        st.caption(t("funnel.undated", lang, count=f"{undated['count']:,}",
+        st.caption(md("funnel.undated", lang, count=f"{undated['count']:,}",
                      amount=fmt.money(undated["amount"], lang)))
 
 with right:
-    st.subheader(t("movement.title", lang))
+    st.subheader(md("movement.title", lang))
     if ctx.compare is None:
-        st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id),
+        st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id),
                 icon=":material/info:")
     else:
         bars = state.metric(ctx, pipeline.movement_overview)["waterfall"]
@@ -99,13 +99,13 @@ with right:
             "amount": t("col.amount", lang), "step": t("movement.step", lang)}, lang),
             width="stretch")
         moved = state.metric(ctx, pipeline.movement_overview)["movement"]
-        st.caption(t("movement.caption", lang, compare=ctx.compare.snapshot_id,
+        st.caption(md("movement.caption", lang, compare=ctx.compare.snapshot_id,
                      advanced=moved["advanced"], regressed=moved["regressed"]))
 
 # --- Conversion and coverage ----------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
-    st.subheader(t("conversion.title", lang))
+    st.subheader(md("conversion.title", lang))
     conv = state.metric(ctx, pipeline.stage_conversion)
     conv = conv.assign(
         step_label=[f"{vocab.stage(a, lang)} → {vocab.stage(b, lang)}"
@@ -116,15 +116,15 @@ with left:
     st.altair_chart(charts.conversion(conv, {
         "conversion": t("conversion.axis", lang), "step": t("col.stage", lang),
         "counts": t("conversion.counts_title", lang)}), width="stretch")
-    st.caption(t("conversion.caption", lang, period=view.period.code))
+    st.caption(md("conversion.caption", lang, period=view.period.code))
 
 with right:
-    st.subheader(t("coverage.title", lang))
+    st.subheader(md("coverage.title", lang))
     report = state.metric(ctx, dashboard.regional_report)
     reference = setting("pipeline.coverage_reference")
     shown = report[report["coverage"].notna()].sort_values("coverage", ascending=False)
     if shown.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         shown = shown.assign(
             region=shown["region_id"].map(ctx.region_name),
@@ -138,43 +138,43 @@ with right:
             "pipeline": t("coverage.pipeline", lang), "gap": t("coverage.gap", lang),
             "covered": t("coverage.covered", lang), "short": t("coverage.short", lang)}),
             width="stretch")
-    st.caption(t("coverage.caption", lang, reference=fmt.ratio(reference, lang)))
+    st.caption(md("coverage.caption", lang, reference=fmt.ratio(reference, lang)))
     met_regions = report.loc[report["target_met"].fillna(False).astype(bool), "region_id"]
     if len(met_regions):
-        st.caption(t("coverage.met", lang, regions=", ".join(met_regions.map(ctx.region_name))))
+        st.caption(md("coverage.met", lang, regions=", ".join(met_regions.map(ctx.region_name))))
 
 # --- Deals that need attention --------------------------------------------------------------------
-st.subheader(t("attention.title", lang))
-st.caption(t("attention.caption", lang))
+st.subheader(md("attention.title", lang))
+st.caption(md("attention.caption", lang))
 stale_tab, due_tab, slipped_tab = st.tabs([t("stale.title", lang), t("pastdue.title", lang),
                                            t("slipped.title", lang)])
 open_deals = state.metric(ctx, pipeline.open_deals)
 with stale_tab:
     stale = pipeline.stale_of(open_deals)
     if stale.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         state.deal_table(stale, tables.deals(stale, lang, ctx.region_name, "stale"), "stale_table",
                          lang)
-    st.caption(t("stale.caption", lang, activity=setting("pipeline.stale_activity_days"),
+    st.caption(md("stale.caption", lang, activity=setting("pipeline.stale_activity_days"),
                  stage=setting("pipeline.stale_stage_days")))
 with due_tab:
     due = pipeline.past_due_of(open_deals)
     if due.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         state.deal_table(due, tables.deals(due, lang, ctx.region_name, "past_due"), "due_table",
                          lang)
-    st.caption(t("pastdue.caption", lang, as_of=view.as_of))
+    st.caption(md("pastdue.caption", lang, as_of=view.as_of))
 with slipped_tab:
     if ctx.compare is None:
-        st.info(t("movement.no_compare", lang, snapshot=view.snapshot_id))
+        st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id))
     else:
         slipped = state.metric(ctx, pipeline.movement_overview)["slipped"]
         if slipped.empty:
-            st.info(t("empty.table", lang))
+            st.info(md("empty.table", lang))
         else:
             state.deal_table(slipped, tables.slipped(slipped, lang, ctx.region_name),
                              "slipped_table", lang)
-        st.caption(t("slipped.caption", lang, compare=ctx.compare.snapshot_id,
+        st.caption(md("slipped.caption", lang, compare=ctx.compare.snapshot_id,
                      period=view.period.code))

@@ -13,7 +13,7 @@ from metrics.periods import month_of
 from data.config import setting
 from pages.ui import charts_scorecard as charts, fmt, state
 from pages.ui import tables_scorecard as tables
-from pages.ui.i18n import t
+from pages.ui.i18n import md, t
 
 ctx = state.page_header("scorecard")
 state.unavailable(ctx, "targets", "activities", "customer_scores")
@@ -23,24 +23,24 @@ view = ctx.view
 weights = scorecard.weights()
 
 previous, previous_to = scorecard.comparison(view)
-st.caption(t("score.subtitle", lang, period=view.period.code,
+st.caption(md("score.subtitle", lang, period=view.period.code,
              to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
              previous=previous.code,
              previous_range=f"{previous.start:%m-%d} – {previous_to:%m-%d}" if previous_to
              else t("na", lang)))
-st.caption(t("score.scope", lang))
+st.caption(md("score.scope", lang))
 
 card = state.metric(ctx, scorecard.overview)["scorecard"]
 head = scorecard.headline(card)
 highlighted = view.regions
 
 if head["met_both"] is None:
-    st.subheader(t("score.headline.no_targets", lang, period=view.period.code))
+    st.subheader(md("score.headline.no_targets", lang, period=view.period.code))
 else:
-    st.subheader(t("score.headline", lang, met=head["met_both"], regions=head["regions"]))
+    st.subheader(md("score.headline", lang, met=head["met_both"], regions=head["regions"]))
 pace = view.period.pace(view.as_of)
 if pace < 1:
-    st.info(t("score.running", lang, period=view.period.code, pace=fmt.pct(pace, lang),
+    st.info(md("score.running", lang, period=view.period.code, pace=fmt.pct(pace, lang),
               previous=previous.code), icon=":material/hourglass_top:")
     current_month = month_of(view.as_of)
     last_month = current_month if view.as_of == current_month.end else current_month.previous()
@@ -67,11 +67,11 @@ tiles[0].metric(t("score.tile.met", lang),
                 delta=None if head["met_both"] is None else
                 t("score.tile.met.delta", lang, revenue=head["met_revenue"],
                   margin=head["met_margin"]),
-                delta_color="off", delta_arrow="off", help=t("score.tile.met.help", lang),
+                delta_color="off", delta_arrow="off", help=md("score.tile.met.help", lang),
                 border=True)
 tiles[1].metric(t("score.tile.median", lang),
                 t("na", lang) if head["median_total"] is None else f"{head['median_total']:.1f}",
-                help=t("score.tile.median.help", lang), border=True)
+                help=md("score.tile.median.help", lang), border=True)
 tiles[2].metric(t("score.tile.best", lang),
                 ctx.region_name(head["best_region"]) if head["best_region"] else t("na", lang),
                 delta=None if head["best_total"] is None
@@ -90,7 +90,7 @@ if len(highlighted) == 1 and highlighted[0] in by_region.index:
                     delta=_move_delta(change) if ranked else None,
                     delta_color="normal" if moved else "off",
                     delta_arrow="auto" if moved else "off",
-                    help=t("score.tile.region.help", lang, previous=previous.code), border=True)
+                    help=md("score.tile.region.help", lang, previous=previous.code), border=True)
 else:
     tiles[3].metric(t("score.tile.climber", lang),
                     ctx.region_name(head["climber_region"]) if head["climber_region"]
@@ -107,7 +107,7 @@ def _select_region(key: str, ids: list[str]) -> None:
         st.query_params["region"] = ids[rows[0]]
 
 
-st.subheader(t("score.table.title", lang))
+st.subheader(md("score.table.title", lang))
 st.dataframe(placeholder=t("na", lang), data=tables.scorecard(card, lang, ctx.region_name, highlighted, scorecard.DIMENSIONS),
              hide_index=True, width="stretch", height=38 + 35 * len(card), key="score_table",
              # Narrow columns so the whole ranking fits; a dimension's header explains it.
@@ -115,22 +115,22 @@ st.dataframe(placeholder=t("na", lang), data=tables.scorecard(card, lang, ctx.re
                  **{t(f"col.{c}", lang): st.column_config.Column(width="small") for c in (
                      "rank", "move", "total", "met_revenue", "met_margin")},
                  **{t(f"dim.{d}", lang): st.column_config.Column(
-                     width=120, help=t(f"dimdef.{d}", lang)) for d in scorecard.DIMENSIONS}},
+                     width=120, help=md(f"dimdef.{d}", lang)) for d in scorecard.DIMENSIONS}},
              selection_mode="single-row",
              on_select=functools.partial(_select_region, "score_table", list(card["region_id"])))
-st.caption(t("score.table.caption", lang, previous=previous.code))
+st.caption(md("score.table.caption", lang, previous=previous.code))
 unranked = card.loc[card["rank"].isna(), "region_id"]
 if len(unranked):
-    st.caption(t("score.unranked", lang, period=view.period.code,
+    st.caption(md("score.unranked", lang, period=view.period.code,
                  regions=", ".join(unranked.map(ctx.region_name))))
 
 left, right = st.columns([2, 3])
 with left:
-    st.subheader(t("score.chart.title", lang))
+    st.subheader(md("score.chart.title", lang))
     bars = card[card["total"].notna()].sort_values(["rank", "total"], ascending=[True, False],
                                                    na_position="last")
     if bars.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         bars = bars.assign(
             region=bars["region_id"].map(ctx.region_name),
@@ -142,28 +142,28 @@ with left:
             "total": t("col.total", lang), "region": t("col.region", lang),
             "rank": t("col.rank", lang), "selected": t("score.chart.selected", lang),
             "other": t("score.chart.other", lang)}), width="stretch")
-    st.caption(t("score.chart.caption", lang))
+    st.caption(md("score.chart.caption", lang))
 
 with right:
-    st.subheader(t("score.dims.title", lang))
+    st.subheader(md("score.dims.title", lang))
     st.table(tables.dimension_legend(weights, lang), border="horizontal", hide_index=True)
-    st.caption(t("score.dims.caption", lang, path=config.current().source_names or "data/config.py"))
+    st.caption(md("score.dims.caption", lang, path=config.current().source_names or "data/config.py"))
 
 # --- Quarter review -------------------------------------------------------------------------------
 if view.period.kind == "quarter":
-    st.subheader(t("score.review.title", lang, quarter=view.period.code))
+    st.subheader(md("score.review.title", lang, quarter=view.period.code))
     review = state.metric(ctx, scorecard.overview)["quarter_review"]
     if review.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         st.dataframe(placeholder=t("na", lang), data=tables.quarter_review(review, lang, ctx.region_name, highlighted),
                      hide_index=True, width="stretch", height=38 + 35 * len(card))
-    st.caption(t("score.review.caption", lang))
+    st.caption(md("score.review.caption", lang))
 
 # --- Drill-down -----------------------------------------------------------------------------------
 st.divider()
 if not highlighted:
-    st.info(t("score.drill.none", lang), icon=":material/ads_click:")
+    st.info(md("score.drill.none", lang), icon=":material/ads_click:")
     st.stop()
 region = highlighted[0] if len(highlighted) == 1 else st.selectbox(
     t("score.drill.pick", lang), list(highlighted), format_func=ctx.region_name)
@@ -174,15 +174,15 @@ st.header(t("score.drill.title", lang, region=name,
             total=t("na", lang) if pd.isna(row["total"]) else f"{row['total']:.1f}"))
 dims = scorecard.why_moved(card, region)
 weak = [t(f"dim.{d}", lang) for d, w in zip(dims["dimension"], dims["below_median"]) if w]
-st.caption(t("score.drill.weak", lang, dims=", ".join(weak)) if weak
+st.caption(md("score.drill.weak", lang, dims=", ".join(weak)) if weak
            else t("score.drill.strong", lang))
 
 region_view = scorecard.whole_business(view, (region,))
 left, right = st.columns(2)
 with left:
-    st.subheader(t("score.why.title", lang, previous=previous.code))
+    st.subheader(md("score.why.title", lang, previous=previous.code))
     if dims["contribution"].isna().all():
-        st.info(t("score.why.none", lang, previous=previous.code))
+        st.info(md("score.why.none", lang, previous=previous.code))
     else:
         shown = dims.assign(
             dimension_label=dims["dimension"].map(lambda d: t(f"dim.{d}", lang)),
@@ -194,15 +194,15 @@ with left:
             "points": t("score.why.points", lang), "dimension": t("col.dimension", lang),
             "now": t("score.why.now", lang), "before": t("score.why.before", lang)}),
             width="stretch")
-        st.caption(t("score.why.caption", lang, before=f"{row['previous_total']:.1f}",
+        st.caption(md("score.why.caption", lang, before=f"{row['previous_total']:.1f}",
                      now=f"{row['total']:.1f}", change=f"{row['total_change']:+.1f}"))
 
 with right:
-    st.subheader(t("score.industry.title", lang))
+    st.subheader(md("score.industry.title", lang))
     industries = state.metric(ctx, scorecard.industry_attainment, region_view)
     with_target = industries[industries["revenue_target"] > 0]
     if with_target.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         with_target = with_target.assign(
             industry=with_target["industry_id"].map(ctx.industry_name),
@@ -217,49 +217,49 @@ with right:
             "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang),
             "above": t("score.industry.above", lang), "met": t("score.industry.met", lang),
             "short": t("score.industry.short", lang)}), width="stretch")
-    st.caption(t("score.industry.caption", lang))
+    st.caption(md("score.industry.caption", lang))
     no_target = industries.loc[~(industries["revenue_target"] > 0), "industry_id"]
     if len(no_target):
-        st.caption(t("score.industry.no_target", lang,
+        st.caption(md("score.industry.no_target", lang,
                      industries=", ".join(no_target.map(ctx.industry_name))))
 
 cells = st.columns(4)
 cells[0].metric(t("score.detail.margin", lang), fmt.money_short(row["gross_margin"], lang),
                 delta=t("score.detail.margin.delta", lang,
                         target=fmt.money_short(row["margin_target"], lang)),
-                delta_color="off", delta_arrow="off", help=t("dimdef.margin_attainment", lang),
+                delta_color="off", delta_arrow="off", help=md("dimdef.margin_attainment", lang),
                 border=True)
 cells[1].metric(t("score.detail.coverage", lang),
                 t("score.detail.of", lang, part=int(row["covered_customers"]),
                   whole=int(row["key_customers"])),
-                help=t("dimdef.customer_coverage", lang), border=True)
+                help=md("dimdef.customer_coverage", lang), border=True)
 cells[2].metric(t("score.detail.hygiene", lang),
                 t("score.detail.of", lang, part=int(row["clean_deals"]),
                   whole=int(row["open_deals"])),
-                help=t("dimdef.pipeline_hygiene", lang), border=True)
+                help=md("dimdef.pipeline_hygiene", lang), border=True)
 cells[3].metric(t("score.detail.productivity", lang),
                 fmt.money_short(row["revenue_per_ae"], lang),
                 delta=t("score.detail.productivity.delta", lang,
                         value=fmt.money_short(row["national_revenue_per_ae"], lang),
                         aes=int(row["active_aes"])),
                 delta_color="off", delta_arrow="off",
-                help=t("dimdef.resource_productivity", lang), border=True)
+                help=md("dimdef.resource_productivity", lang), border=True)
 
 customers_tab, deals_tab = st.tabs([t("score.uncovered.title", lang),
                                     t("score.deals.title", lang)])
 with customers_tab:
     uncovered = state.metric(ctx, scorecard.uncovered_customers, region_view)
     if uncovered.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         st.dataframe(placeholder=t("na", lang), data=tables.uncovered_customers(uncovered, lang, ctx.industry_name),
                      hide_index=True, width="stretch")
-    st.caption(t("score.uncovered.caption", lang, period=view.period.code))
+    st.caption(md("score.uncovered.caption", lang, period=view.period.code))
 with deals_tab:
     deals = state.metric(ctx, scorecard.attention_deals, region_view)
     if deals.empty:
-        st.info(t("empty.table", lang))
+        st.info(md("empty.table", lang))
     else:
         st.dataframe(placeholder=t("na", lang), data=tables.attention_deals(deals, lang), hide_index=True, width="stretch")
-    st.caption(t("score.deals.caption", lang, activity=setting("pipeline.stale_activity_days"),
+    st.caption(md("score.deals.caption", lang, activity=setting("pipeline.stale_activity_days"),
                  stage=setting("pipeline.stale_stage_days"), as_of=view.as_of))
