@@ -47,6 +47,8 @@ report: install
 		$(if $(PERIOD),--period $(PERIOD)) --format $(or $(FORMAT),json)
 
 # Performance benchmark (issue 8): 1M and 10M order lines under bench/data/ (generated once),
-# every page's metrics cold and warm, peak RSS, vs a naive pandas path; writes bench/results.json.
+# every page's metrics cold and warm, peak RSS, vs a naive pandas path; writes bench/results.json;
+# then importing a 1M-line order CSV (bench/import_results.json).
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.import_bench

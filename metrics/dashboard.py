@@ -215,7 +215,10 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     first_week = last_week - dt.timedelta(weeks=setting("dashboard.trend_weeks") - 1)
     order_filter, params = filters(view, table="orders")
     sql = _TREND_SQL.format(order_filter=order_filter)
-    return con.execute(sql, {"first_week": first_week, "last_week": last_week, **params}).df()
+    frame = con.execute(sql, {"first_week": first_week, "last_week": last_week, **params}).df()
+    # Without order lines the weeks' revenue is unknown, not 0.
+    return availability.blank_columns(frame, ("revenue", "gross_margin", "gm_pct"),
+                                      "revenue" in availability.unavailable(con))
 
 
 _KEY_OPPORTUNITIES_SQL = """

@@ -151,3 +151,15 @@ def test_usd_calendar_year_and_eight_stages(tmp_path):
     assert vocab.stage(8, "zh") == "Negotiation" and vocab.stage(9, "en") == "Won"
     key = dashboard.key_opportunities(con, v)
     assert key["opportunity_id"].tolist() == ["D4"]  # ≥ 50,000 dollars
+
+
+def test_keys_into_a_table_the_snapshot_lacks_are_not_orphans(tmp_path):
+    """An ERP export's order lines name opportunities the snapshot has no table for: valid (the
+    key cannot be checked), while a key into a table it does hold still must resolve."""
+    lines = [{"order_id": "O1", "line_no": 1,
+              **order("2026-10-05", 1_000, 500, opportunity_id="CRM-42")}]
+    assert write(tmp_path / "a", orders=lines).valid
+    from tests.builders import PRODUCTS
+    bad = write(tmp_path / "b", orders=lines,
+                products=[p for p in PRODUCTS if p["product_id"] != "PC1"])
+    assert not bad.valid and any("orders.product_id" in e for e in bad.errors)

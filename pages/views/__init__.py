@@ -8,4 +8,5 @@ PAGES = (
     ("alerts", ":material/warning:"),
     ("customers", ":material/groups:"),
     ("data", ":material/database:"),
+    ("importer", ":material/upload_file:"),
 )

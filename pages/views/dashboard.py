@@ -52,9 +52,12 @@ with left:
     trend = state.metric(ctx, dashboard.revenue_trend).assign(
         revenue_label=lambda f: f["revenue"].map(lambda v: fmt.money_short(v, lang)),
         gm_label=lambda f: f["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)))
-    st.altair_chart(charts.revenue_trend(trend, {
-        "week": t("chart.week", lang), "revenue": t("chart.revenue", lang),
-        "gm_pct": t("chart.gm_pct", lang)}, lang), width="stretch")
+    if trend["revenue"].isna().all():
+        st.info(md("empty.table", lang))
+    else:
+        st.altair_chart(charts.revenue_trend(trend, {
+            "week": t("chart.week", lang), "revenue": t("chart.revenue", lang),
+            "gm_pct": t("chart.gm_pct", lang)}, lang), width="stretch")
     st.caption(md("trend.caption", lang))
 
 report = state.metric(ctx, dashboard.regional_report)
