@@ -8,6 +8,9 @@ run without this frame. The pages are registered explicitly here, so that mode i
 it), and page scripts live in pages/views/ in any case.
 """
 
+import logging
+import os
+import uuid
 from pathlib import Path
 
 import streamlit as st
@@ -15,20 +18,37 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from pages.ui import state
 from pages.views import PAGES
-from pages.ui.i18n import t
+from pages.ui.i18n import DEFAULT_LANG, LANGS, t
 
 HERE = Path(__file__).resolve().parent
 PagesManager.uses_pages_directory = False
 
 st.set_page_config(page_title="Sales Cockpit", page_icon="📊", layout="wide")
-ctx = state.load()
-pages = [
-    st.Page(HERE / "pages" / "views" / f"{name}.py", title=t(f"page.{name}", ctx.lang), icon=icon,
-            url_path=name, default=name == "dashboard")
-    for name, icon in PAGES
-    if (HERE / "pages" / "views" / f"{name}.py").exists()
-]
-# Navigation is drawn by state.sidebar with links that carry the view state across pages.
-page = st.navigation(pages, position="hidden")
-state.sidebar(ctx, pages)
-page.run()
+
+
+def main() -> None:
+    ctx = state.load()
+    pages = [
+        st.Page(HERE / "pages" / "views" / f"{name}.py", title=t(f"page.{name}", ctx.lang),
+                icon=icon, url_path=name, default=name == "dashboard")
+        for name, icon in PAGES
+        if (HERE / "pages" / "views" / f"{name}.py").exists()
+    ]
+    # Navigation is drawn by state.sidebar with links that carry the view state across pages.
+    page = st.navigation(pages, position="hidden")
+    state.sidebar(ctx, pages)
+    page.run()
+
+
+# An unexpected error shows a short message with an id, never a trace with file paths; the trace
+# goes to the server log under that id. COCKPIT_SHOW_ERRORS=1 (the test suite) shows it instead.
+try:
+    main()
+except Exception:
+    if os.environ.get("COCKPIT_SHOW_ERRORS"):
+        raise
+    error_id = uuid.uuid4().hex[:8]
+    logging.getLogger("cockpit").exception("unexpected error %s", error_id)
+    lang = st.query_params.get("lang", DEFAULT_LANG)
+    st.error(t("error.unexpected", lang if lang in LANGS else DEFAULT_LANG, id=error_id),
+             icon=":material/error:")

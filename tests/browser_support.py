@@ -36,7 +36,9 @@ class StreamlitServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "wb")
-        env = {**os.environ, "COCKPIT_DATA_DIR": str(data_dir)}
+        # Unexpected errors as exception elements the tests can see (app.py), not the visitor's
+        # short message.
+        env = {**os.environ, "COCKPIT_DATA_DIR": str(data_dir), "COCKPIT_SHOW_ERRORS": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
@@ -97,3 +99,11 @@ def wait_until_idle(page, timeout_ms: int = 60_000, settle_ms: int = 1_000) -> N
             break
         if time.monotonic() > deadline:
             raise TimeoutError("Streamlit did not settle")
+
+
+def wait_for_count(page, selector: str, count: int, timeout_ms: int = 60_000) -> None:
+    """Wait until at least ``count`` elements match ``selector`` (what the page must show once
+    it has finished, however slowly the machine draws it), then until the page is idle."""
+    page.wait_for_function("([s, n]) => document.querySelectorAll(s).length >= n",
+                           arg=[selector, count], timeout=timeout_ms)
+    wait_until_idle(page, timeout_ms)

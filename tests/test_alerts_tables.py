@@ -11,6 +11,7 @@ import pytest
 from metrics import alerts
 from metrics.periods import parse_period
 from metrics.view import View
+from pages.ui import export
 from pages.ui import tables_alerts as tables
 from pages.ui.i18n import t
 from tests.builders import REGIONS, connect, make_snapshot, opportunity, order
@@ -40,14 +41,14 @@ def test_alert_exports_have_the_tables_rows(fired, lang):
     ids = t("alerts.col.entity_id", lang)
     assert table[ids].tolist() == frame["entity_id"].tolist()
 
-    csv = pd.read_csv(io.BytesIO(tables.to_csv(table)), encoding="utf-8-sig")
+    csv = pd.read_csv(io.BytesIO(export.to_csv(table)), encoding="utf-8-sig")
     assert list(csv.columns) == list(table.columns)
     assert csv[ids].tolist() == table[ids].tolist()
     at_stake = t("alerts.col.at_stake", lang)
     assert csv[at_stake].tolist() == pytest.approx(table[at_stake].tolist())
 
     percent = (t("alerts.col.value", lang), t("alerts.col.threshold", lang))
-    data = tables.to_excel(table, "alerts", percent=percent, money=(at_stake,))
+    data = export.to_excel(table, "alerts", percent=percent, money=(at_stake,))
     excel = pd.read_excel(io.BytesIO(data), sheet_name="alerts")
     assert list(excel.columns) == list(table.columns)
     assert excel[ids].tolist() == table[ids].tolist()
@@ -74,12 +75,12 @@ def test_drill_down_exports(fired):
     lines = alerts.drill_down("high_margin_mix", "R1")(con, view)["frame"]
     table = tables.drill_lines(lines, "en", NAMES.get)
     assert table["Order"].tolist() == ["O2/1", "O3/1"]
-    excel = pd.read_excel(io.BytesIO(tables.to_excel(table, "order-lines")))
+    excel = pd.read_excel(io.BytesIO(export.to_excel(table, "order-lines")))
     assert excel["Order"].tolist() == ["O2/1", "O3/1"]
     assert excel["High-margin"].tolist() == [False, True]
     deal = tables.drill_deal(alerts.drill_down("at_risk_deal", "OP1")(con, view)["frame"], "en",
                              NAMES.get)
-    csv = pd.read_csv(io.BytesIO(tables.to_csv(deal)), encoding="utf-8-sig")
+    csv = pd.read_csv(io.BytesIO(export.to_csv(deal)), encoding="utf-8-sig")
     assert csv["ID"].tolist() == ["OP1"]
     assert csv["Margin short of floor"].tolist() == [pytest.approx(20_000)]
 
@@ -96,3 +97,17 @@ def test_rules_table_states_the_thresholds_in_use():
     assert "2026-07-02 – 2026-09-30" in fires["Margin erosion"]
     assert "more than 2 points" in fires["Margin erosion"]
     assert "¥1,000,000" in fires["Deal below floor"]
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3",
+                                  "@SUM(A1)", "\t=1+1"])
+def test_exports_never_carry_a_live_formula(name):
+    """A name from data that begins like a formula is exported as text, in CSV and in Excel."""
+    table = pd.DataFrame({"Customer": [name, "Plain Co."], "Amount": [-5.0, 10.0]})
+    csv = pd.read_csv(io.BytesIO(export.to_csv(table)), encoding="utf-8-sig",
+                      keep_default_na=False)
+    assert csv["Customer"].tolist() == ["'" + name, "Plain Co."]
+    assert csv["Amount"].tolist() == [-5.0, 10.0]  # numbers stay numbers
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_excel(table, "x"))).active
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == name
+    assert sheet["B2"].value == -5.0

@@ -207,3 +207,32 @@ def test_url_values_are_shown_as_text_not_markdown(data_dir, monkeypatch):
     assert r"!\[x\]" in notice and r"\$x\$ \*\*bold\*\*" in notice
     assert not re.search(r"(?<!\\)[\[\]$*]", notice.split(":", 1)[1])  # every one escaped
     assert "region=[sign in](http://evil.example)" in plain(notice)  # shown as typed
+
+
+def test_an_unexpected_error_shows_an_id_not_a_trace(data_dir, monkeypatch, caplog):
+    """In production (no COCKPIT_SHOW_ERRORS) a bug shows a short message with an error id; the
+    trace is logged on the server under that id."""
+    from metrics import dashboard
+
+    def broken(con, view):
+        raise RuntimeError("secret detail /srv/app/metrics/dashboard.py")
+
+    monkeypatch.delenv("COCKPIT_SHOW_ERRORS")
+    monkeypatch.setattr(dashboard, "kpis", broken)
+    with caplog.at_level("ERROR", logger="cockpit"):
+        at = run(data_dir, monkeypatch, region="R2")
+    assert not at.exception
+    message = next(e.value for e in at.error if "Something went wrong" in e.value)
+    error_id = re.search(r"error ([0-9a-f]{8})", message)[1]
+    assert "secret detail" not in message and "Traceback" not in message
+    assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize("params", [{"compare": "2026-W47"},
+                                    {"snapshot": "2026-W46", "compare": "2026-W47"}])
+def test_a_comparison_snapshot_not_older_than_the_served_one_is_refused(data_dir, monkeypatch,
+                                                                         params):
+    at = run(data_dir, monkeypatch, **params)
+    assert not at.exception
+    assert any("Ignored compare=2026-W47" in plain(w.value) for w in at.warning)
+    assert "compare" not in at.query_params

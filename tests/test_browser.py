@@ -14,7 +14,7 @@ import pytest
 from playwright import sync_api as playwright_api
 
 from tests.browser_support import (CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, StreamlitServer,
-                                   wait_until_idle)
+                                   wait_for_count, wait_until_idle)
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -38,6 +38,9 @@ PAGES = [
     {"name": "data", "path": "/data", "metrics": 6, "charts": 2,
      "label": {"en": "Data", "zh": "数据"},
      "text": {"en": "Data-quality report", "zh": "数据质量报告"}},
+    {"name": "importer", "path": "/importer", "metrics": 0, "charts": 0,
+     "label": {"en": "Import", "zh": "导入数据"},
+     "text": {"en": "Export files (CSV or Excel)", "zh": "导出文件（CSV 或 Excel）"}},
 ]
 
 
@@ -119,6 +122,9 @@ def tab(browser):
 def test_page_renders(server, tab, spec, lang):
     tab.open(f"{server.url}{spec['path']}?lang={lang}")
     page = tab.page
+    wait_for_count(page, "[data-testid=stMetric]", spec["metrics"])
+    wait_for_count(page, "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg",
+                   spec["charts"])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{spec['name']}-{lang}.png"))
     assert page.locator("[data-testid=stException]").count() == 0
@@ -137,6 +143,7 @@ def test_scorecard_region_link_opens_the_drill_down(server, tab, lang, heading):
     """A regional lead's link: their region highlighted, its drill-down below the ranking."""
     tab.open(f"{server.url}/scorecard?region=GD&period=2026-10&lang={lang}")
     page = tab.page
+    wait_for_count(page, "[data-testid=stMetric]", 8)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"scorecard-GD-{lang}.png"), full_page=True)
     assert page.locator("[data-testid=stException]").count() == 0
@@ -213,6 +220,7 @@ def test_shared_link_reproduces_the_view(server, browser, tab):
 def test_junk_parameters_give_a_notice_and_a_working_page(server, tab):
     tab.open(f"{server.url}/?region=NOPE&period=garbage")
     page = tab.page
+    wait_for_count(page, "[data-testid=stMetric]", PAGES[0]["metrics"])
     notice = page.get_by_text("region=NOPE", exact=False).first
     assert notice.is_visible() and "period=garbage" in notice.inner_text()
     assert page.locator("[data-testid=stException]").count() == 0

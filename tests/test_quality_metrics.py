@@ -12,7 +12,8 @@ Served snapshot as of 2026-11-22, key_opportunity_min ¥1,000,000:
 Orders ≥ 1,000,000 in total: K1, K2, K3, K5 (4); without an opportunity: K1, K3 (2).
 
 Customers C1 (owner AE1, active), C2 (no owner), C3 (owner AE3, inactive): 2 without an active
-owner. Scores: C1 all eight, C2 seven of eight (it_spend = 11, out of range), C3 none, plus one
+owner. Scores: C1 all eight, C2 seven of eight (it_spend empty: a score outside 1–10 makes the
+snapshot invalid, an empty one only fails this check), C3 none, plus one
 row of an unknown criterion for C1: 2 of 3 customers missing scores, 1 score out of range, 1 of an
 unknown criterion. Won deals W1 (has an order line) and W2 (none): 1 of 2 without orders. Open
 deal W3 owned by the inactive AE3. One order line booked as NB with the PC product. Activities on
@@ -46,7 +47,7 @@ OWNERS = [dict(CUSTOMERS[0]), dict(CUSTOMERS[1], owner_rep_id=None), dict(CUSTOM
 SCORES = (
     [{"customer_id": "C1", "criterion": c, "score": 7.0} for c in SCORE_CRITERIA]
     + [{"customer_id": "C1", "criterion": "charisma", "score": 5.0}]
-    + [{"customer_id": "C2", "criterion": c, "score": 11.0 if c == "it_spend" else 6.0}
+    + [{"customer_id": "C2", "criterion": c, "score": None if c == "it_spend" else 6.0}
        for c in SCORE_CRITERIA[:-1]]
 )
 
@@ -117,7 +118,7 @@ def test_quality_checks_on_a_valid_snapshot(served):
         "key_order_without_opportunity": (2, 4),      # K1, K3 of K1, K2, K3, K5
         "customer_without_owner": (2, 3),             # C2 none, C3 inactive
         "customer_missing_scores": (2, 3),            # C2 (7 of 8), C3 (none)
-        "score_out_of_range": (1, 16),                # C2 it_spend 11; 8 + 1 + 7 rows
+        "score_out_of_range": (1, 16),                # C2 it_spend empty; 8 + 1 + 7 rows
         "score_unknown_criterion": (1, 16),           # charisma
         "order_product_line_mismatch": (1, 8),        # K6 booked NB with a PC product; 8 lines
         "won_without_orders": (1, 2),                 # W2

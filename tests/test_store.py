@@ -167,3 +167,69 @@ def test_without_a_writable_cache_extracts_are_computed_when_served(tmp_path, mo
     assert con.execute("SELECT count(*) FROM order_totals").fetchone()[0] == 1
     assert con.execute("SELECT revenue_lifetime::DOUBLE FROM customer_orders").fetchone()[0] \
         == 100.0
+
+
+def _rewrite(info, table: str, transform) -> None:
+    """Replace one table's file (as someone editing a snapshot by hand would) and forget the
+    recorded validation so the next validate() reads the files again."""
+    path = info.path / f"{table}.parquet"
+    pq.write_table(transform(pq.read_table(path)), path, row_group_size=2)
+    _forget_this_process()
+
+
+def _set_column(table: pa.Table, name: str, values: list) -> pa.Table:
+    index = table.column_names.index(name)
+    return table.set_column(index, name, pa.array(values, type=table.schema.field(name).type))
+
+
+def test_null_primary_keys_are_reported(tmp_path):
+    info = _good(tmp_path)
+    _rewrite(info, "regions", lambda t: _set_column(t, "region_id", [None, "R2", "R3"]))
+    report = validate(info.path)
+    assert any("regions: 1 rows without a primary key (region_id)" in e for e in report.errors)
+
+
+def test_a_nan_discount_is_found_in_any_row_group(tmp_path):
+    """Parquet min/max statistics leave NaN out: a WHERE on them would skip the row group."""
+    info = make_snapshot(tmp_path, "2026-11-22",
+                         orders=[order("2026-11-02", 100, 80) for _ in range(6)])
+    _rewrite(info, "orders", lambda t: _set_column(
+        t, "discount_pct", [0.1, 0.1, 0.1, 0.1, float("nan"), 0.1]))
+    report = validate(info.path)
+    assert not report.valid
+    assert any("orders: 1 lines with discount_pct outside [0, 1]" in e for e in report.errors)
+
+
+def test_scores_outside_one_to_ten_are_reported(tmp_path):
+    info = make_snapshot(tmp_path, "2026-11-22", orders=[order("2026-11-02", 100, 80)],
+                         customer_scores=[{"customer_id": "C1", "criterion": "location",
+                                           "score": 11.0},
+                                          {"customer_id": "C2", "criterion": "location",
+                                           "score": 10.0}])
+    assert not info.valid
+    assert any("customer_scores: 1 scores outside 1–10" in e for e in info.errors)
+
+
+def test_as_of_must_be_the_sunday_of_the_week(tmp_path):
+    info = _good(tmp_path)
+    manifest = json.loads((info.path / "manifest.json").read_text())
+    manifest["as_of"] = "2026-11-20"  # the Friday of 2026-W47
+    (info.path / "manifest.json").write_text(json.dumps(manifest))
+    _forget_this_process()
+    report = validate(info.path)
+    assert any("as_of 2026-11-20 is not the Sunday of its week" in e for e in report.errors)
+
+
+@pytest.mark.parametrize("manifest", [None, "{not json", "[1, 2]"])
+def test_a_newest_snapshot_with_a_broken_manifest_still_sorts_first(tmp_path, manifest):
+    """So the app and the report notice it and say they fall back to an older one."""
+    _good(tmp_path, "2026-11-15")
+    newest = _good(tmp_path, "2026-11-22")
+    if manifest is None:
+        (newest.path / "manifest.json").unlink()
+    else:
+        (newest.path / "manifest.json").write_text(manifest)
+    _forget_this_process()
+    infos = discover(tmp_path)
+    assert [i.snapshot_id for i in infos] == ["2026-W47", "2026-W46"]
+    assert not infos[0].valid and newest_valid(infos).snapshot_id == "2026-W46"

@@ -104,6 +104,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "start.demo.simulating": {"en": "Simulating two years of business…",
                               "zh": "正在模拟两年的业务……"},
     "start.demo.week": {"en": "Snapshot {week} written", "zh": "已写入快照 {week}"},
+    "error.unexpected": {
+        "en": "Something went wrong on this page (error {id}). The details are in the server log "
+              "under that id; reload the page or choose another view.",
+        "zh": "本页出现意外错误（错误编号 {id}）。详情已按该编号记录在服务器日志中；请刷新页面或选择其他视图。"},
+    "notice.compare_not_older": {
+        "en": "Ignored compare={compare}: movement starts from a snapshot older than the one shown "
+              "({snapshot}); comparing with the previous week's instead.",
+        "zh": "已忽略 compare={compare}：变动须从早于当前快照（{snapshot}）的快照算起；现改为与上一周对比。"},
     "empty.selection": {
         "en": "No orders match this selection in {period}. Widen the filters or choose another "
               "period.",

@@ -173,6 +173,11 @@ def _resolve() -> Context:
     if dropped:
         ctx.notices.append(md("notice.bad_params", lang, params=", ".join(dropped)))
     default_compare = previous_valid(snapshots, info)
+    if url.compare and not by_id[url.compare].as_of < info.as_of:
+        # Week-over-week movement starts from an earlier snapshot, never the served or a later one.
+        ctx.notices.append(md("notice.compare_not_older", lang, compare=url.compare,
+                              snapshot=info.snapshot_id))
+        url = replace(url, compare=None)
     compare = by_id[url.compare] if url.compare else default_compare
     url = _without_defaults(url, newest, info, default_compare)
     canonical = to_params(url)

@@ -7,8 +7,6 @@ so a download holds exactly the rows on screen. Only display decisions live here
 
 from __future__ import annotations
 
-import importlib.util
-import io
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -19,8 +17,6 @@ from pages.ui.i18n import t
 from pages.ui.tables import BAD_BG
 
 WARNING_BG = "background-color: #fff8e1; color: #8d6e00"
-MIME_CSV = "text/csv"
-MIME_EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def line_label(product_line: str, lang: str) -> str:
@@ -177,30 +173,3 @@ def rules(limits, lang: str, baseline: tuple, key_min: float, product_lines) -> 
 
 
 # ----------------------------------------------------------------------------------- exports
-
-def excel_available() -> bool:
-    return importlib.util.find_spec("openpyxl") is not None
-
-
-def to_csv(table: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
-
-
-def to_excel(table: pd.DataFrame, sheet: str, percent: tuple[str, ...] = (),
-             money: tuple[str, ...] = ()) -> bytes:
-    """One sheet with a header row; ``percent`` columns formatted 0.0%, ``money`` in the data's currency."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet[:31], index=False)
-        sheet_ = writer.sheets[sheet[:31]]
-        for position, column in enumerate(table.columns, start=1):
-            number_format = ("0.0%" if column in percent
-                             else f'"{fmt.currency_symbol().strip()}"#,##0.00' if column in money else None)
-            letter = sheet_.cell(row=1, column=position).column_letter
-            width = max([len(str(column)), *(len(str(v)) for v in table[column].head(200))])
-            sheet_.column_dimensions[letter].width = min(max(width + 2, 8), 60)
-            if number_format:
-                for (cell,) in sheet_.iter_rows(min_row=2, min_col=position, max_col=position):
-                    cell.number_format = number_format
-    return buffer.getvalue()

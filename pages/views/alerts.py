@@ -11,7 +11,7 @@ import streamlit as st
 from metrics import alerts
 from data import config
 from data.config import setting
-from pages.ui import charts_alerts, fmt, state
+from pages.ui import charts_alerts, export, fmt, state
 from pages.ui import tables_alerts as tables
 from pages.ui.i18n import md, t
 
@@ -145,14 +145,14 @@ def download_buttons(table, name: str, key: str, percent=(), money=()) -> None:
     """CSV and Excel downloads of exactly ``table`` (the rows on screen)."""
     stem = f"{name}-{view.snapshot_id}-{view.period.code}"
     cols = st.columns([1, 1, 4])
-    cols[0].download_button(t("alerts.download.csv", lang), data=tables.to_csv(table),
-                            file_name=f"{stem}.csv", mime=tables.MIME_CSV, on_click="ignore",
+    cols[0].download_button(t("alerts.download.csv", lang), data=export.to_csv(table),
+                            file_name=f"{stem}.csv", mime=export.MIME_CSV, on_click="ignore",
                             icon=":material/download:", key=f"{key}_csv")
-    if tables.excel_available():
+    if export.excel_available():
         cols[1].download_button(
             t("alerts.download.excel", lang), on_click="ignore", icon=":material/table_view:",
-            data=functools.partial(tables.to_excel, table, name, percent, money),
-            file_name=f"{stem}.xlsx", mime=tables.MIME_EXCEL, key=f"{key}_xlsx")
+            data=functools.partial(export.to_excel, table, name, percent, money),
+            file_name=f"{stem}.xlsx", mime=export.MIME_EXCEL, key=f"{key}_xlsx")
     else:
         cols[2].caption(md("alerts.download.no_excel", lang))
 
