@@ -5,6 +5,7 @@
 - yoy_growth = revenue ÷ revenue of the same period a fiscal year earlier over the same number of
   elapsed days, − 1
 - weighted_pipeline = Σ amount × stage probability, open opportunities closing in (as_of, end]
+  (in the period itself for a period that starts after as_of)
 - forecast = revenue + weighted_pipeline
 - coverage = open pipeline closing in (as_of, end] ÷ max(target − revenue, 0); null when met
 
@@ -73,7 +74,7 @@ pipeline AS (
            sum(amount) AS open_pipeline,
            sum(amount * list_extract($probabilities, stage)) AS weighted_pipeline
     FROM opportunities
-    WHERE status = 'open' AND expected_close_date > $as_of AND expected_close_date <= $end
+    WHERE status = 'open' AND expected_close_date > $pipeline_from AND expected_close_date <= $end
       AND {opportunity_filter}
     GROUP BY ALL
 ),
@@ -98,7 +99,8 @@ SELECT key, name_en, name_zh, week_revenue, revenue, cost,
        revenue / nullif(revenue_target, 0) AS revenue_attainment,
        (revenue - cost) / nullif(margin_target, 0) AS margin_attainment,
        $pace AS pace,
-       revenue / nullif(revenue_target, 0) >= $pace AS on_track,
+       -- Nothing is on or off track before a period starts (pace 0).
+       CASE WHEN $pace > 0 THEN revenue / nullif(revenue_target, 0) >= $pace END AS on_track,
        revenue / nullif(revenue_target, 0) - $pace AS pace_gap,
        revenue / nullif(prior_revenue, 0) - 1 AS yoy_growth,
        prior_revenue,
@@ -125,6 +127,9 @@ def _kpi_params(view: View) -> dict:
         "to_date": to_date or empty_end,
         "end": period.end,
         "as_of": view.as_of,
+        # Pipeline still to close in the period: after as_of, and for a period that has not
+        # started yet, within the period (not the deals closing before it starts).
+        "pipeline_from": max(view.as_of, period.start - dt.timedelta(days=1)),
         "week_start": view.as_of - dt.timedelta(days=view.as_of.isoweekday() - 1),
         "prior_start": prior[0] if prior else period.start,
         "prior_end": prior[1] if prior else empty_end,

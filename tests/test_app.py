@@ -236,3 +236,10 @@ def test_a_comparison_snapshot_not_older_than_the_served_one_is_refused(data_dir
     assert not at.exception
     assert any("Ignored compare=2026-W47" in plain(w.value) for w in at.warning)
     assert "compare" not in at.query_params
+
+
+def test_a_period_that_has_not_started_says_so(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, period="FY26Q4")
+    assert not at.exception
+    assert any("FY26Q4 starts on 2027-01-01, after this snapshot (2026-11-22)" in plain(w.value)
+               for w in at.warning)

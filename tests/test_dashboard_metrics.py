@@ -237,3 +237,24 @@ def test_revenue_trend_has_thirteen_weeks_ending_at_as_of(quarter):
     # The 13 weeks start Mon 2026-08-24, so all of R1's FY26Q3 orders fall inside.
     assert trend["revenue"].sum() == pytest.approx(650)
     assert trend.iloc[0]["week"] == "2026-W35" and trend.iloc[0]["revenue"] == 0
+
+
+def test_a_period_not_started_counts_only_its_own_pipeline(tmp_path):
+    """As of 2026-11-22, FY26Q4 (Jan–Mar 2027) has not started: its pipeline is the deals closing
+    in it (OP2 60,000 × 50% = 30,000), not those closing before it (OP1 on 2026-12-15); nothing
+    is on or off track at pace 0."""
+    info = make_snapshot(tmp_path, "2026-11-22",
+                         orders=[order("2026-11-02", 100, 80)],
+                         targets=[target("2027-01", 90_000, 9_000)],
+                         opportunities=[opportunity("OP1", 40_000, 2, "2026-12-15"),
+                                        opportunity("OP2", 60_000, 3, "2027-02-10"),
+                                        opportunity("OP3", 10_000, 3, "2027-04-02")])
+    k = dashboard.kpis(connect(info), view(info, "FY26Q4"))
+    assert k["pace"] == 0 and k["revenue"] == 0
+    assert k["weighted_pipeline"] == pytest.approx(30_000)
+    assert k["open_pipeline"] == pytest.approx(60_000)
+    assert k["forecast"] == pytest.approx(30_000)
+    assert k["on_track"] is None
+    # The running quarter still counts from as_of: OP1 (40,000 × 25%).
+    assert dashboard.kpis(connect(info), view(info, "FY26Q3"))["weighted_pipeline"] == \
+        pytest.approx(10_000)

@@ -112,6 +112,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Ignored compare={compare}: movement starts from a snapshot older than the one shown "
               "({snapshot}); comparing with the previous week's instead.",
         "zh": "已忽略 compare={compare}：变动须从早于当前快照（{snapshot}）的快照算起；现改为与上一周对比。"},
+    "notice.not_started": {
+        "en": "{period} starts on {start}, after this snapshot ({as_of}): there are no actuals "
+              "yet, only the pipeline expected to close in it.",
+        "zh": "{period} 自 {start} 开始，晚于本快照日期（{as_of}）：尚无实际数，仅有预计在该期间成交的商机。"},
     "empty.selection": {
         "en": "No orders match this selection in {period}. Widen the filters or choose another "
               "period.",

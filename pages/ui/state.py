@@ -189,6 +189,9 @@ def _resolve() -> Context:
     ctx.view = View(info.snapshot_id, info.as_of, period, url.regions, url.industries,
                     url.product_lines, url.channel,
                     compare=compare.snapshot_id if compare else None)
+    if period.start > info.as_of:
+        ctx.notices.append(md("notice.not_started", lang, period=period.code, start=period.start,
+                              as_of=info.as_of))
     return ctx
 
 
