@@ -378,19 +378,18 @@ def quarter_review(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
 def _review(con: duckdb.DuckDBPyConnection, view: View, now: pd.DataFrame | None
             ) -> pd.DataFrame:
     """``quarter_review`` inside ``_shared``; ``now``: the quarter's scores when already known."""
+    columns = ["period", "kind", "region_id", "total", "rank", "met_revenue", "met_margin"]
     if view.period.kind != "quarter":
-        return pd.DataFrame(columns=["period", "kind", "region_id", "total", "rank",
-                                     "met_revenue", "met_margin"])
-    frames = []
+        return pd.DataFrame(columns=columns)
+    frames = [pd.DataFrame(columns=columns)]  # a quarter not started yet has no month to show
     for period in [*view.period.months(), view.period]:
         to_date = period.to_date_end(view.as_of)
         if to_date is None:
             continue
         frame = (now if period == view.period and now is not None
                  else _scores(con, view, period, to_date))
-        frames.append(frame.assign(period=period.code, kind=period.kind)[
-            ["period", "kind", "region_id", "total", "rank", "met_revenue", "met_margin"]])
-    return pd.concat(frames, ignore_index=True)
+        frames.append(frame.assign(period=period.code, kind=period.kind)[columns])
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:

@@ -243,3 +243,10 @@ def test_a_period_that_has_not_started_says_so(data_dir, monkeypatch):
     assert not at.exception
     assert any("FY26Q4 starts on 2027-01-01, after this snapshot (2026-11-22)" in plain(w.value)
                for w in at.warning)
+
+
+@pytest.mark.parametrize("period", ["FY26Q4", "2027-W01", "2030-01", "FY25"])
+def test_the_dashboard_opens_for_periods_before_and_after_the_data(data_dir, monkeypatch, period):
+    at = run(data_dir, monkeypatch, period=period)
+    assert not at.exception
+    assert len(at.metric) >= 6

@@ -113,3 +113,10 @@ def test_invalid_weights_show_a_clear_message(data_dir, monkeypatch, tmp_path):
     assert not at.exception
     assert any("industry_attainment = 'thirty' must be a number" in plain(e.value)
                for e in at.error)
+
+
+def test_a_quarter_not_started_yet_shows_an_empty_review(data_dir, monkeypatch):
+    at = open_page(data_dir, monkeypatch, period="FY26Q4")
+    assert not at.exception
+    assert any("FY26Q4 starts on 2027-01-01" in plain(w.value) for w in at.warning)
+    assert "Quarter review: FY26Q4 month by month" in [plain(s.value) for s in at.subheader]

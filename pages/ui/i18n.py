@@ -116,6 +116,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{period} starts on {start}, after this snapshot ({as_of}): there are no actuals "
               "yet, only the pipeline expected to close in it.",
         "zh": "{period} 自 {start} 开始，晚于本快照日期（{as_of}）：尚无实际数，仅有预计在该期间成交的商机。"},
+    "chart.no_pace": {"en": "Not started", "zh": "未开始"},
     "empty.selection": {
         "en": "No orders match this selection in {period}. Widen the filters or choose another "
               "period.",

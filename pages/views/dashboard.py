@@ -1,6 +1,7 @@
 """Weekly dashboard (SPEC §6.1): KPI tiles, 13-week trend, attainment by region, the weekly
 regional report, key opportunities and order flow. Layout only: numbers come from metrics/."""
 
+import pandas as pd
 import streamlit as st
 
 from metrics import dashboard, pipeline
@@ -69,14 +70,16 @@ with right:
     else:
         bars = with_target.sort_values("revenue_attainment", ascending=False).assign(
             region=with_target["region_id"].map(ctx.region_name),
-            status=with_target["on_track"].map(
-                lambda ok: t("chart.on_track" if ok else "chart.behind", lang)),
+            status=with_target["on_track"].map(lambda ok: t(
+                "chart.no_pace" if pd.isna(ok) else "chart.on_track" if ok else "chart.behind",
+                lang)),
             attainment_label=with_target["revenue_attainment"].map(lambda v: fmt.pct(v, lang)),
             revenue_label=with_target["revenue"].map(lambda v: fmt.money_short(v, lang)),
             target_label=with_target["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
         st.altair_chart(charts.attainment_by_region(bars, k["pace"], {
             "attainment": t("chart.attainment", lang), "on_track": t("chart.on_track", lang),
-            "behind": t("chart.behind", lang), "region": t("col.region", lang),
+            "behind": t("chart.behind", lang), "no_pace": t("chart.no_pace", lang),
+            "region": t("col.region", lang),
             "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang)}),
             width="stretch")
     st.caption(md("attainment.caption", lang, pace=fmt.pct(k["pace"], lang)))
