@@ -124,6 +124,11 @@ def _cast_to_contract(table: pa.Table, spec: Table) -> pa.Table:
 
 # ------------------------------------------------------------------------------ discovery, checks
 
+class DataFolderError(OSError):
+    """The data folder cannot be listed (permissions, a file where a folder should be); the
+    message says which folder and why."""
+
+
 @dataclass(frozen=True)
 class SnapshotInfo:
     """One folder under ``snapshots/``: what its manifest says and whether it may be served."""
@@ -151,10 +156,15 @@ def discover(data_dir: Path) -> list[SnapshotInfo]:
     """Every snapshot folder, newest first, each validated. Hidden folders (writes in progress)
     are skipped; a foreign or half-written folder is listed as invalid, never raised."""
     root = Path(data_dir) / "snapshots"
-    if not root.is_dir():
-        return []
-    infos = [validate(path) for path in sorted(root.iterdir())
-             if path.is_dir() and not path.name.startswith(".")]
+    try:
+        if not root.is_dir():
+            return []
+        folders = [path for path in sorted(root.iterdir())
+                   if path.is_dir() and not path.name.startswith(".")]
+    except OSError as exc:
+        raise DataFolderError(f"cannot read the data folder {root}: "
+                              f"{exc.strerror or type(exc).__name__}") from None
+    infos = [validate(path) for path in folders]
     return sorted(infos, key=lambda i: (i.as_of or _week_sunday(i.snapshot_id), i.snapshot_id),
                   reverse=True)
 

@@ -250,3 +250,26 @@ def test_the_dashboard_opens_for_periods_before_and_after_the_data(data_dir, mon
     at = run(data_dir, monkeypatch, period=period)
     assert not at.exception
     assert len(at.metric) >= 6
+
+
+def test_an_unreadable_data_folder_is_a_message_not_a_trace(data_dir, monkeypatch):
+    """Tests run as root, which no permission stops: the folder listing is made to fail as it
+    does for another user."""
+    import pathlib
+
+    listing = pathlib.Path.iterdir
+
+    def denied(path):
+        if path.name == "snapshots":
+            raise PermissionError(13, "Permission denied")
+        return listing(path)
+
+    import streamlit as st
+
+    monkeypatch.setattr(pathlib.Path, "iterdir", denied)
+    st.cache_data.clear()  # the listing is cached for 30 s: read the folder now
+    for lang, text in (("en", "The data cannot be read"), ("zh", "无法读取数据")):
+        at = run(data_dir, monkeypatch, lang=lang, period="2026-11")
+        assert not at.exception
+        assert any(text in plain(e.value) and "Permission denied" in plain(e.value)
+                   for e in at.error), [e.value for e in at.error]

@@ -112,6 +112,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Ignored compare={compare}: movement starts from a snapshot older than the one shown "
               "({snapshot}); comparing with the previous week's instead.",
         "zh": "已忽略 compare={compare}：变动须从早于当前快照（{snapshot}）的快照算起；现改为与上一周对比。"},
+    "notice.data_folder": {
+        "en": "The data cannot be read: {error}. Check the folder's permissions (or "
+              "COCKPIT_DATA_DIR) and reload the page.",
+        "zh": "无法读取数据：{error}。请检查该目录的权限（或 COCKPIT_DATA_DIR）后重新加载页面。"},
     "notice.not_started": {
         "en": "{period} starts on {start}, after this snapshot ({as_of}): there are no actuals "
               "yet, only the pipeline expected to close in it.",

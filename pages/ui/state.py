@@ -19,8 +19,8 @@ import streamlit as st
 
 from data import config
 from data.schema import CHANNELS
-from data.store import (SnapshotDatabase, SnapshotInfo, data_dir_from_env, discover, newest_valid,
-                        previous_valid)
+from data.store import (DataFolderError, SnapshotDatabase, SnapshotInfo, data_dir_from_env,
+                        discover, newest_valid, previous_valid)
 from metrics import availability, dashboard, pipeline
 from metrics.periods import default_period, parse_period, period_choices
 from metrics.view import View
@@ -45,8 +45,9 @@ class Context:
     snapshots: list[SnapshotInfo] = field(default_factory=list)
     dims: dict[str, pd.DataFrame] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
-    # The configuration cannot be used (ConfigError's message: file, key, problem); pages stop.
-    config_error: str | None = None
+    # Why no page can be shown (an unusable configuration, an unreadable data folder), as the
+    # message to show; pages stop after it.
+    problem: str | None = None
 
     def region_name(self, region_id: str) -> str:
         return _name(self.dims.get("regions"), "region_id", region_id, self.lang)
@@ -140,8 +141,12 @@ def _resolve() -> Context:
         config.current(data_dir)
     except config.ConfigError as exc:
         return Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang),
-                       config_error=str(exc))
-    snapshots = _snapshots(str(data_dir))
+                       problem=md("notice.config_error", lang, error=exc))
+    try:
+        snapshots = _snapshots(str(data_dir))
+    except DataFolderError as exc:
+        return Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang),
+                       problem=md("notice.data_folder", lang, error=exc))
     ctx = Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang), snapshots=snapshots)
     newest = newest_valid(snapshots)
     if newest is None:
@@ -341,9 +346,8 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
     needs one stops here (the notice says what to do)."""
     ctx = context()
     st.title(md(f"page.{name}", ctx.lang))
-    if ctx.config_error:
-        st.error(md("notice.config_error", ctx.lang, error=ctx.config_error),
-                 icon=":material/settings_alert:")
+    if ctx.problem:
+        st.error(ctx.problem, icon=":material/error:")
         st.stop()
     notices(ctx)
     if needs_snapshot and ctx.view is None:
