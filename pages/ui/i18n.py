@@ -30,9 +30,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "每周销售数据快照，以ISO周命名，截至该周周日。"},
     "filters.period": {"en": "Period", "zh": "期间"},
     "filters.period.help": {
-        "en": "Week (2026-W47), month (2026-11), fiscal quarter (FY26Q3) or fiscal year (FY26). "
-              "The fiscal year starts 1 April. Actuals run to the snapshot date.",
-        "zh": "周（2026-W47）、月（2026-11）、财季（FY26Q3）或财年（FY26）。财年自4月1日起。"
+        "en": "Week ({week}), month ({month}), fiscal quarter ({quarter}) or fiscal year ({year}). "
+              "The fiscal year starts on the first of month {start_month}. Actuals run to the "
+              "snapshot date.",
+        "zh": "周（{week}）、月（{month}）、财季（{quarter}）或财年（{year}）。财年自{start_month}月1日起。"
               "实际数截至快照日期。"},
     "filters.regions": {"en": "Regions", "zh": "区域"},
     "filters.industries": {"en": "Industries", "zh": "行业"},

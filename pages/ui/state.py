@@ -22,7 +22,8 @@ from data.schema import CHANNELS
 from data.store import (DataFolderError, SnapshotDatabase, SnapshotInfo, data_dir_from_env,
                         discover, newest_valid, previous_valid)
 from metrics import availability, dashboard, pipeline
-from metrics.periods import default_period, parse_period, period_choices
+from metrics.periods import (default_period, month_of, parse_period, period_choices,
+                             quarter_of, week_of, year_of)
 from metrics.view import View
 from pages.ui import start, vocab
 from pages.ui.i18n import DEFAULT_LANG, LANGS, md, t
@@ -269,7 +270,11 @@ def sidebar(ctx: Context, pages: list) -> None:
             choices.insert(0, ctx.view.period.code)
         st.selectbox(t("filters.period", lang), choices, key="w_period",
                      format_func=lambda code: _period_label(code, lang),
-                     help=md("filters.period.help", lang),
+                     help=md("filters.period.help", lang, week=week_of(ctx.view.as_of).code,
+                             month=month_of(ctx.view.as_of).code,
+                             quarter=quarter_of(ctx.view.as_of).code,
+                             year=year_of(ctx.view.as_of).code,
+                             start_month=config.setting("business.fiscal_year_start_month")),
                      on_change=_write_param, args=("period",))
         st.multiselect(t("filters.regions", lang), list(ctx.dims["regions"]["region_id"]),
                        key="w_region", format_func=ctx.region_name,
