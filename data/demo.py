@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 import time
 import zlib
 from dataclasses import dataclass
@@ -1702,8 +1703,18 @@ def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, orders: int = 300_0
     return [root / iso_week_id(s) for s in sundays]
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of argparse's usage block
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+# The demo simulates two fiscal years before as_of and names fiscal periods FY00…FY99.
+_AS_OF_RANGE = (dt.date(2003, 1, 1), dt.date(2098, 12, 31))
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m data.demo", description=__doc__.split("\n")[0])
+    parser = _Parser(prog="python -m data.demo", description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(),
                         help="newest snapshot's week: the Sunday on or before this day "
@@ -1723,13 +1734,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--weeks, --orders and --deals must be positive")
     if args.profile == "default" and args.deals is not None:
         parser.error("--deals applies to --profile crm only")
+    if args.seed < 0:
+        parser.error("--seed must be 0 or more")
+    if not _AS_OF_RANGE[0] <= args.as_of <= _AS_OF_RANGE[1]:
+        parser.error(f"--as-of must lie between {_AS_OF_RANGE[0]} and {_AS_OF_RANGE[1]}")
+    if args.data_dir.exists() and not args.data_dir.is_dir():
+        parser.error(f"--data-dir {args.data_dir} is not a folder")
     started = time.perf_counter()
-    if args.profile == "crm":
-        from data import demo_crm  # it imports this module's helpers, so it is loaded here
-        demo_crm.generate(args.data_dir, args.as_of, args.weeks,
-                          demo_crm.DEALS if args.deals is None else args.deals, args.seed)
-    else:
-        generate(args.data_dir, args.as_of, args.weeks, args.orders, args.seed)
+    try:
+        if args.profile == "crm":
+            from data import demo_crm  # it imports this module's helpers, so it is loaded here
+            demo_crm.generate(args.data_dir, args.as_of, args.weeks,
+                              demo_crm.DEALS if args.deals is None else args.deals, args.seed)
+        else:
+            generate(args.data_dir, args.as_of, args.weeks, args.orders, args.seed)
+    except OSError as exc:
+        print(f"error: --data-dir {args.data_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -37,7 +37,7 @@ and fires nothing.
 from __future__ import annotations
 
 import datetime as dt
-import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
@@ -367,7 +367,12 @@ def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...],
     # Through Arrow: the frame is mostly text (tens of thousands of line alerts at national
     # scale), which Arrow hands to pandas' string columns directly, about a fifth faster than
     # .df(); the columns are text and doubles, typed alike either way.
-    return con.sql(sql, params=params).to_arrow_table().to_pandas()
+    # execute(), not sql(): the relational API refuses to run while another metric's result is
+    # still open on the same cursor (the report and the pack reuse one cursor). DuckDB warns that
+    # this copies the rows once more: tens of thousands of short rows, a few milliseconds.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
+        return con.execute(sql, params).to_arrow_table().to_pandas()
 
 
 def margin_floor(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:

@@ -6,6 +6,31 @@
 
 Money as plain numbers, ratios as fractions, missing values as null. Bad arguments: a one-line
 error on stderr and exit code 2.
+
+Output rules:
+
+- **Money is rounded to cents.** A number under a key of ``MONEY`` (revenue, cost, gross_margin,
+  targets, pipeline amounts, the movement waterfall's contributions, at_stake, revenue_12m, …) is
+  rounded to 0.01 wherever it appears (nested lists included), so sums of Parquet doubles never
+  print as ``5828065.860000003``. Every other number — ratios and fractions (gm_pct,
+  attainment, pace, yoy_growth, coverage, win rates, an alert's value and threshold), scores and
+  counts — keeps full precision. A non-finite number (NaN, ±inf) is printed as ``null``.
+- **Text from the data is text.** In ``--format markdown`` cell text is escaped so Markdown and
+  HTML syntax shows as itself (``**bold**``, ``<script>``, ``[x](…)``, ``|``), and a line break
+  becomes a space; in ``--format csv`` a text cell that a spreadsheet would read as a formula
+  (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'``.
+
+Exit codes and stderr:
+
+- 0: the section was printed. A line on stderr may say which snapshot was served instead of the
+  newest one (``note: newest snapshot … is invalid …; serving …``).
+- 2: a bad argument or unusable input — an unknown section, format or channel; a period that
+  does not parse or lies outside the supported years (metrics.periods); an unknown
+  ``--region`` / ``--industry`` / ``--product-line``; a data folder that does not exist, is not a
+  folder or cannot be read; an unknown or invalid ``--snapshot`` / ``--compare``; a ``--compare``
+  snapshot not older than the served one; an unusable configuration. Exactly one line on
+  stderr, ``error: …``, nothing on stdout. Anything unexpected is reported the same way as
+  ``error: internal error (<ExceptionType>): <message>`` — never a traceback.
 """
 
 from __future__ import annotations
@@ -16,6 +41,8 @@ import datetime as dt
 import io
 import json
 import math
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -33,6 +60,17 @@ from metrics.view import View
 
 class UsageError(Exception):
     """A bad argument: reported on one line, exit code 2."""
+
+
+# Keys whose numbers are money (rounded to cents in the output); every other number is printed
+# with full precision. Includes the money keys of the SPEC §7 sections still to come
+# (product_lines, forecast_accuracy, reps, market_order).
+MONEY = frozenset({
+    "revenue", "cost", "gross_margin", "revenue_target", "margin_target", "weighted_pipeline",
+    "forecast", "week_revenue", "amount", "weighted_amount", "undated_open_amount",
+    "open_amount", "open_pipeline", "start", "new", "pulled_in", "won", "lost", "slipped",
+    "removed", "amount_change", "end", "at_stake", "revenue_12m", "actual",
+})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,32 +132,55 @@ def _parser() -> _Parser:
     return p
 
 
-def run(argv: list[str]) -> tuple[object, str]:
-    """Parse arguments and compute the section's result (JSON-ready) and the output format."""
+def run(argv: list[str], notices: list[str] | None = None) -> tuple[object, str]:
+    """Parse arguments and compute the section's result (JSON-ready, money rounded to cents) and
+    the output format. Lines for stderr that do not stop the report (which snapshot was served)
+    are appended to ``notices``."""
     args = _parser().parse_args(argv)
-    return _compute(args), args.format
+    return _output(_compute(args, [] if notices is None else notices)), args.format
 
 
-def _compute(args: argparse.Namespace) -> object:
+def _compute(args: argparse.Namespace, notices: list[str]) -> object:
+    period = _parse_period(args.period) if args.period else None
     data_dir = args.data_dir or data_dir_from_env()
-    config.use_data_dir(data_dir)
-    config.current()  # an unusable configuration stops here, with its file and key
-    infos = discover(data_dir)
+    flag = "--data-dir" if args.data_dir else config.DATA_DIR_ENV
+    _check_data_dir(data_dir, flag)
+    try:
+        config.use_data_dir(data_dir)
+        config.current()  # an unusable configuration stops here, with its file and key
+        infos = discover(data_dir)
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot read {exc.filename or data_dir}: "
+                         f"{exc.strerror or exc}") from None
     if args.section == "snapshots":
         return [{"snapshot_id": i.snapshot_id,
                  "as_of": i.as_of.isoformat() if i.as_of else None,
                  "valid": i.valid, "errors": list(i.errors)} for i in infos]
     info = _pick_snapshot(infos, args.snapshot, data_dir)
-    try:
-        period = parse_period(args.period) if args.period else default_period(info.as_of)
-    except ValueError as exc:
-        raise UsageError(f"--period: {exc}") from None
+    if args.snapshot == "latest":
+        newer = [i for i in infos if not i.valid and (
+            i.as_of > info.as_of if i.as_of else i.snapshot_id > info.snapshot_id)]
+        if newer:
+            newest = max(newer, key=lambda i: i.snapshot_id)
+            reason = newest.errors[0] if newest.errors else "invalid"
+            notices.append(f"note: newest snapshot {newest.snapshot_id} is invalid ({reason}); "
+                           f"serving {info.snapshot_id} (as_of {info.as_of})")
+    if period is None:
+        period = default_period(info.as_of)
     compare = None
-    if args.section == "pipeline_movement":
-        compare = (_pick_snapshot(infos, args.compare, data_dir, flag="--compare") if args.compare
-                   else previous_valid(infos, info))
+    if args.compare:
+        compare = _pick_snapshot(infos, args.compare, data_dir, flag="--compare")
+        if compare.as_of is None or info.as_of is None or compare.as_of >= info.as_of:
+            raise UsageError(f"--compare: {compare.snapshot_id} (as_of {compare.as_of}) is not "
+                             f"older than the served snapshot {info.snapshot_id} "
+                             f"(as_of {info.as_of})")
+    if args.section != "pipeline_movement":
+        compare = None
+    elif compare is None:
+        compare = previous_valid(infos, info)
         if compare is None:
-            raise UsageError(f"--compare: no snapshot older than {info.snapshot_id} to compare with")
+            raise UsageError(
+                f"--compare: no snapshot older than {info.snapshot_id} to compare with")
     db = SnapshotDatabase()
     try:
         con = db.cursor(info, also=(compare,) if compare else ())
@@ -133,6 +194,31 @@ def _compute(args: argparse.Namespace) -> object:
         return SECTIONS[args.section](con, view)
     finally:
         db.close()
+
+
+def _parse_period(text: str):
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise UsageError(f"--period: {exc}") from None
+
+
+def _check_data_dir(data_dir: Path, flag: str) -> None:
+    """The data folder exists, is a folder and can be listed (with its snapshots folder)."""
+    try:
+        if not data_dir.exists():
+            raise UsageError(f"{flag}: no such data folder: {data_dir}")
+        if not data_dir.is_dir():
+            raise UsageError(f"{flag}: not a folder: {data_dir}")
+        os.listdir(data_dir)
+        snapshots = data_dir / "snapshots"
+        if snapshots.is_dir():
+            os.listdir(snapshots)
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot read {exc.filename or data_dir}: "
+                         f"{exc.strerror or exc}") from None
+    except ValueError as exc:  # a path Python cannot hand to the system (a NUL character)
+        raise UsageError(f"{flag}: not a usable path: {exc}") from None
 
 
 def _pick_snapshot(infos, requested: str, data_dir: Path, flag: str = "--snapshot"):
@@ -152,7 +238,8 @@ def _pick_snapshot(infos, requested: str, data_dir: Path, flag: str = "--snapsho
 def _check_known(flag: str, values: list[str], known: pd.Series) -> None:
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise UsageError(f"{flag}: unknown {', '.join(unknown)}")
+        shown = (v if v.strip() else repr(v) for v in unknown)  # an empty id shows as ''
+        raise UsageError(f"{flag}: unknown {', '.join(shown)}")
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -160,41 +247,103 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _plain(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, (dt.date, pd.Timestamp)):
         return value.isoformat()
     return value.item() if hasattr(value, "item") else value
 
 
+def _output(value, key: str | None = None):
+    """The result as printed: money (keys of ``MONEY``) rounded to cents, non-finite numbers as
+    None, numpy / pandas scalars and dates as plain values; other numbers unchanged."""
+    if isinstance(value, dict):
+        return {k: _output(v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_output(v, key) for v in value]
+    value = _plain(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        if key in MONEY:
+            return round(value, 2) + 0.0  # + 0.0: no -0.0
+    return value
+
+
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&$#])")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _markdown_cell(value) -> str:
+    """A cell of a Markdown table showing the value as itself (SPEC §8)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return str(value)
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", " ".join(value.splitlines()))
+
+
+def _csv_cell(value):
+    """Text a spreadsheet would read as a formula gets a leading ' (SPEC §8)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def render(result: object, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(result, ensure_ascii=False, indent=2)
+        return json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False)
     rows = result if isinstance(result, list) else [result]
-    rows = [{k: (json.dumps(v) if isinstance(v, list) else v) for k, v in r.items()} for r in rows]
+    rows = [{k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+             for k, v in r.items()} for r in rows]
     columns = list(rows[0]) if rows else []
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: _csv_cell(v) for k, v in r.items()} for r in rows)
         return out.getvalue().rstrip("\n")
-    cell = lambda v: "" if v is None else str(v)  # noqa: E731
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(r[c]) for c in columns) + " |" for r in rows]
+    lines += ["| " + " | ".join(_markdown_cell(r[c]) for c in columns) + " |" for r in rows]
     return "\n".join(lines)
 
 
+def _one_line(message: str) -> str:
+    """The message on one line: line breaks become spaces, other control characters escapes."""
+    text = " ".join(str(message).split("\n")).strip()
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _error(message: str) -> int:
+    print(_one_line(f"error: {message}"), file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the report; 0 when printed, 2 with one ``error: …`` line on stderr otherwise."""
     argv = sys.argv[1:] if argv is None else argv
+    notices: list[str] = []
     try:
-        result, fmt = run(argv)
-        print(render(result, fmt))
+        result, fmt = run(argv, notices)
+        text = render(result, fmt)
     except (UsageError, ConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _error(str(exc))
+    except SystemExit as exc:  # argparse's --help: printed already
+        return exc.code if isinstance(exc.code, int) else 0
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+        return _error(f"internal error ({type(exc).__name__}): {exc}")
+    for notice in notices:
+        print(_one_line(notice), file=sys.stderr)
+    print(text)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)
