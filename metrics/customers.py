@@ -34,6 +34,7 @@ import pandas as pd
 
 from data.extracts import year_before
 from data import config
+from metrics import availability
 from data.config import SCORE_CRITERIA
 from metrics.periods import quarter_of
 from metrics.view import View, temporary_tables, used
@@ -375,14 +376,29 @@ def customer_list(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     return _query(con, view, "customers")
 
 
-def _summary(frame: pd.DataFrame) -> dict:
-    return {key: _clean(value) for key, value in frame.to_dict("records")[0].items()}
+# Tiles that need a table the snapshot may lack (SPEC §9): not available, never 0.
+_NEEDS = {
+    "customer_scores": ("scored", "unscored", "tier_1", "tier_2", "tier_3", "not_pursued",
+                        "tier_1_idle"),
+    "activities": ("tier_1_idle",),
+    "revenue": ("lifecycle_p", "lifecycle_a", "lifecycle_d", "lifecycle_r", "with_revenue",
+                "abc_a", "abc_b", "abc_c", "abc_a_customer_share", "revenue_12m",
+                "abc_a_revenue_share", "dormant_prior_revenue"),
+}
+
+
+def _summary(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> dict:
+    values = {key: _clean(value) for key, value in frame.to_dict("records")[0].items()}
+    missing = availability.unavailable(con)
+    for group, keys in _NEEDS.items():
+        values = availability.blank(values, keys, group in missing)
+    return values
 
 
 def summary(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The customer tiles: customers, tiers (1 focus, 2 serve, 3 develop, not pursued, unscored),
     lifecycle counts P/A/D/R, ABC counts and the A customers' share of revenue_12m."""
-    return _summary(_query(con, view, "summary"))
+    return _summary(con, _query(con, view, "summary"))
 
 
 def segment_counts(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
@@ -437,7 +453,7 @@ def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
         for name in OVERVIEW_PARTS:
             select, extra = _select(view, name)
             out[name] = _run(con, select, {**params, **extra})
-    out["summary"] = _summary(out["summary"])
+    out["summary"] = _summary(con, out["summary"])
     return out
 
 

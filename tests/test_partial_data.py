@@ -163,3 +163,19 @@ def test_keys_into_a_table_the_snapshot_lacks_are_not_orphans(tmp_path):
     bad = write(tmp_path / "b", orders=lines,
                 products=[p for p in PRODUCTS if p["product_id"] != "PC1"])
     assert not bad.valid and any("orders.product_id" in e for e in bad.errors)
+
+
+def test_customer_tiles_and_quality_checks_without_their_tables(opportunities_only):
+    """No scores, activities or orders: the tier and lifecycle tiles are not available (not 0),
+    and no quality check reports a missing table's rows as problems."""
+    from metrics import customers
+
+    info, con = opportunities_only
+    s = customers.overview(con, view(info))["summary"]
+    assert s["customers"] == 2
+    for key in ("tier_1", "unscored", "tier_1_idle", "lifecycle_p", "abc_a", "revenue_12m"):
+        assert s[key] is None, key
+    checked = set(quality.checks(con, view(info))["check"])
+    assert "customer_missing_scores" not in checked and "activity_after_as_of" not in checked
+    assert "key_order_without_opportunity" not in checked
+    assert "open_deal_without_close_date" in checked

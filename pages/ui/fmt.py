@@ -45,6 +45,13 @@ def money_short(value, lang: str) -> str:
     return f"{sign}{symbol}{size:,.0f}"
 
 
+def count(value, lang: str) -> str:
+    """A whole number with separators: 1,234; n/a when not available."""
+    if _missing(value):
+        return t("na", lang)
+    return f"{value:,}"
+
+
 def pct(value, lang: str, digits: int = 0) -> str:
     """A fraction as a percentage: 1.02 → 102%."""
     if _missing(value):

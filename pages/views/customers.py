@@ -36,33 +36,33 @@ threshold = f"{config.tier_threshold:g}"
 
 # --- KPI tiles ------------------------------------------------------------------------------------
 tiles = [*st.columns(3), *st.columns(3)]
-tiles[0].metric(t("customers.kpi.customers", lang), f"{s['customers']:,}",
-                delta=t("customers.kpi.customers.delta", lang, count=f"{s['with_revenue']:,}"),
+tiles[0].metric(t("customers.kpi.customers", lang), fmt.count(s["customers"], lang),
+                delta=t("customers.kpi.customers.delta", lang, count=fmt.count(s["with_revenue"], lang)),
                 delta_color="off", delta_arrow="off",
-                help=md("customers.kpi.customers.help", lang, unscored=s["unscored"]), border=True)
-tiles[1].metric(t("customers.kpi.focus", lang), f"{s['tier_1']:,}",
-                delta=t("customers.kpi.focus.delta", lang, tier_two=f"{s['tier_2']:,}",
-                        tier_three=f"{s['tier_3']:,}"),
+                help=md("customers.kpi.customers.help", lang, unscored=fmt.count(s["unscored"], lang)), border=True)
+tiles[1].metric(t("customers.kpi.focus", lang), fmt.count(s["tier_1"], lang),
+                delta=t("customers.kpi.focus.delta", lang, tier_two=fmt.count(s["tier_2"], lang),
+                        tier_three=fmt.count(s["tier_3"], lang)),
                 delta_color="off", delta_arrow="off",
                 help=md("customers.kpi.focus.help", lang, threshold=threshold,
-                       not_pursued=s["not_pursued"]), border=True)
-tiles[2].metric(t("customers.kpi.idle", lang), f"{s['tier_1_idle']:,}",
+                       not_pursued=fmt.count(s["not_pursued"], lang)), border=True)
+tiles[2].metric(t("customers.kpi.idle", lang), fmt.count(s["tier_1_idle"], lang),
                 delta=t("customers.kpi.idle.delta", lang, quarter=quarter.code),
                 delta_color="off", delta_arrow="off",
                 help=md("customers.kpi.idle.help", lang, start=quarter.start, as_of=view.as_of),
                 border=True)
-tiles[3].metric(t("customers.kpi.new", lang), f"{s['lifecycle_a']:,}",
-                delta=t("customers.kpi.new.delta", lang, count=f"{s['lifecycle_p']:,}"),
+tiles[3].metric(t("customers.kpi.new", lang), fmt.count(s["lifecycle_a"], lang),
+                delta=t("customers.kpi.new.delta", lang, count=fmt.count(s["lifecycle_p"], lang)),
                 delta_color="off", delta_arrow="off",
                 help=md("customers.kpi.new.help", lang, days=setting("customers.new_customer_days")),
                 border=True)
-tiles[4].metric(t("customers.kpi.dormant", lang), f"{s['lifecycle_r']:,}",
+tiles[4].metric(t("customers.kpi.dormant", lang), fmt.count(s["lifecycle_r"], lang),
                 delta=t("customers.kpi.dormant.delta", lang,
                         value=fmt.money_short(s["dormant_prior_revenue"], lang)),
                 delta_color="off", delta_arrow="off", help=md("customers.kpi.dormant.help", lang),
                 border=True)
 tiles[5].metric(t("customers.kpi.share", lang), fmt.pct(s["abc_a_revenue_share"], lang, 1),
-                delta=t("customers.kpi.share.delta", lang, count=f"{s['abc_a']:,}",
+                delta=t("customers.kpi.share.delta", lang, count=fmt.count(s["abc_a"], lang),
                         share=fmt.pct(s["abc_a_customer_share"], lang)),
                 delta_color="off", delta_arrow="off", help=md("customers.kpi.share.help", lang),
                 border=True)
@@ -114,7 +114,7 @@ with right:
             "abc": t("customers.chart.abc", lang), "rank": t("customers.chart.rank", lang),
             "customer": t("col.customer", lang), "revenue": t("customers.chart.revenue", lang),
         }), width="stretch")
-    st.caption(md("customers.pareto.caption", lang, count=f"{s['abc_a']:,}",
+    st.caption(md("customers.pareto.caption", lang, count=fmt.count(s["abc_a"], lang),
                  share=fmt.pct(s["abc_a_customer_share"], lang),
                  a_share=fmt.pct(s["abc_a_revenue_share"], lang)))
 
@@ -163,9 +163,9 @@ lists = (
     ("missing_scores", data["missing_scores"], tables.missing_scores,
      md("customers.missing.caption", lang)),
 )
-tab_labels = [t("customers.act.dormant", lang, count=f"{s['lifecycle_r']:,}"),
-              t("customers.act.idle", lang, count=f"{s['tier_1_idle']:,}"),
-              t("customers.act.missing", lang, count=f"{s['unscored']:,}")]
+tab_labels = [t("customers.act.dormant", lang, count=fmt.count(s["lifecycle_r"], lang)),
+              t("customers.act.idle", lang, count=fmt.count(s["tier_1_idle"], lang)),
+              t("customers.act.missing", lang, count=fmt.count(s["unscored"], lang))]
 for tab, (key, frame, shown, caption) in zip(st.tabs(tab_labels), lists):
     with tab:
         if frame.empty:

@@ -39,7 +39,7 @@ if head["met_both"] is None:
 else:
     st.subheader(md("score.headline", lang, met=head["met_both"], regions=head["regions"]))
 pace = view.period.pace(view.as_of)
-if pace < 1:
+if pace < 1 and head["met_both"] is not None:  # without targets there is nothing to be low
     st.info(md("score.running", lang, period=view.period.code, pace=fmt.pct(pace, lang),
               previous=previous.code), icon=":material/hourglass_top:")
     current_month = month_of(view.as_of)
