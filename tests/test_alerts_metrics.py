@@ -450,10 +450,10 @@ def test_gm_trend_has_13_weeks_per_product_line_with_its_floor(tmp_path):
     assert server["gm_pct"].iloc[0] == pytest.approx(0.2) and server["floor"].iloc[0] == 0.15
 
 
-def test_trends_end_with_the_week_of_a_midweek_as_of(tmp_path):
-    # As of Wednesday 2026-11-18 (a snapshot holds no line after its as_of): the trends' last
-    # week is W47 so far, from the weekly_sums extract.
-    info = make_snapshot(tmp_path, "2026-11-18", orders=[
+def test_trends_end_with_the_week_of_as_of(tmp_path):
+    # As of Sunday 2026-11-22 (a snapshot's as_of is the Sunday of its week; a midweek one is
+    # invalid): the trends' last week is W47, from the weekly_sums extract.
+    info = make_snapshot(tmp_path, "2026-11-22", orders=[
         order("2026-08-23", 400, 0),          # Sunday of W34: before the 13 weeks
         order("2026-08-24", 500, 400),        # Monday of W35: the first of them
         order("2026-11-16", 1_000, 900),
