@@ -38,6 +38,15 @@ _GROUPINGS = {
         "key": "region_id",
         "keys": "SELECT region_id AS k, name_en, name_zh FROM regions WHERE {region_filter}",
     },
+    # Every product line the data uses (SPEC §9: no fixed list), within the view's filter.
+    "product_line": {
+        "key": "product_line",
+        "keys": """SELECT product_line AS k, NULL AS name_en, NULL AS name_zh
+                   FROM (SELECT product_line FROM products UNION SELECT product_line FROM orders
+                         UNION SELECT product_line FROM targets
+                         UNION SELECT product_line FROM opportunities)
+                   WHERE product_line IS NOT NULL AND {product_line_filter}""",
+    },
 }
 
 _KPI_SQL = """
@@ -147,8 +156,11 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None) -> pd
     target_filter, target_params = filters(view, table="targets")
     opportunity_filter, opportunity_params = filters(view, table="opportunities")
     region_filter, region_params = filters(view, table="regions")
+    product_line_filter = ("list_contains($f_product_lines, product_line)" if view.product_lines
+                           else "true")
     sql = _KPI_SQL.format(
-        keys=grouping["keys"].format(region_filter=region_filter),
+        keys=grouping["keys"].format(region_filter=region_filter,
+                                     product_line_filter=product_line_filter),
         key=grouping["key"],
         order_filter=order_filter,
         target_filter=target_filter,
@@ -182,6 +194,27 @@ def kpis(con: duckdb.DuckDBPyConnection, view: View) -> dict:
              "week_revenue", "prior_revenue")
     out.update({key: _clean(row[key]) for key in extra})
     return out
+
+
+PRODUCT_LINE_KEYS = ("product_line", "revenue_target", "revenue", "revenue_attainment",
+                     "margin_target", "gross_margin", "margin_attainment", "gm_pct")
+
+
+def product_lines(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """SPEC §10.1, the weekly pack's own table: per product line and in total (``product_line``
+    = "total"), for the period to date, revenue target, revenue, revenue attainment, margin
+    target, gross margin, margin attainment and gm_pct; targets are the whole period's. Product
+    lines with a target or a booking in the period, in the configuration's order, then by id."""
+    lines = _without_missing_inputs(con, _kpi_frame(con, view, "product_line"))
+    # A line with neither a target nor a booking in the period is not part of the review.
+    lines = lines[lines["revenue_target"].notna() | lines["margin_target"].notna()
+                  | (lines["revenue"].fillna(0) != 0) | (lines["cost"].fillna(0) != 0)]
+    total = _without_missing_inputs(con, _kpi_frame(con, view, None))
+    order = {line: i for i, line in enumerate(config.current().product_lines)}
+    lines = lines.assign(_order=lines["key"].map(lambda k: order.get(k, len(order)))) \
+        .sort_values(["_order", "key"]).drop(columns="_order")
+    frame = pd.concat([lines, total], ignore_index=True).rename(columns={"key": "product_line"})
+    return frame[list(PRODUCT_LINE_KEYS)].reset_index(drop=True)
 
 
 def regional_report(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:

@@ -105,8 +105,13 @@ def _section_pipeline(con, view: View):
     }
 
 
+def _section_product_lines(con, view: View):
+    return _records(dashboard.product_lines(con, view))
+
+
 SECTIONS = {
     "dashboard": _section_dashboard,
+    "product_lines": _section_product_lines,
     "regional_report": _section_regional_report,
     "pipeline": _section_pipeline,
     "pipeline_movement": pipeline.movement,

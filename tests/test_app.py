@@ -273,3 +273,12 @@ def test_an_unreadable_data_folder_is_a_message_not_a_trace(data_dir, monkeypatc
         assert not at.exception
         assert any(text in plain(e.value) and "Permission denied" in plain(e.value)
                    for e in at.error), [e.value for e in at.error]
+
+
+def test_the_dashboard_shows_the_product_line_table(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, lang="zh")
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "收入目标" in df.value.columns)
+    # FY26Q3 to date: the three PC lines 1,000 + 500 + 300 (2025-10-03 is last year's).
+    assert table["产品线"].tolist() == ["台式机 (PC)", "合计"]
+    assert table["收入"].tolist() == ["¥1,800", "¥1,800"]

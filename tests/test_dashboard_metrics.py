@@ -258,3 +258,31 @@ def test_a_period_not_started_counts_only_its_own_pipeline(tmp_path):
     # The running quarter still counts from as_of: OP1 (40,000 × 25%).
     assert dashboard.kpis(connect(info), view(info, "FY26Q3"))["weighted_pipeline"] == \
         pytest.approx(10_000)
+
+
+def test_worked_example_through_the_product_line_table(worked_example):
+    """SPEC §5.1's worked example is SPEC §10.1's table: PC, NB and total, exactly."""
+    info, con = worked_example
+    table = dashboard.product_lines(con, view(info, "FY25")).set_index("product_line")
+    assert list(table.index) == ["PC", "NB", "total"]
+    assert table["revenue_target"].tolist() == [46_175, 6_361, 52_536]
+    assert table["revenue"].tolist() == [46_993, 7_177, 54_170]
+    assert table["margin_target"].tolist() == [6_433, 822, 7_255]
+    assert table["gross_margin"].tolist() == [6_906, 947, 7_853]
+    assert [round(v * 100) for v in table["revenue_attainment"]] == [102, 113, 103]
+    assert [round(v * 100) for v in table["margin_attainment"]] == [107, 115, 108]
+    assert table.loc["total", "gm_pct"] == pytest.approx(7_853 / 54_170)
+
+
+def test_product_line_table_report_section(worked_example, capsys):
+    import json
+
+    from metrics.report import main
+
+    info, _ = worked_example
+    assert main(["--data-dir", str(info.path.parent.parent), "--section", "product_lines",
+                 "--period", "FY25", "--product-line", "NB"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["product_line"] for r in rows] == ["NB", "total"]
+    assert rows[0]["revenue"] == 7_177 and rows[1]["revenue"] == 7_177  # the total is the view's
+    assert set(rows[0]) == set(dashboard.PRODUCT_LINE_KEYS)

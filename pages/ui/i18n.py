@@ -122,6 +122,18 @@ STRINGS: dict[str, dict[str, str]] = {
               "yet, only the pipeline expected to close in it.",
         "zh": "{period} 自 {start} 开始，晚于本快照日期（{as_of}）：尚无实际数，仅有预计在该期间成交的商机。"},
     "chart.no_pace": {"en": "Not started", "zh": "未开始"},
+    # Product-line table (SPEC §10.1)
+    "pl.title": {"en": "Target and actual by product line", "zh": "各产品线目标与达成"},
+    "pl.caption": {
+        "en": "{period} to date; targets are the whole period's. Attainment = actual ÷ target.",
+        "zh": "{period} 至今；目标为整个期间的目标。达成率 = 实际 ÷ 目标。"},
+    "pl.total": {"en": "Total", "zh": "合计"},
+    "pl.revenue_target": {"en": "Revenue target", "zh": "收入目标"},
+    "pl.revenue": {"en": "Revenue", "zh": "收入"},
+    "pl.revenue_attainment": {"en": "Revenue attainment", "zh": "收入达成率"},
+    "pl.margin_target": {"en": "Margin target", "zh": "毛利目标"},
+    "pl.gross_margin": {"en": "Gross margin", "zh": "毛利"},
+    "pl.margin_attainment": {"en": "Margin attainment", "zh": "毛利达成率"},
     "empty.selection": {
         "en": "No orders match this selection in {period}. Widen the filters or choose another "
               "period.",

@@ -120,3 +120,22 @@ def slipped(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
         t("col.amount", lang): frame["amount_0"].map(lambda v: fmt.money(v, lang)),
         t("col.new_close_date", lang): fmt.dates(frame["expected_close_1"]),
     })
+
+
+def product_lines(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The product-line table (SPEC §10.1): target, actual and attainment of revenue and margin
+    per line and in total, as the weekly pack shows it."""
+    line = frame["product_line"].map(
+        lambda pl: t("pl.total", lang) if pl == "total" else vocab.product_line(pl, lang))
+    money = lambda column: frame[column].map(lambda v: fmt.money(v, lang))  # noqa: E731
+    pct = lambda column: frame[column].map(lambda v: fmt.pct(v, lang))  # noqa: E731
+    return pd.DataFrame({
+        t("col.product_line", lang): line,
+        t("pl.revenue_target", lang): money("revenue_target"),
+        t("pl.revenue", lang): money("revenue"),
+        t("pl.revenue_attainment", lang): pct("revenue_attainment"),
+        t("pl.margin_target", lang): money("margin_target"),
+        t("pl.gross_margin", lang): money("gross_margin"),
+        t("pl.margin_attainment", lang): pct("margin_attainment"),
+        t("col.gm_pct", lang): frame["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)),
+    })

@@ -46,6 +46,12 @@ tiles[3].metric(t("kpi.yoy", lang), fmt.signed_pct(k["yoy_growth"], lang),
 tiles_ui.forecast(tiles[4], k, lang)
 tiles_ui.coverage(tiles[5], k, lang)
 
+st.subheader(md("pl.title", lang))
+lines = state.metric(ctx, dashboard.product_lines)
+st.dataframe(placeholder=t("na", lang), data=tables.product_lines(lines, lang), hide_index=True,
+             width="stretch")
+st.caption(md("pl.caption", lang, period=view.period.code))
+
 # --- Charts ---------------------------------------------------------------------------------------
 left, right = st.columns([3, 2])
 with left:
