@@ -8,7 +8,7 @@ PORT ?= 8501
 # apt-get needs root: CI runs as root; elsewhere use sudo when there is one.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: install browser-deps demo run test report bench
+.PHONY: install browser-deps demo run test report bench mutation
 
 $(VENV)/.installed: requirements.txt tests/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,8 @@ report: install
 bench: install
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.import_bench
+
+# Mutation testing of the metric boundaries: flips comparisons and nudges compared constants in
+# metrics/ (on a temporary copy) and prints the survivors and the score (README "Tests").
+mutation: install
+	$(BIN)/python tests/mutation.py
