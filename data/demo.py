@@ -1665,14 +1665,14 @@ def activity_table(world: DemoWorld, day: int, present: np.ndarray) -> pa.Table:
 
 # ---------------------------------------------------------------------------------- entry point
 
-def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, orders: int = 300_000,
-             seed: int = 42, progress=None) -> list[Path]:
-    """Write one snapshot per week for the `weeks` ISO weeks ending with the week of `as_of`.
-
-    Snapshots already in `data_dir` are left alone (they are immutable). Returns the folders of all
-    requested weeks, oldest first, whether written now or before. ``progress(fraction, week)``,
-    if given, is called after the history is simulated (week None) and after each snapshot.
-    """
+def write_weeks(data_dir: Path, as_of: dt.date, weeks: int, simulate, tables_as_of, source: str,
+                progress=None) -> list[Path]:
+    """The weekly loop both demos share: one snapshot per week for the ``weeks`` ISO weeks ending
+    with the week of ``as_of``, each ``tables_as_of(world, sunday)`` of the history that
+    ``simulate(newest, first)`` builds once (only when a week is missing). Snapshots already in
+    ``data_dir`` are left alone (they are immutable). Returns the folders of all requested weeks,
+    oldest first, whether written now or before. ``progress(fraction, week)``, if given, is
+    called after the history is simulated (week None) and after each snapshot."""
     def report(fraction: float, week: str | None) -> None:
         if progress is not None:
             progress(fraction, week)
@@ -1685,13 +1685,12 @@ def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, orders: int = 300_0
         if sunday not in todo:
             print(f"{iso_week_id(sunday)}  exists, skipped")
     if todo:
-        world = build_world(newest, sundays[0], orders, seed)
+        world = simulate(newest, sundays[0])
         report(0.4, None)
-        source = f"data.demo (seed={seed}, orders={orders}, newest as_of={newest})"
         for done, sunday in enumerate(todo, 1):
-            tables = snapshot_tables(world, sunday)
+            tables = tables_as_of(world, sunday)
             try:
-                write_snapshot(Path(data_dir), sunday, tables, source)
+                write_snapshot(Path(data_dir), sunday, tables, source.format(newest=newest))
             except FileExistsError:
                 print(f"{iso_week_id(sunday)}  exists, skipped")
                 continue
@@ -1701,6 +1700,17 @@ def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, orders: int = 300_0
             del tables  # before the next week's are built: one snapshot's tables in memory
             report(0.4 + 0.6 * done / len(todo), iso_week_id(sunday))
     return [root / iso_week_id(s) for s in sundays]
+
+
+def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, orders: int = 300_000,
+             seed: int = 42, progress=None) -> list[Path]:
+    """Write one snapshot per week for the `weeks` ISO weeks ending with the week of `as_of`
+    (``write_weeks``)."""
+    return write_weeks(data_dir, as_of, weeks,
+                       lambda newest, first: build_world(newest, first, orders, seed),
+                       snapshot_tables,
+                       f"data.demo (seed={seed}, orders={orders}, newest as_of={{newest}})",
+                       progress)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -31,8 +31,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from data.demo import _dates, _ids, _stream, day_number, most_recent_sunday
-from data.store import iso_week_id, write_snapshot
+from data.demo import _dates, _ids, _stream, day_number, write_weeks
 
 # ------------------------------------------------------------------------------------ vocabulary
 
@@ -648,25 +647,8 @@ def generate(data_dir: Path, as_of: dt.date, weeks: int = 8, deals: int = DEALS,
              seed: int = 42) -> list[Path]:
     """Write config.toml and one snapshot per week for the `weeks` ISO weeks ending with the week
     of `as_of`. Existing snapshots are left alone; returns all requested folders, oldest first."""
-    newest = most_recent_sunday(as_of)
-    sundays = [newest - dt.timedelta(weeks=k) for k in reversed(range(weeks))]
-    root = Path(data_dir) / "snapshots"
     write_config(Path(data_dir))
-    todo = [s for s in sundays if not (root / iso_week_id(s)).exists()]
-    for sunday in sundays:
-        if sunday not in todo:
-            print(f"{iso_week_id(sunday)}  exists, skipped")
-    if todo:
-        world = build_world(newest, deals, seed)
-        source = f"data.demo crm profile (seed={seed}, deals={deals}, newest as_of={newest})"
-        for sunday in todo:
-            tables = snapshot_tables(world, sunday)
-            try:
-                write_snapshot(Path(data_dir), sunday, tables, source)
-            except FileExistsError:
-                print(f"{iso_week_id(sunday)}  exists, skipped")
-                continue
-            counts = ", ".join(f"{name} {table.num_rows:,}" for name, table in tables.items()
-                               if name not in ("regions", "products"))
-            print(f"{iso_week_id(sunday)}  as_of {sunday}  {counts}")
-    return [root / iso_week_id(s) for s in sundays]
+    return write_weeks(data_dir, as_of, weeks,
+                       lambda newest, first: build_world(newest, deals, seed), snapshot_tables,
+                       f"data.demo crm profile (seed={seed}, deals={deals}, "
+                       f"newest as_of={{newest}})")
