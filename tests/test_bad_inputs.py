@@ -190,3 +190,30 @@ def test_a_bad_configuration_stops_every_page_with_its_file_and_key(data_dir, mo
         assert any(message in s and "cockpit.toml" in s for s in shown), shown
         assert not at.metric
     assert tree_hash(data_dir) == before
+
+
+def test_names_from_data_are_shown_as_text(tmp_path, monkeypatch):
+    """A region and a deal named with Markdown show as typed in headers, notices and captions:
+    no link, no image, no math, no colour."""
+    from tests.builders import REGIONS
+
+    hostile = "[sign in](http://evil.example) $x$ :red[**alarm**]"
+    regions = [{**REGIONS[0], "name_en": hostile, "name_zh": hostile}, *REGIONS[1:]]
+    make_snapshot(tmp_path, "2026-11-22", regions=regions,
+                  orders=[order("2026-10-02", 1_000, 880)],
+                  targets=[target("2026-10", 2_000, 200)],
+                  opportunities=[opportunity("OP1", 2_000_000, 3, "2026-12-15",
+                                             name="![x](http://evil.example/i.png)")])
+    at = run(tmp_path, monkeypatch, region="R1", period="2026-10")
+    at = at.switch_page("pages/views/scorecard.py").run()
+    assert not at.exception
+    markdown = [e.value for e in (*at.header, *at.subheader, *at.caption, *at.warning, *at.info)]
+    shown = [plain(v) for v in markdown]
+    assert any(hostile in s for s in shown), shown  # the name reads as typed…
+    for value in markdown:  # …because every bracket, dollar and colon in it is escaped
+        if "sign in" in value:
+            assert r"\[sign in\]" in value and r"\$x\$" in value and r"\:red\[" in value
+    pipeline = run(tmp_path, monkeypatch, deal="OP1").switch_page("pages/views/pipeline.py").run()
+    assert not pipeline.exception
+    title = next(s.value for s in pipeline.subheader if "evil" in s.value)
+    assert r"!\[x\](http\://evil.example/i.png)" in title

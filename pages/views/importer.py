@@ -88,7 +88,7 @@ if result.problem is not None:
 st.caption(md("import.preview.caption", lang, as_of=result.as_of,
              counts=", ".join(f"{name} {rows:,}" for name, rows in result.row_counts.items())))
 for name, table in result.tables.items():
-    with st.expander(t("import.preview.table", lang, table=name,
+    with st.expander(md("import.preview.table", lang, table=name,
                        rows=f"{result.row_counts[name]:,}")):
         st.dataframe(placeholder=t("na", lang), data=table.to_pandas(), hide_index=True, width="stretch")
 if result.validation_errors:

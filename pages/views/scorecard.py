@@ -169,7 +169,7 @@ region = highlighted[0] if len(highlighted) == 1 else st.selectbox(
     t("score.drill.pick", lang), list(highlighted), format_func=ctx.region_name)
 row = by_region.loc[region]
 name = ctx.region_name(region)
-st.header(t("score.drill.title", lang, region=name,
+st.header(md("score.drill.title", lang, region=name,
             rank=t("na", lang) if pd.isna(row["rank"]) else int(row["rank"]),
             total=t("na", lang) if pd.isna(row["total"]) else f"{row['total']:.1f}"))
 dims = scorecard.why_moved(card, region)
