@@ -53,7 +53,7 @@ from data.config import ConfigError
 from data.schema import CHANNELS
 from data.store import (SnapshotDatabase, data_dir_from_env, discover, newest_valid,
                         previous_valid)
-from metrics import alerts, customers, dashboard, pipeline, scorecard
+from metrics import alerts, customers, dashboard, market_order, pipeline, scorecard
 from metrics.periods import default_period, parse_period
 from metrics.view import View
 
@@ -112,6 +112,7 @@ def _section_product_lines(con, view: View):
 SECTIONS = {
     "dashboard": _section_dashboard,
     "product_lines": _section_product_lines,
+    "market_order": market_order.report_market_order,
     "regional_report": _section_regional_report,
     "pipeline": _section_pipeline,
     "pipeline_movement": pipeline.movement,
