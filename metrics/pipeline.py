@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import duckdb
@@ -23,6 +24,7 @@ import pandas as pd
 from data import config
 from data.store import schema_name
 from data.config import setting
+from metrics.periods import Period, quarter_of
 from metrics.view import View, filters, temporary_tables, used
 
 def stage_params() -> dict:
@@ -115,6 +117,34 @@ def stage_conversion(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame
     frame["converted"] = frame["from_stage"].map(found["converted"]).fillna(0).astype(int)
     frame["conversion"] = frame["converted"] / frame["entered"].where(frame["entered"] > 0)
     return frame
+
+
+def conversion_window(as_of: dt.date) -> Period:
+    """The last four fiscal quarters (the current one to date and the three before it): where
+    the funnel calculator measures stage conversion (SPEC §10.6)."""
+    current = quarter_of(as_of)
+    first = current
+    for _ in range(3):
+        first = first.previous()
+    return Period(f"{first.code}–{current.code}", "window", first.start, current.end)
+
+
+def funnel_calculator(con: duckdb.DuckDBPyConnection, view: View, wins: int) -> pd.DataFrame:
+    """SPEC §10.6: for ``wins`` W, the deals needed in each open stage k = W ÷ the product of the
+    measured conversion rates from k to won (stage conversion over the last four fiscal quarters,
+    with the view's filters); null where a rate on the way is unmeasured or zero. Columns:
+    stage, conversion_to_next, needed."""
+    window = replace(view, period=conversion_window(view.as_of))
+    conversion = stage_conversion(con, window)
+    rates = conversion["conversion"].tolist()
+    needed = []
+    for k in range(len(rates)):
+        product = 1.0
+        for rate in rates[k:]:
+            product = None if product is None or pd.isna(rate) or rate == 0 else product * rate
+        needed.append(None if product is None else wins / product)
+    return pd.DataFrame({"stage": conversion["from_stage"],
+                         "conversion_to_next": conversion["conversion"], "needed": needed})
 
 
 _WIN_RATE_SQL = """

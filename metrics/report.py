@@ -113,6 +113,7 @@ SECTIONS = {
     "dashboard": _section_dashboard,
     "product_lines": _section_product_lines,
     "market_order": market_order.report_market_order,
+    "funnel_calculator": None,  # needs --wins (see _compute)
     "regional_report": _section_regional_report,
     "pipeline": _section_pipeline,
     "pipeline_movement": pipeline.movement,
@@ -134,6 +135,8 @@ def _parser() -> _Parser:
     p.add_argument("--product-line", action="append", default=[])
     p.add_argument("--channel", default=None, choices=CHANNELS)
     p.add_argument("--compare", default=None)
+    p.add_argument("--wins", type=int, default=None,
+                   help="funnel_calculator: the number of wins to plan for")
     p.add_argument("--format", default="json", choices=("json", "csv", "markdown"))
     return p
 
@@ -147,6 +150,8 @@ def run(argv: list[str], notices: list[str] | None = None) -> tuple[object, str]
 
 
 def _compute(args: argparse.Namespace, notices: list[str]) -> object:
+    if args.section == "funnel_calculator" and (args.wins is None or args.wins < 1):
+        raise UsageError("--wins: funnel_calculator needs the number of wins, 1 or more")
     period = _parse_period(args.period) if args.period else None
     data_dir = args.data_dir or data_dir_from_env()
     flag = "--data-dir" if args.data_dir else config.DATA_DIR_ENV
@@ -197,6 +202,8 @@ def _compute(args: argparse.Namespace, notices: list[str]) -> object:
         view = View(info.snapshot_id, info.as_of, period, tuple(args.region),
                     tuple(args.industry), tuple(args.product_line), args.channel,
                     compare=compare.snapshot_id if compare else None)
+        if args.section == "funnel_calculator":
+            return _records(pipeline.funnel_calculator(con, view, args.wins))
         return SECTIONS[args.section](con, view)
     finally:
         db.close()

@@ -28,7 +28,7 @@ from data.store import SnapshotDatabase
 from metrics import pipeline
 from metrics.periods import parse_period
 from metrics.view import View
-from tests.builders import D, make_snapshot, opportunity
+from tests.builders import D, connect, make_snapshot, opportunity
 
 
 def opp(oid, amount, stage, close, *, activity="2026-11-20", **extra):
@@ -254,3 +254,33 @@ def test_waterfall_reconciles_for_every_region_and_product_line_of_the_demo(demo
         assert exact["start"] + sum(exact[m] for m in pipeline.MOVEMENTS) == exact["end"], v
         moved_any |= any(exact[m] != 0 for m in pipeline.MOVEMENTS)
     assert moved_any, "the demo weeks should move the pipeline"
+
+
+def test_funnel_calculator_from_four_quarters_of_conversion(tmp_path):
+    """SPEC §10.6. As of 2026-11-22 the last four fiscal quarters run from FY25Q4 (Jan 2026).
+    Stage entries: A 1→2→3→4→won, B 1→2, C 1, D 1 (lost). Conversion 1→2 = 2/4, 2→3 = 1/2,
+    3→4 = 1/1, 4→won = 1/1; for 3 wins: stage 4 needs 3, stage 3 needs 3, stage 2 needs
+    3 ÷ 0.5 = 6, stage 1 needs 3 ÷ (0.5 × 0.5) = 12."""
+    from metrics.report import main
+
+    won = {"status": "won", "closed_date": D("2026-04-01")}
+    lost = {"status": "lost", "closed_date": D("2026-06-01")}
+    deals = [{**opportunity("A", 10, 5, "2026-12-15"), **won},
+             opportunity("B", 10, 2, "2026-12-15"), opportunity("C", 10, 1, "2026-12-15"),
+             {**opportunity("D", 10, 1, "2026-12-15"), **lost}]
+    entries = [("A", 1, "2026-02-01"), ("A", 2, "2026-02-10"), ("A", 3, "2026-03-01"),
+               ("A", 4, "2026-03-10"), ("A", 5, "2026-04-01"), ("B", 1, "2026-02-01"),
+               ("B", 2, "2026-02-15"), ("C", 1, "2026-03-01"), ("D", 1, "2026-05-01")]
+    history = [{"opportunity_id": o, "stage": s, "entered_date": D(d)} for o, s, d in entries]
+    info = make_snapshot(tmp_path, "2026-11-22", opportunities=deals, opportunity_history=history)
+    assert info.valid, info.errors
+    con = connect(info)
+    v = View(info.snapshot_id, info.as_of, parse_period("FY26Q3"))
+    calc = pipeline.funnel_calculator(con, v, 3)
+    assert calc["stage"].tolist() == [1, 2, 3, 4]
+    assert calc["conversion_to_next"].tolist() == [0.5, 0.5, 1.0, 1.0]
+    assert calc["needed"].tolist() == [12.0, 6.0, 3.0, 3.0]
+    # Filtered to R2 nothing was measured: every stage is n/a.
+    assert pipeline.funnel_calculator(con, View(info.snapshot_id, info.as_of, v.period,
+                                                regions=("R2",)), 3)["needed"].isna().all()
+    assert main(["--data-dir", str(tmp_path), "--section", "funnel_calculator"]) == 2
