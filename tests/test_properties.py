@@ -784,7 +784,8 @@ def test_report_with_random_arguments(pool, capsys, data):
 def test_every_report_section_on_the_usual_week(pool, capsys, section, fmt):
     root, _ = pool
     args = ["--data-dir", str(root), "--section", section, "--snapshot", "2026-W47",
-            "--period", "FY26Q3", "--format", fmt]
+            "--period", "FY26Q3", "--format", fmt,
+            *(["--wins", "3"] if section == "funnel_calculator" else [])]
     code = report.main(args)
     out, err = capsys.readouterr()
     check_report_run(code, out, err, args)
