@@ -76,7 +76,8 @@ _IDLE = """() => {
     const app = document.querySelector('[data-testid=stApp]');
     const idle = app && app.dataset.testScriptState === 'notRunning'
         && document.querySelector('[data-testid=stMain] h1')
-        && !document.querySelector('[data-stale=true]');
+        && !document.querySelector('[data-stale=true]')
+        && !document.querySelector('[data-testid=stSkeleton]');
     if (!idle) return 0;
     const charts = document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, '
         + '[data-testid=stVegaLiteChart] svg').length;

@@ -201,6 +201,7 @@ def test_shared_link_reproduces_the_view(server, browser, tab):
         wait_until_idle(page)
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     assert query == {"region": ["GD"], "industry": ["GOV"], "period": ["2026-11"], "lang": ["zh"]}
+    wait_for_count(page, "[data-testid=stMetricValue]", PAGES[0]["metrics"])
     values = tab.metric_values()
     chips = selected_chips(page)
     assert chips == ["广东", "政府"]
@@ -208,6 +209,7 @@ def test_shared_link_reproduces_the_view(server, browser, tab):
     fresh = Tab(browser)
     try:
         fresh.open(page.url)
+        wait_for_count(fresh.page, "[data-testid=stMetricValue]", len(values))
         assert fresh.metric_values() == values
         assert selected_chips(fresh.page) == chips
         assert fresh.page.get_by_role("heading", name="每周仪表盘").first.is_visible()

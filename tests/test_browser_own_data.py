@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser_support import SCREENSHOTS, StreamlitServer, wait_until_idle
+from tests.browser_support import SCREENSHOTS, StreamlitServer, wait_for_count, wait_until_idle
 from tests.test_browser import Tab, browser  # noqa: F401  (the module's browser fixture)
 
 AS_OF = dt.date(2026, 11, 22)
@@ -64,11 +64,13 @@ def test_every_page_works_on_the_crm_data(crm_server, tab, path, lang):
 
 def test_the_crm_dashboard_speaks_its_own_vocabulary(crm_server, tab):
     tab.open(f"{crm_server.url}/")
+    wait_for_count(tab.page, "[data-testid=stMetricValue]", 6)
     text = tab.page.locator("[data-testid=stMain]").inner_text()
     assert "$" in text
     assert "FY26Q4" in text  # calendar fiscal year: Oct–Dec 2026 is the fourth quarter
     assert "Not available with this data" in text and "no targets table" in text
     tab.open(f"{crm_server.url}/pipeline")
+    wait_for_count(tab.page, "[data-testid=stMetricValue]", 5)
     text = tab.page.locator("[data-testid=stMain]").inner_text()
     assert "Negotiation" in text  # the eighth open stage's own name
     assert "have no expected close date" in text
@@ -116,6 +118,7 @@ def test_an_empty_folder_becomes_a_cockpit_through_the_import_page(empty_server,
             text = page.locator("[data-testid=stMain]").inner_text()
             assert not MISSING.search(text), (path, lang, MISSING.search(text))
     tab.open(f"{empty_server.url}/pipeline")
+    wait_for_count(page, "[data-testid=stMetricValue]", 5)
     # The export has no expected close date: the three open deals (O3, O4, O6) are counted apart.
     assert "3 open deals worth" in page.locator("[data-testid=stMain]").inner_text()
     assert tab.errors == []
