@@ -300,6 +300,18 @@ def test_waterfall_zero_is_an_increase_and_minus_one_a_decrease(pipeline_pair):
         "amount_change": "decrease", "end": "total"}
 
 
+def test_funnel_calculator_needs_no_deals_behind_a_zero_rate(tmp_path):
+    # Conversion window as of 2026-11-22: FY25Q4 … FY26Q3 to date (2026-01-01 … 11-22). Z entered
+    # stage 4 on 10-01 and has not been won: stage 4's rate is 0 ÷ 1 = 0, stages 1–3 unmeasured.
+    # 2 wins ÷ 0 is no number of deals: null (kills ``rate == 0`` → ``rate == -1``, which would
+    # divide by zero).
+    info, con = snapshot(tmp_path, opportunities=[
+        opportunity("Z", 100, 4, "2026-12-15", created_date=D("2026-10-01"))])
+    calc = pipeline.funnel_calculator(con, view(info), 2).set_index("stage")
+    assert calc.loc[4, "conversion_to_next"] == 0.0
+    assert calc["needed"].isna().all()
+
+
 # --- quality --------------------------------------------------------------------------------------
 
 def test_freshness_a_day_in_the_future():
@@ -623,3 +635,13 @@ def test_report_compare_must_be_older_than_the_served_snapshot(report_dir, capsy
     assert code == 2
     assert "--compare: 2026-W47 (as_of 2026-11-22) is not older than the served snapshot " \
            "2026-W47" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("wins, code", [("1", 0), ("0", 2)])
+def test_report_funnel_calculator_needs_at_least_one_win(report_dir, capsys, wins, code):
+    # 1 win is a plan (kills ``args.wins < 1`` → ``<= 1`` and ``< 2``); 0 is refused (kills
+    # ``< 1`` → ``< 0``).
+    assert report_main(["--data-dir", str(report_dir), "--section", "funnel_calculator",
+                        "--wins", wins]) == code
+    err = capsys.readouterr().err
+    assert ("--wins: funnel_calculator needs the number of wins, 1 or more" in err) == (code == 2)
