@@ -213,7 +213,7 @@ _validation_cache: dict[tuple, SnapshotInfo] = {}
 _VALIDATION_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
 _validation_lock = threading.Lock()
 # Part of every record's key: bump when validation or the extracts change what they produce.
-RECORD_VERSION = 3
+RECORD_VERSION = 4
 CACHE_DIR = "cache"
 
 
@@ -494,8 +494,9 @@ _CONTENT_RULES = (
             WHEN 'lost' THEN stage < $won AND closed_date IS NOT NULL
             WHEN 'open' THEN stage < $won AND closed_date IS NULL
             ELSE true END) FROM opportunities"""),
-    ("opportunities: {n} with an amount that is not a number",
-     "SELECT count(*) FILTER (WHERE isnan(amount::DOUBLE)) FROM opportunities"),
+    ("opportunities: {n} with an amount or expected_margin_pct that is not a number",
+     "SELECT count(*) FILTER (WHERE isnan(amount::DOUBLE) OR isnan(expected_margin_pct)) "
+     "FROM opportunities"),
     ("customer_scores: {n} scores outside 1–10",
      "SELECT count(*) FILTER (WHERE isnan(score) OR score NOT BETWEEN 1 AND 10) "
      "FROM customer_scores"),

@@ -134,6 +134,9 @@ SNAPSHOTS = [
      "with stage outside 1–5"),
     ("won at stage two", lambda p: _table(p, "opportunities", _column("status", ["won"])),
      "whose status disagrees"),
+    ("nan expected margin",
+     lambda p: _table(p, "opportunities", _column("expected_margin_pct", [float("nan")])),
+     "expected_margin_pct that is not a number"),
     ("uncastable amount", lambda p: _table(p, "opportunities", lambda t: t.set_column(
         t.column_names.index("amount"), "amount", pa.array(["lots"]))),
      "values not castable: amount"),
