@@ -117,6 +117,13 @@ TABLES: dict[str, Table] = {
             foreign_keys=(("region_id", "regions", "region_id"),
                           ("industry_id", "industries", "industry_id")),
         ),
+        # Optional (SPEC §10.4): a rep's monthly revenue target, for attainment against pace.
+        Table(
+            "rep_targets",
+            (("fiscal_month", "VARCHAR"), ("rep_id", "VARCHAR"), ("revenue_target", MONEY)),
+            primary_key=("fiscal_month", "rep_id"),
+            foreign_keys=(("rep_id", "reps", "rep_id"),),
+        ),
         Table(
             "activities",
             (("activity_id", "VARCHAR"), ("activity_date", "DATE"), ("rep_id", "VARCHAR"),

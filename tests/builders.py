@@ -95,6 +95,7 @@ def build_tables(orders=(), targets=(), opportunities=(), **overrides) -> dict[s
         "regions": REGIONS, "industries": INDUSTRIES, "reps": REPS, "products": PRODUCTS,
         "customers": CUSTOMERS, "customer_scores": [], "orders": [], "opportunities": [],
         "opportunity_history": [], "targets": list(targets), "activities": [],
+        "rep_targets": [],
     }
     rows["orders"] = [{"order_id": f"O{i + 1}", "line_no": 1, **o} for i, o in enumerate(orders)]
     rows["opportunities"] = list(opportunities)
