@@ -31,12 +31,26 @@ DASHBOARD_KEYS = (
     "forecast", "coverage",
 )
 
-# Groupings the KPI query can break down by: the key expression per table and the key list.
+# Groupings the KPI query can break down by: the key expression of each fact table (targets have
+# no account, so an account's targets are null) and the list of keys with their names.
 _GROUPINGS = {
     None: {"key": "'total'", "keys": "SELECT 'total' AS k, NULL AS name_en, NULL AS name_zh"},
     "region": {
         "key": "region_id",
         "keys": "SELECT region_id AS k, name_en, name_zh FROM regions WHERE {region_filter}",
+    },
+    # A region's group, looked up in bound lists (no join over the order lines); regions without
+    # a group form the group null ("no group").
+    "region_group": {
+        "key": "list_extract($group_of::VARCHAR[], list_position($grouped_regions::VARCHAR[], "
+               "region_id))",
+        "keys": """SELECT DISTINCT region_group AS k, region_group AS name_en, NULL AS name_zh
+                   FROM regions WHERE {region_filter}""",
+    },
+    "industry": {
+        "key": "industry_id",
+        "keys": """SELECT industry_id AS k, name_en, name_zh FROM industries
+                   WHERE {industry_filter}""",
     },
     # Every product line the data uses (SPEC §9: no fixed list), within the view's filter.
     "product_line": {
@@ -47,7 +61,20 @@ _GROUPINGS = {
                          UNION SELECT product_line FROM opportunities)
                    WHERE product_line IS NOT NULL AND {product_line_filter}""",
     },
+    # The top accounts by revenue in the period to date, within the view's filters.
+    "account": {
+        "key": "customer_id",
+        "target_key": "NULL::VARCHAR",
+        "keys": """SELECT o.customer_id AS k, any_value(c.name) AS name_en, NULL AS name_zh
+                   FROM orders o LEFT JOIN customers c USING (customer_id)
+                   WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter_o}
+                   GROUP BY o.customer_id
+                   ORDER BY sum(o.revenue) DESC, o.customer_id LIMIT $top_accounts""",
+    },
 }
+
+# The review ladder of SPEC §10.2, bottom-up: account → industry → product line → region → group.
+LEVELS = ("region_group", "region", "industry", "product_line", "account")
 
 _KPI_SQL = """
 WITH keys AS ({keys}),
@@ -71,7 +98,7 @@ month_share AS (
     SELECT unnest($months) AS fiscal_month, unnest($fractions) AS fraction
 ),
 target AS (
-    SELECT {key} AS k,
+    SELECT {target_key} AS k,
            sum(revenue_target * fraction) AS revenue_target,
            sum(margin_target * fraction) AS margin_target
     FROM targets JOIN month_share USING (fiscal_month)
@@ -98,8 +125,10 @@ money AS (
            coalesce(pipeline.open_pipeline, 0)::DOUBLE AS open_pipeline,
            coalesce(pipeline.weighted_pipeline, 0)::DOUBLE AS weighted_pipeline
     FROM keys
-    LEFT JOIN actual USING (k) LEFT JOIN prior USING (k)
-    LEFT JOIN target USING (k) LEFT JOIN pipeline USING (k)
+    LEFT JOIN actual ON actual.k IS NOT DISTINCT FROM keys.k
+    LEFT JOIN prior ON prior.k IS NOT DISTINCT FROM keys.k
+    LEFT JOIN target ON target.k IS NOT DISTINCT FROM keys.k
+    LEFT JOIN pipeline ON pipeline.k IS NOT DISTINCT FROM keys.k
 )
 SELECT key, name_en, name_zh, week_revenue, revenue, cost,
        revenue - cost AS gross_margin,
@@ -158,16 +187,27 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None) -> pd
     region_filter, region_params = filters(view, table="regions")
     product_line_filter = ("list_contains($f_product_lines, product_line)" if view.product_lines
                            else "true")
+    industry_filter = ("list_contains($f_industries, industry_id)" if view.industries
+                       else "true")
+    order_filter_o, order_params_o = filters(view, "o", table="orders")
     sql = _KPI_SQL.format(
         keys=grouping["keys"].format(region_filter=region_filter,
-                                     product_line_filter=product_line_filter),
+                                     product_line_filter=product_line_filter,
+                                     industry_filter=industry_filter,
+                                     order_filter_o=order_filter_o),
         key=grouping["key"],
+        target_key=grouping.get("target_key", grouping["key"]),
         order_filter=order_filter,
         target_filter=target_filter,
         opportunity_filter=opportunity_filter,
     )
     params = {**_kpi_params(view), **order_params, **target_params, **opportunity_params,
-              **region_params}
+              **region_params, **order_params_o,
+              "top_accounts": setting("customers.top_accounts")}
+    if by == "region_group":
+        groups = con.execute("SELECT region_id, region_group FROM regions").fetchall()
+        params["grouped_regions"] = [region for region, _ in groups]
+        params["group_of"] = [group for _, group in groups]
     return con.execute(sql, used(sql, params)).df()
 
 
@@ -224,6 +264,35 @@ def regional_report(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     frame = _without_missing_inputs(con, frame)
     return frame.sort_values(["revenue_attainment", "region_id"], ascending=[False, True],
                              na_position="last").reset_index(drop=True)
+
+
+REVIEW_COLUMNS = ("key", "name_en", "name_zh", "week_revenue", "revenue", "cost", "revenue_target",
+                  "revenue_attainment", "on_track", "pace", "gross_margin", "margin_target",
+                  "margin_attainment", "gm_pct", "yoy_growth", "weighted_pipeline", "forecast",
+                  "coverage", "target_met")
+
+
+def review_table(con: duckdb.DuckDBPyConnection, view: View, level: str) -> pd.DataFrame:
+    """SPEC §10.2: the regional report at one level of the review ladder (``LEVELS``), one row
+    per region group, region, industry, product line or top account (``customers.top_accounts``
+    by revenue in the period to date), with the dashboard's columns including margin target and
+    margin attainment. ``key`` is the level's id (null for regions without a group); names are
+    the data's (an account's name in ``name_en``). Accounts have no targets: their target and
+    attainment columns are null. Rows with a target by attainment, best first; accounts by
+    revenue."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown review level {level!r}; one of {', '.join(LEVELS)}")
+    frame = _without_missing_inputs(con, _kpi_frame(con, view, level))
+    if level == "account":
+        frame = frame.sort_values(["revenue", "key"], ascending=[False, True])
+    else:
+        if level == "product_line":
+            frame = frame[frame["revenue_target"].notna() | frame["margin_target"].notna()
+                          | (frame["revenue"].fillna(0) != 0)
+                          | (frame["open_pipeline"].fillna(0) != 0)]
+        frame = frame.sort_values(["revenue_attainment", "revenue", "key"],
+                                  ascending=[False, False, True], na_position="last")
+    return frame[list(REVIEW_COLUMNS)].reset_index(drop=True)
 
 
 _TREND_SQL = """

@@ -2,6 +2,7 @@
 
     python -m metrics.report --data-dir DIR [--snapshot ID|latest] --section SECTION --period P
         [--region ID]… [--industry ID]… [--product-line PL]… [--compare ID]
+        [--level region_group|region|industry|product_line|account] [--wins N]
         [--format json|csv|markdown]
 
 Money as plain numbers, ratios as fractions, missing values as null. Bad arguments: a one-line
@@ -83,9 +84,18 @@ def _section_dashboard(con, view: View):
     return {key: k[key] for key in dashboard.DASHBOARD_KEYS}
 
 
-def _section_regional_report(con, view: View):
-    frame = dashboard.regional_report(con, view)
-    columns = ["region_id", *dashboard.DASHBOARD_KEYS, "week_revenue", "on_track"]
+# The id key of each review level's rows in the regional_report section (SPEC §10.2).
+LEVEL_KEYS = {"region_group": "region_group", "region": "region_id",
+              "industry": "industry_id", "product_line": "product_line",
+              "account": "customer_id"}
+
+
+def _section_regional_report(con, view: View, level: str = "region"):
+    if level == "region":
+        frame = dashboard.regional_report(con, view)
+    else:
+        frame = dashboard.review_table(con, view, level).rename(columns={"key": LEVEL_KEYS[level]})
+    columns = [LEVEL_KEYS[level], *dashboard.DASHBOARD_KEYS, "week_revenue", "on_track"]
     return _records(frame[columns])
 
 
@@ -135,6 +145,8 @@ def _parser() -> _Parser:
     p.add_argument("--product-line", action="append", default=[])
     p.add_argument("--channel", default=None, choices=CHANNELS)
     p.add_argument("--compare", default=None)
+    p.add_argument("--level", default="region", choices=dashboard.LEVELS,
+                   help="regional_report: the review level (SPEC §10.2)")
     p.add_argument("--wins", type=int, default=None,
                    help="funnel_calculator: the number of wins to plan for")
     p.add_argument("--format", default="json", choices=("json", "csv", "markdown"))
@@ -204,6 +216,8 @@ def _compute(args: argparse.Namespace, notices: list[str]) -> object:
                     compare=compare.snapshot_id if compare else None)
         if args.section == "funnel_calculator":
             return _records(pipeline.funnel_calculator(con, view, args.wins))
+        if args.section == "regional_report":
+            return _section_regional_report(con, view, args.level)
         return SECTIONS[args.section](con, view)
     finally:
         db.close()
