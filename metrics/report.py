@@ -54,7 +54,8 @@ from data.config import ConfigError
 from data.schema import CHANNELS
 from data.store import (SnapshotDatabase, data_dir_from_env, discover, newest_valid,
                         previous_valid)
-from metrics import alerts, customers, dashboard, market_order, pipeline, scorecard
+from metrics import (alerts, customers, dashboard, forecast_accuracy, market_order, pipeline,
+                     scorecard)
 from metrics.periods import default_period, parse_period
 from metrics.view import View
 
@@ -124,6 +125,7 @@ SECTIONS = {
     "product_lines": _section_product_lines,
     "market_order": market_order.report_market_order,
     "funnel_calculator": None,  # needs --wins (see _compute)
+    "forecast_accuracy": None,  # reads the period's other snapshots (see _compute)
     "regional_report": _section_regional_report,
     "pipeline": _section_pipeline,
     "pipeline_movement": pipeline.movement,
@@ -204,9 +206,14 @@ def _compute(args: argparse.Namespace, notices: list[str]) -> object:
         if compare is None:
             raise UsageError(
                 f"--compare: no snapshot older than {info.snapshot_id} to compare with")
+    also = (compare,) if compare else ()
+    if args.section == "forecast_accuracy":  # every stored week in the period is read
+        weeks = forecast_accuracy.snapshots_in(View(info.snapshot_id, info.as_of, period), infos)
+        by_id = {i.snapshot_id: i for i in infos}
+        also = tuple(by_id[week] for week, _ in weeks if week != info.snapshot_id)
     db = SnapshotDatabase()
     try:
-        con = db.cursor(info, also=(compare,) if compare else ())
+        con = db.cursor(info, also=also)
         dims = dashboard.dimensions(con)
         _check_known("--region", args.region, dims["regions"]["region_id"])
         _check_known("--industry", args.industry, dims["industries"]["industry_id"])
@@ -218,6 +225,9 @@ def _compute(args: argparse.Namespace, notices: list[str]) -> object:
             return _records(pipeline.funnel_calculator(con, view, args.wins))
         if args.section == "regional_report":
             return _section_regional_report(con, view, args.level)
+        if args.section == "forecast_accuracy":
+            return forecast_accuracy.report_forecast_accuracy(
+                con, view, tuple((i.snapshot_id, i.as_of) for i in (info, *also)))
         return SECTIONS[args.section](con, view)
     finally:
         db.close()
