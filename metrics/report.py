@@ -55,7 +55,7 @@ from data.schema import CHANNELS
 from data.store import (SnapshotDatabase, data_dir_from_env, discover, newest_valid,
                         previous_valid)
 from metrics import (alerts, customers, dashboard, forecast_accuracy, market_order, pipeline,
-                     scorecard)
+                     reps, scorecard)
 from metrics.periods import default_period, parse_period
 from metrics.view import View
 
@@ -124,6 +124,7 @@ SECTIONS = {
     "dashboard": _section_dashboard,
     "product_lines": _section_product_lines,
     "market_order": market_order.report_market_order,
+    "reps": reps.report_reps,
     "funnel_calculator": None,  # needs --wins (see _compute)
     "forecast_accuracy": None,  # reads the period's other snapshots (see _compute)
     "regional_report": _section_regional_report,

@@ -179,3 +179,28 @@ def deal_timeline(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMi
         tooltip=[alt.Tooltip("stage_label:N", title=labels["stage"]),
                  alt.Tooltip("entered_date:T", title=labels["entered"]),
                  alt.Tooltip("days:Q", title=labels["days"])]), alt.Step(28))
+
+
+def forecast_accuracy(frame: pd.DataFrame, actual: float | None, labels: dict[str, str],
+                      lang: str) -> alt.TopLevelMixin:
+    """Each stored week's forecast for the period as a line, against the period's actual revenue
+    as a dashed rule (SPEC §10.3); the y axis starts at 0.
+
+    ``frame``: week (snapshot id), forecast, forecast_label, error_label."""
+    tooltip = [alt.Tooltip("week:N", title=labels["week"]),
+               alt.Tooltip("forecast_label:N", title=labels["forecast"]),
+               alt.Tooltip("error_label:N", title=labels["error"])]
+    line = alt.Chart(frame).mark_line(color=ACCENT, point=True, strokeWidth=2).encode(
+        x=alt.X("week:N", title=labels["week"], sort=None, axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("forecast:Q", title=labels["forecast"], axis=money_axis(lang),
+                scale=alt.Scale(zero=True)),
+        tooltip=tooltip)
+    layers = [line]
+    if actual is not None:
+        rule = alt.Chart(pd.DataFrame({"y": [actual], "label": [labels["actual"]]})).mark_rule(
+            color=GOOD, strokeDash=[6, 4], strokeWidth=2).encode(
+            y="y:Q", tooltip=[alt.Tooltip("label:N", title=labels["actual"])])
+        layers += [rule, rule.mark_text(align="left", baseline="bottom", dx=4, dy=-2,
+                                        color=GOOD, fontSize=11).encode(
+            text="label:N", x=alt.value(0))]
+    return finish(alt.layer(*layers), 260)

@@ -4,12 +4,15 @@ text, never as a live formula (e.g. a customer named ``=HYPERLINK(…)``)."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 
 import pandas as pd
+import streamlit as st
 
 from pages.ui import fmt
+from pages.ui.i18n import md, t
 
 MIME_CSV = "text/csv"
 MIME_EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,3 +62,21 @@ def to_excel(table: pd.DataFrame, sheet: str, percent: tuple[str, ...] = (),
                 for (cell,) in sheet_.iter_rows(min_row=2, min_col=position, max_col=position):
                     cell.number_format = number_format
     return buffer.getvalue()
+
+
+def download_buttons(view, lang: str, table: pd.DataFrame, name: str, key: str,
+                     percent: tuple[str, ...] = (), money: tuple[str, ...] = ()) -> None:
+    """CSV and Excel downloads of exactly ``table`` (the rows on screen), named after the
+    table, the snapshot and the period."""
+    stem = f"{name}-{view.snapshot_id}-{view.period.code}"
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button(t("alerts.download.csv", lang), data=to_csv(table),
+                            file_name=f"{stem}.csv", mime=MIME_CSV, on_click="ignore",
+                            icon=":material/download:", key=f"{key}_csv")
+    if excel_available():
+        cols[1].download_button(
+            t("alerts.download.excel", lang), on_click="ignore", icon=":material/table_view:",
+            data=functools.partial(to_excel, table, name, percent, money),
+            file_name=f"{stem}.xlsx", mime=MIME_EXCEL, key=f"{key}_xlsx")
+    else:
+        cols[2].caption(md("alerts.download.no_excel", lang))

@@ -27,7 +27,7 @@ from metrics.periods import (default_period, month_of, parse_period, period_choi
 from metrics.view import View
 from pages.ui import start, vocab
 from pages.ui.i18n import DEFAULT_LANG, LANGS, md, t
-from pages.ui.url_state import MULTI, Options, UrlState, parse, to_params
+from pages.ui.url_state import MULTI, PAGE_LOCAL, Options, UrlState, parse, to_params
 
 _CONTEXT_KEY = "_cockpit_context"
 
@@ -92,22 +92,26 @@ def _dimensions(_info: SnapshotInfo, snapshot_path: str) -> dict[str, pd.DataFra
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _metric(name: str, view: View, snapshot_path: str, _fn: Callable, _info: SnapshotInfo,
-            _compare: SnapshotInfo | None, _facts: dict):
-    con = _database().cursor(_info, also=(_compare,) if _compare else ())
+def _metric(name: str, view: View, snapshot_path: str, args: tuple, _fn: Callable,
+            _info: SnapshotInfo, _also: tuple[SnapshotInfo, ...], _facts: dict):
+    con = _database().cursor(_info, also=_also)
     try:
-        return _fn(con, view, **_facts)
+        return _fn(con, view, *args, **_facts)
     finally:
         con.close()
 
 
-def metric(ctx: Context, fn: Callable, view: View | None = None, **facts):
-    """``fn(con, view)`` from metrics/ for the current view (or ``view``, a variant of it such as
-    one region's drill-down), cached by the function's name, the snapshot and the view state
-    (which names the comparison snapshot). ``facts``: keyword arguments the snapshot itself
-    determines (such as what its validation recorded), so they are not part of the key."""
+def metric(ctx: Context, fn: Callable, view: View | None = None, args: tuple = (),
+           also: tuple[SnapshotInfo, ...] = (), **facts):
+    """``fn(con, view, *args)`` from metrics/ for the current view (or ``view``, a variant of it
+    such as one region's drill-down), cached by the function's name, the snapshot, the view state
+    (which names the comparison snapshot) and ``args`` (hashable: a review level, a rep id).
+    ``also``: further snapshots the query reads (attached beside the served one; their ids must
+    be in ``args``). ``facts``: keyword arguments the snapshot itself determines (such as what
+    its validation recorded), so they are not part of the key."""
+    attached = tuple(dict.fromkeys(s for s in (ctx.compare, *also) if s is not None))
     return _metric(f"{fn.__module__}.{fn.__qualname__}", view or ctx.view, str(ctx.info.path),
-                   fn, ctx.info, ctx.compare, facts)
+                   args, fn, ctx.info, attached, facts)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -222,8 +226,9 @@ def context() -> Context:
 
 
 def nav_params(ctx: Context) -> dict:
-    """Query parameters that carry the view state to another page (not a page's open deal)."""
-    return to_params(replace(ctx.url, deal=None))
+    """Query parameters that carry the view state to another page (not a page's own state: an
+    open deal or rep, the review level, the funnel calculator's wins)."""
+    return to_params(replace(ctx.url, **{name: None for name in PAGE_LOCAL}))
 
 
 def share_link(ctx: Context) -> str:
@@ -325,6 +330,7 @@ def _seed_widgets(ctx: Context) -> None:
     for name, attr in MULTI.items():
         st.session_state[f"w_{name}"] = list(getattr(ctx.url, attr))
     st.session_state["w_channel"] = ctx.url.channel or "all"
+    st.session_state["w_level"] = ctx.url.level or "region"
     if ctx.compare is not None:
         st.session_state["w_compare"] = ctx.compare.snapshot_id
 
@@ -340,6 +346,68 @@ def _open_deal(key: str, ids: list[str]) -> None:
     rows = st.session_state[key].selection.rows
     if rows:
         st.query_params["deal"] = ids[rows[0]]
+
+
+def set_level() -> None:
+    """on_change of the review-level switch: the level into the URL (region is the default;
+    a second click on the selected level clears the control and means region too)."""
+    level = st.session_state.get("w_level")
+    if level in (None, "region"):
+        st.query_params.pop("level", None)
+    else:
+        st.query_params["level"] = level
+
+
+def review_label(ctx: Context, level: str) -> Callable:
+    """The name of a review table's row (a ``review_table`` row tuple) in the page's language."""
+    lang = ctx.lang
+
+    def label(row) -> str:
+        if level == "region":
+            return ctx.region_name(row.key)
+        if level == "industry":
+            return ctx.industry_name(row.key)
+        if level == "product_line":
+            return vocab.product_line(row.key, lang)
+        if row.key is None or row.key != row.key:  # a region group left empty in the data
+            return t("review.no_group", lang)
+        name = row.name_en if level == "account" else None
+        return str(name) if isinstance(name, str) and name.strip() else str(row.key)
+    return label
+
+
+def set_wins() -> None:
+    """on_change of the funnel calculator's wins: the number into the URL (``wins=``)."""
+    wins = st.session_state.get("w_wins")
+    if wins:
+        st.query_params["wins"] = str(int(wins))
+    else:
+        st.query_params.pop("wins", None)
+
+
+def open_rep(rep_id: str) -> None:
+    """Open a rep's one-on-one page (``rep=`` in the URL)."""
+    st.query_params["rep"] = rep_id
+    st.rerun()
+
+
+def close_rep() -> None:
+    st.query_params.pop("rep", None)
+
+
+def pick_region() -> None:
+    """on_change of the region review's picker: that one region becomes the region filter."""
+    region = st.session_state.get("w_region_pick")
+    if region:
+        st.query_params["region"] = region
+    else:
+        st.query_params.pop("region", None)
+
+
+def open_region(ctx: Context, region_id: str) -> None:
+    """Go to the region review of ``region_id`` (SPEC §10.2), keeping period and snapshot."""
+    params = {**nav_params(ctx), "region": region_id}
+    st.switch_page(ctx.pages["region"], query_params=params)
 
 
 def close_deal() -> None:

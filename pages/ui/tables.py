@@ -16,15 +16,20 @@ GOOD_BG = "background-color: #e8f5e9; color: #1b5e20"
 BAD_BG = "background-color: #ffebee; color: #b71c1c"
 
 
-def regional_report(frame: pd.DataFrame, lang: str, region_name, national_gm_pct) -> Styler:
-    """The weekly regional report: attainment green on pace / red behind, gm_pct red below the
-    national gm_pct, YoY red when negative."""
+def review(frame: pd.DataFrame, lang: str, label, national_gm_pct, level: str) -> Styler:
+    """The weekly regional report at one review level (metrics.dashboard.review_table): the
+    level's name (``label(row)``), revenue against target, margin against margin target, gm_pct,
+    YoY, weighted pipeline and coverage. Attainment green on pace / red behind, gm_pct red below
+    the national gm_pct, YoY red when negative."""
     shown = pd.DataFrame({
-        "region": frame["region_id"].map(region_name),
+        "name": [label(row) for row in frame.itertuples()],
         "week_revenue": frame["week_revenue"],
         "revenue": frame["revenue"],
         "revenue_target": frame["revenue_target"],
         "revenue_attainment": frame["revenue_attainment"],
+        "gross_margin": frame["gross_margin"],
+        "margin_target": frame["margin_target"],
+        "margin_attainment": frame["margin_attainment"],
         "gm_pct": frame["gm_pct"],
         "yoy_growth": frame["yoy_growth"],
         "weighted_pipeline": frame["weighted_pipeline"],
@@ -33,7 +38,11 @@ def regional_report(frame: pd.DataFrame, lang: str, region_name, national_gm_pct
     on_track = frame["on_track"].reset_index(drop=True)
     met = frame["target_met"].fillna(False).astype(bool).reset_index(drop=True)
     # st.dataframe shows the frame's own column names, so translate them before styling.
-    col = {c: t(f"col.{c}", lang) for c in shown.columns}
+    col = {c: t(f"col.{c}", lang) for c in shown.columns
+           if c not in ("name", "margin_target", "margin_attainment")}
+    col.update({"name": t(f"review.level.{level}", lang),
+                "margin_attainment": t("pl.margin_attainment", lang),
+                "margin_target": t("pl.margin_target", lang)})
     shown = shown.reset_index(drop=True).rename(columns=col)
 
     def attainment_colour(column: pd.Series) -> list[str]:
@@ -43,15 +52,18 @@ def regional_report(frame: pd.DataFrame, lang: str, region_name, national_gm_pct
         return [BAD_BG if pd.notna(v) and floor is not None and v < floor else "" for v in column]
 
     money = lambda v: fmt.money_short(v, lang)  # noqa: E731
+    pct = lambda v: fmt.pct(v, lang)  # noqa: E731
     return (shown.style
             .apply(attainment_colour, subset=[col["revenue_attainment"]])
             .apply(below, floor=national_gm_pct, subset=[col["gm_pct"]])
             .apply(below, floor=0, subset=[col["yoy_growth"]])
-            .format({col["week_revenue"]: money, col["revenue"]: money,
-                     col["revenue_target"]: money, col["weighted_pipeline"]: money,
-                     col["revenue_attainment"]: lambda v: fmt.pct(v, lang),
+            .format({col[c]: money for c in ("week_revenue", "revenue", "revenue_target",
+                                              "gross_margin", "margin_target",
+                                              "weighted_pipeline")})
+            .format({col["revenue_attainment"]: pct, col["margin_attainment"]: pct,
                      col["gm_pct"]: lambda v: fmt.pct(v, lang, 1),
-                     col["yoy_growth"]: lambda v: fmt.signed_pct(v, lang)})
+                     col["yoy_growth"]: lambda v: fmt.signed_pct(v, lang),
+                     col["name"]: str})
             .format(lambda v: fmt.ratio(v, lang), subset=pd.IndexSlice[~met, [col["coverage"]]])
             .format(lambda v: t("kpi.coverage.met", lang),
                     subset=pd.IndexSlice[met, [col["coverage"]]])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 from pages.ui import fmt
 from pages.ui.i18n import md, t
 
@@ -23,3 +25,39 @@ def coverage(column, k: dict, lang: str) -> None:
                          if k["target_met"] is False else None),
                   delta_color="off", delta_arrow="off", help=md("kpi.coverage.help", lang),
                   border=True)
+
+
+def kpis(k: dict, lang: str) -> None:
+    """The six KPI tiles of SPEC §5.1 for ``k`` (metrics.dashboard.kpis): revenue (this week's
+    below), attainment against pace, gm_pct (margin attainment below), YoY, forecast, coverage."""
+    tiles = [*st.columns(3), *st.columns(3)]
+    tiles[0].metric(t("kpi.revenue", lang), fmt.money_short(k["revenue"], lang),
+                    delta=t("kpi.revenue.delta", lang,
+                            value=fmt.money_short(k["week_revenue"], lang)),
+                    delta_color="off", delta_arrow="off", help=md("kpi.revenue.help", lang),
+                    border=True)
+    tiles[1].metric(t("kpi.attainment", lang), fmt.pct(k["revenue_attainment"], lang),
+                    delta=(t("kpi.attainment.delta", lang, points=f"{k['pace_gap'] * 100:+.0f}",
+                             pace=fmt.pct(k["pace"], lang))
+                           if k["pace_gap"] is not None else None),
+                    delta_color="normal", help=md("kpi.attainment.help", lang), border=True)
+    tiles[2].metric(t("kpi.gm_pct", lang), fmt.pct(k["gm_pct"], lang, 1),
+                    delta=t("kpi.gm_pct.delta", lang,
+                            value=fmt.pct(k["margin_attainment"], lang)),
+                    delta_color="off", delta_arrow="off",
+                    help=md("kpi.gm_pct.help", lang,
+                            attainment=fmt.pct(k["margin_attainment"], lang)),
+                    border=True)
+    tiles[3].metric(t("kpi.yoy", lang), fmt.signed_pct(k["yoy_growth"], lang),
+                    delta=t("kpi.yoy.delta", lang, value=fmt.money_short(k["prior_revenue"], lang)),
+                    delta_color="off", delta_arrow="off", help=md("kpi.yoy.help", lang),
+                    border=True)
+    forecast(tiles[4], k, lang)
+    coverage(tiles[5], k, lang)
+
+
+def movement(moved: dict, lang: str) -> None:
+    """This week's pipeline movement (metrics.pipeline.movement): new, won, lost and slipped."""
+    for cell, step in zip(st.columns(4), ("new", "won", "lost", "slipped")):
+        cell.metric(t(f"movement.{step}", lang), fmt.money_short(abs(moved[step]), lang),
+                    border=True)

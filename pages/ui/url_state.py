@@ -12,12 +12,17 @@ import re
 from dataclasses import dataclass, field, replace
 
 from data.schema import CHANNELS
+from metrics.dashboard import LEVELS
 from metrics.periods import parse_period
 from pages.ui.i18n import DEFAULT_LANG, LANGS
 
-SINGLE = ("snapshot", "period", "channel", "lang", "compare", "deal")
-# An opportunity id opened in a page's detail view; the page says when it is not found.
+SINGLE = ("snapshot", "period", "channel", "lang", "compare", "deal", "level", "rep", "wins")
+# Parameters of one page's own state (an open deal or rep, the review level, the funnel
+# calculator's wins), not carried to other pages by the navigation.
+PAGE_LOCAL = ("deal", "level", "rep", "wins")
+# An opportunity or rep id opened in a page's detail view; the page says when it is not found.
 _DEAL_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+MAX_WINS = 100_000
 MULTI = {"region": "regions", "industry": "industries", "product_line": "product_lines"}
 PARAMS = (*SINGLE, *MULTI)
 
@@ -33,6 +38,9 @@ class UrlState:
     lang: str = DEFAULT_LANG
     compare: str | None = None
     deal: str | None = None
+    level: str | None = None
+    rep: str | None = None
+    wins: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,8 +56,13 @@ class Options:
 def _valid_single(name: str, value: str, options: Options) -> bool:
     if name in ("snapshot", "compare"):
         return value in options.snapshots
-    if name == "deal":
+    if name in ("deal", "rep"):
         return bool(_DEAL_ID.match(value))
+    if name == "level":
+        return value in LEVELS
+    if name == "wins":
+        return value.isascii() and value.isdigit() and str(int(value)) == value \
+            and 1 <= int(value) <= MAX_WINS
     if name == "period":
         try:
             return parse_period(value).code == value

@@ -3,9 +3,12 @@
 
 PAGES = (
     ("dashboard", ":material/monitoring:"),
+    ("region", ":material/location_on:"),
     ("pipeline", ":material/filter_alt:"),
     ("scorecard", ":material/leaderboard:"),
     ("alerts", ":material/warning:"),
+    ("reps", ":material/badge:"),
+    ("market_order", ":material/gavel:"),
     ("customers", ":material/groups:"),
     ("data", ":material/database:"),
     ("importer", ":material/upload_file:"),

@@ -3,7 +3,6 @@ the floors, money at stake by rule, high-margin mix by region, the alert table w
 rule and severity filters, a drill-down from any alert to its order lines or deal, and exports.
 Layout only: numbers come from metrics/alerts.py."""
 
-import functools
 import hashlib
 
 import streamlit as st
@@ -141,22 +140,6 @@ with right:
 
 
 # --- Alert table ----------------------------------------------------------------------------------
-def download_buttons(table, name: str, key: str, percent=(), money=()) -> None:
-    """CSV and Excel downloads of exactly ``table`` (the rows on screen)."""
-    stem = f"{name}-{view.snapshot_id}-{view.period.code}"
-    cols = st.columns([1, 1, 4])
-    cols[0].download_button(t("alerts.download.csv", lang), data=export.to_csv(table),
-                            file_name=f"{stem}.csv", mime=export.MIME_CSV, on_click="ignore",
-                            icon=":material/download:", key=f"{key}_csv")
-    if export.excel_available():
-        cols[1].download_button(
-            t("alerts.download.excel", lang), on_click="ignore", icon=":material/table_view:",
-            data=functools.partial(export.to_excel, table, name, percent, money),
-            file_name=f"{stem}.xlsx", mime=export.MIME_EXCEL, key=f"{key}_xlsx")
-    else:
-        cols[2].caption(md("alerts.download.no_excel", lang))
-
-
 st.subheader(md("alerts.table.title", lang))
 controls = st.columns([3, 2])
 chosen_rules = controls[0].multiselect(
@@ -184,7 +167,7 @@ else:
                          column_order=tables.alerts_shown_columns(lang),
                          selection_default={"selection": {"rows": [0], "columns": []}})
     st.caption(md("alerts.table.caption", lang, shown=f"{len(shown):,}", total=f"{len(frame):,}"))
-    download_buttons(table, "alerts", "alerts_export",
+    export.download_buttons(view, lang, table, "alerts", "alerts_export",
                      percent=(t("alerts.col.value", lang), t("alerts.col.threshold", lang)),
                      money=(t("alerts.col.at_stake", lang), t("alerts.col.amount", lang)))
     rows = [r for r in event.selection.rows if r < len(shown)]
@@ -211,7 +194,7 @@ if selected is not None:
             st.page_link(ctx.pages["pipeline"], label=t("alerts.drill.open_deal", lang),
                          icon=":material/timeline:",
                          query_params={**state.nav_params(ctx), "deal": entity_id})
-        download_buttons(deal, "deal", "drill_export",
+        export.download_buttons(view, lang, deal, "deal", "drill_export",
                          percent=(t("alerts.col.expected_margin", lang),
                                   t("alerts.col.floor", lang)),
                          money=(t("col.amount", lang), t("alerts.col.short", lang)))
@@ -226,7 +209,7 @@ if selected is not None:
                    else "alerts.drill.lines")
             st.caption(md(key, lang, what=what, period=view.period.code, shown=f"{len(lines):,}",
                          total=f"{drill['total_rows']:,}"))
-        download_buttons(lines, "order-lines", "drill_export",
+        export.download_buttons(view, lang, lines, "order-lines", "drill_export",
                          percent=(t("col.gm_pct", lang), t("alerts.col.discount", lang)),
                          money=(t("col.amount", lang), t("alerts.col.cost", lang),
                                 t("col.gross_margin", lang)))

@@ -25,26 +25,7 @@ if k["revenue"] == 0 and k["open_pipeline"] == 0:
     st.info(md("empty.selection", lang, period=view.period.code), icon=":material/filter_alt_off:")
 
 # --- KPI tiles ------------------------------------------------------------------------------------
-tiles = [*st.columns(3), *st.columns(3)]
-tiles[0].metric(t("kpi.revenue", lang), fmt.money_short(k["revenue"], lang),
-                delta=t("kpi.revenue.delta", lang, value=fmt.money_short(k["week_revenue"], lang)),
-                delta_color="off", delta_arrow="off", help=md("kpi.revenue.help", lang),
-                border=True)
-tiles[1].metric(t("kpi.attainment", lang), fmt.pct(k["revenue_attainment"], lang),
-                delta=(t("kpi.attainment.delta", lang, points=f"{k['pace_gap'] * 100:+.0f}",
-                         pace=fmt.pct(k["pace"], lang))
-                       if k["pace_gap"] is not None else None),
-                delta_color="normal", help=md("kpi.attainment.help", lang), border=True)
-tiles[2].metric(t("kpi.gm_pct", lang), fmt.pct(k["gm_pct"], lang, 1),
-                delta=t("kpi.gm_pct.delta", lang, value=fmt.pct(k["margin_attainment"], lang)),
-                delta_color="off", delta_arrow="off",
-                help=md("kpi.gm_pct.help", lang, attainment=fmt.pct(k["margin_attainment"], lang)),
-                border=True)
-tiles[3].metric(t("kpi.yoy", lang), fmt.signed_pct(k["yoy_growth"], lang),
-                delta=t("kpi.yoy.delta", lang, value=fmt.money_short(k["prior_revenue"], lang)),
-                delta_color="off", delta_arrow="off", help=md("kpi.yoy.help", lang), border=True)
-tiles_ui.forecast(tiles[4], k, lang)
-tiles_ui.coverage(tiles[5], k, lang)
+tiles_ui.kpis(k, lang)
 
 st.subheader(md("pl.title", lang))
 lines = state.metric(ctx, dashboard.product_lines)
@@ -99,11 +80,7 @@ st.subheader(md("weekpipe.title", lang))
 if ctx.compare is None:
     st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id), icon=":material/info:")
 else:
-    moved = state.metric(ctx, pipeline.movement)
-    cells = st.columns(4)
-    for cell, step in zip(cells, ("new", "won", "lost", "slipped")):
-        cell.metric(t(f"movement.{step}", lang), fmt.money_short(abs(moved[step]), lang),
-                    border=True)
+    tiles_ui.movement(state.metric(ctx, pipeline.movement), lang)
     st.caption(md("weekpipe.caption", lang, period=view.period.code,
                  compare=ctx.compare.snapshot_id, snapshot=view.snapshot_id))
 st.page_link(ctx.pages["pipeline"], label=t("weekpipe.link", lang),
@@ -111,9 +88,20 @@ st.page_link(ctx.pages["pipeline"], label=t("weekpipe.link", lang),
 
 # --- Tables ---------------------------------------------------------------------------------------
 st.subheader(md("regional.title", lang))
-st.dataframe(placeholder=t("na", lang), data=tables.regional_report(report, lang, ctx.region_name, k["gm_pct"]),
-             hide_index=True, width="stretch")
-st.caption(md("regional.caption", lang, floor=fmt.pct(k["gm_pct"], lang, 1)))
+level = ctx.url.level or "region"
+st.segmented_control(t("review.level", lang), dashboard.LEVELS, key="w_level",
+                     format_func=lambda lv: t(f"review.level.{lv}", lang),
+                     on_change=state.set_level, label_visibility="collapsed")
+review = state.metric(ctx, dashboard.review_table, args=(level,))
+selected = st.dataframe(
+    tables.review(review, lang, state.review_label(ctx, level), k["gm_pct"], level),
+    placeholder=t("na", lang), hide_index=True, width="stretch", key=f"review_{level}",
+    on_select="rerun" if level == "region" else "ignore", selection_mode="single-row")
+st.caption(md("regional.caption", lang, floor=fmt.pct(k["gm_pct"], lang, 1)) + " "
+           + md(f"review.caption.{level}", lang,
+                top=setting("customers.top_accounts")))
+if level == "region" and selected and selected.selection.rows:
+    state.open_region(ctx, review["key"].iloc[selected.selection.rows[0]])
 
 st.subheader(md("keyopps.title", lang))
 key_opps = state.metric(ctx, dashboard.key_opportunities)

@@ -1,14 +1,20 @@
 """Pipeline (SPEC §6.2, §5.2, §5.3): tiles, funnel, week-over-week movement, conversion, coverage
 by region, and the stale / past-due / slipped deals with a stage timeline per deal. Layout only."""
 
+import math
+
+import pandas as pd
 import streamlit as st
 
-from metrics import dashboard, pipeline
+from metrics import dashboard, forecast_accuracy, pipeline
 from data.config import setting
 from pages.ui import charts, fmt, state, tables
 from pages.ui import tiles as tiles_ui
 from pages.ui import vocab
 from pages.ui.i18n import md, t
+from pages.ui.url_state import MAX_WINS
+
+DEFAULT_WINS = 10
 
 ctx = state.page_header("pipeline")
 state.unavailable(ctx, "pipeline", "stage_history", "targets")
@@ -142,6 +148,57 @@ with right:
     met_regions = report.loc[report["target_met"].fillna(False).astype(bool), "region_id"]
     if len(met_regions):
         st.caption(md("coverage.met", lang, regions=", ".join(met_regions.map(ctx.region_name))))
+
+# --- Funnel calculator and forecast accuracy (SPEC §10.6, §10.3) ---------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(md("calc.title", lang))
+    wins = int(ctx.url.wins or DEFAULT_WINS)
+    st.session_state["w_wins"] = wins
+    st.number_input(t("calc.wins", lang), min_value=1, max_value=MAX_WINS, step=1, key="w_wins",
+                    on_change=state.set_wins, help=md("calc.wins.help", lang))
+    calc = state.metric(ctx, pipeline.funnel_calculator, args=(wins,))
+    st.dataframe(pd.DataFrame({
+        t("col.stage", lang): calc["stage"].map(lambda s: vocab.stage(s, lang)),
+        t("calc.col.conversion", lang): calc["conversion_to_next"].map(
+            lambda v: fmt.pct(v, lang)),
+        t("calc.col.needed", lang): calc["needed"].map(
+            lambda v: t("na", lang) if pd.isna(v) else f"{math.ceil(v - 1e-9):,}"),
+    }), placeholder=t("na", lang), hide_index=True, width="stretch")
+    st.caption(md("calc.caption", lang, window=pipeline.conversion_window(view.as_of).code))
+
+with right:
+    st.subheader(md("accuracy.title", lang))
+    weeks = forecast_accuracy.snapshots_in(view, ctx.snapshots)
+    attached = tuple(i for i in ctx.snapshots
+                     if i.snapshot_id in {w for w, _ in weeks} and i is not ctx.info)
+    accuracy = state.metric(ctx, forecast_accuracy.forecast_accuracy, args=(weeks,),
+                            also=attached)
+    if accuracy.empty:
+        st.info(md("accuracy.none", lang, period=view.period.code, snapshot=view.snapshot_id))
+    else:
+        actual = accuracy["actual"].iloc[0]
+        st.altair_chart(charts.forecast_accuracy(
+            accuracy.assign(
+                week=accuracy["snapshot_id"],
+                forecast_label=accuracy["forecast"].map(lambda v: fmt.money_short(v, lang)),
+                error_label=accuracy["error"].map(lambda v: fmt.signed_pct(v, lang))),
+            None if pd.isna(actual) else float(actual),
+            {"week": t("accuracy.week", lang), "forecast": t("accuracy.forecast", lang),
+             "actual": t("accuracy.actual", lang), "error": t("accuracy.error", lang)}, lang),
+            width="stretch")
+        st.caption(md("accuracy.caption", lang, period=view.period.code,
+                      snapshot=view.snapshot_id, actual=fmt.money_short(actual, lang),
+                      final=t("accuracy.final" if view.as_of >= view.period.end
+                              else "accuracy.running", lang)))
+        by_region = state.metric(ctx, forecast_accuracy.forecast_accuracy, args=(weeks, True),
+                                 also=attached)
+        errors = by_region.pivot(index="region_id", columns="snapshot_id", values="error")
+        with st.expander(t("accuracy.by_region", lang)):
+            st.dataframe(errors.map(lambda v: fmt.signed_pct(v, lang))
+                         .rename(index=ctx.region_name).rename_axis(t("col.region", lang))
+                         .reset_index(), placeholder=t("na", lang), hide_index=True,
+                         width="stretch")
 
 # --- Deals that need attention --------------------------------------------------------------------
 st.subheader(md("attention.title", lang))
