@@ -23,7 +23,11 @@ PAGES = [
     {"name": "dashboard", "path": "/", "metrics": 10, "charts": 2,
      "label": {"en": "Weekly dashboard", "zh": "每周仪表盘"},
      "text": {"en": "Weekly regional report", "zh": "分区周报"}},
-    {"name": "pipeline", "path": "/pipeline", "metrics": 5, "charts": 4,
+    # A regional lead's link: the region's tiles first (SPEC §10.2).
+    {"name": "region", "path": "/region?region=GD", "metrics": 12, "charts": 0,
+     "label": {"en": "Region review", "zh": "区域复盘"},
+     "text": {"en": "Top accounts", "zh": "重点客户"}},
+    {"name": "pipeline", "path": "/pipeline", "metrics": 5, "charts": 5,
      "label": {"en": "Pipeline", "zh": "商机管道"},
      "text": {"en": "Deals that need attention", "zh": "需要关注的商机"}},
     {"name": "scorecard", "path": "/scorecard", "metrics": 4, "charts": 1,
@@ -32,6 +36,12 @@ PAGES = [
     {"name": "alerts", "path": "/alerts", "metrics": 5, "charts": 3,
      "label": {"en": "Margin alerts", "zh": "毛利预警"},
      "text": {"en": "Rules and thresholds in use", "zh": "预警规则与阈值"}},
+    {"name": "reps", "path": "/reps", "metrics": 4, "charts": 0,
+     "label": {"en": "Reps", "zh": "销售一对一"},
+     "text": {"en": "Team", "zh": "团队"}},
+    {"name": "market_order", "path": "/market_order?period=2026-11", "metrics": 4, "charts": 0,
+     "label": {"en": "Market order", "zh": "市场秩序"},
+     "text": {"en": "Suspect order lines", "zh": "可疑订单行明细"}},
     {"name": "customers", "path": "/customers", "metrics": 6, "charts": 6,
      "label": {"en": "Customers", "zh": "客户"},
      "text": {"en": "Accounts to act on", "zh": "需要行动的客户"}},
@@ -120,7 +130,8 @@ def tab(browser):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("spec", PAGES, ids=[p["name"] for p in PAGES])
 def test_page_renders(server, tab, spec, lang):
-    tab.open(f"{server.url}{spec['path']}?lang={lang}")
+    joiner = "&" if "?" in spec["path"] else "?"
+    tab.open(f"{server.url}{spec['path']}{joiner}lang={lang}")
     page = tab.page
     wait_for_count(page, "[data-testid=stMetric]", spec["metrics"])
     wait_for_count(page, "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg",
@@ -228,3 +239,25 @@ def test_junk_parameters_give_a_notice_and_a_working_page(server, tab):
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.locator("[data-testid=stMetric]").count() == PAGES[0]["metrics"]
     assert "NOPE" not in page.url and "garbage" not in page.url
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_regional_leads_link_shows_the_regions_tiles_first(server, browser, lang):
+    """``/region?region=GD&period=2026-10`` on a laptop: GD's KPI tiles are the first thing in
+    view, above every table, and the tiles are GD's (the region picker says so)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/region?region=GD&period=2026-10&lang={lang}")
+        wait_until_idle(page)
+        wait_for_count(page, "[data-testid=stMetric]", PAGES[1]["metrics"])
+        first_tile = page.locator("[data-testid=stMetric]").first.bounding_box()
+        first_table = page.locator("[data-testid=stDataFrame]").first.bounding_box()
+        assert first_tile["y"] + first_tile["height"] <= 900
+        assert first_tile["y"] < first_table["y"]
+        picker = page.locator("[data-testid=stSelectbox]").filter(
+            has_text="区域" if lang == "zh" else "Region")
+        assert ("广东" if lang == "zh" else "Guangdong") in picker.first.inner_text()
+        page.screenshot(path=str(SCREENSHOTS / f"region-gd-1440-{lang}.png"))
+    finally:
+        context.close()
