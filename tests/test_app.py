@@ -154,7 +154,8 @@ def test_pipeline_page_renders_in_both_languages(data_dir, monkeypatch, lang, ti
     assert not at.exception
     assert title in [t.value for t in at.title]
     assert len(at.metric) == 5
-    assert len(at.get("vega_lite_chart")) == 4  # funnel, waterfall, conversion, coverage
+    # funnel, waterfall, conversion, coverage, forecast accuracy (two stored weeks in FY26Q3)
+    assert len(at.get("vega_lite_chart")) == 5
 
 
 def test_pipeline_page_with_one_snapshot_explains_the_missing_movement(tmp_path, monkeypatch):
@@ -173,7 +174,7 @@ def test_deal_link_opens_its_timeline(data_dir, monkeypatch):
     at = run_page(data_dir, monkeypatch, "pages/views/pipeline.py", deal="OP1")
     assert not at.exception
     assert any("Deal OP1" in s.value for s in at.subheader)
-    assert len(at.get("vega_lite_chart")) == 5
+    assert len(at.get("vega_lite_chart")) == 6  # the page's five and the deal's timeline
     missing = run_page(data_dir, monkeypatch, "pages/views/pipeline.py", deal="NOPE")
     assert any("NOPE is not in this snapshot" in w.value for w in missing.warning)
 

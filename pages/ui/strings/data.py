@@ -160,6 +160,7 @@ STRINGS = {
     "data.table.opportunity_history": {"en": "Stage history", "zh": "阶段历史"},
     "data.table.targets": {"en": "Targets", "zh": "目标"},
     "data.table.activities": {"en": "Activities", "zh": "活动"},
+    "data.table.rep_targets": {"en": "Rep targets", "zh": "销售个人目标"},
     "data.enables.title": {"en": "What this data enables", "zh": "当前数据支持的分析"},
     "data.enables.caption": {
         "en": "Only orders or opportunities are required; each further table enables the "

@@ -166,7 +166,7 @@ STRINGS.update({
     "reps.not_found": {
         "en": "Rep {rep} is not in this view (another region, or not in the data).",
         "zh": "销售 {rep} 不在当前视图中（属于其他区域或数据中不存在）。"},
-    "reps.title": {"en": "{name} · {role} · {region}", "zh": "{name} · {role} · {region}"},
+    "reps.title": {"en": "{name} · {role} · {region}", "zh": "{name} · 岗位 {role} · {region}"},
     "reps.kpi.revenue": {"en": "Revenue to date", "zh": "累计收入"},
     "reps.kpi.revenue.delta": {"en": "{attainment} of target", "zh": "目标达成 {attainment}"},
     "reps.kpi.pipeline": {"en": "Open pipeline", "zh": "未结商机"},
