@@ -17,6 +17,11 @@ and newly activated accounts. Targets are planned from each region's customer ba
 what the region actually sold per fiscal quarter, so the attainment story holds whatever a few big
 deals do.
 
+For the management review (SPEC §10) reps meet customers at their own pace, most AEs near the norm
+of twelve a week and two far below it, a few leaving focus accounts without any contact for weeks;
+each rep has monthly targets split from the region's; and SC and HEN book a few suspect order lines
+every month for the market-order check.
+
 Every random draw comes from a PCG64 generator seeded by ``--seed`` and a fixed stream name, and
 nothing depends on the wall clock except the default ``--as-of``: the same arguments always give the
 same table contents.
@@ -38,6 +43,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from data import config
 from data.config import SCORE_CRITERIA
 from data.schema import ACTIVITY_TYPES, CHANNELS, OPPORTUNITY_SOURCES
 from data.store import iso_week_id, write_snapshot
@@ -221,6 +227,22 @@ SPECIAL_PRICE_REGION_SHARE = 0.31  # of SC's order value over the last 12 months
 SPECIAL_PRICE_REGION_SHARE_BEFORE = 0.12  # … and before
 # Reps in strong regions see their customers more often (customer coverage follows attainment).
 REGION_ACTIVITY_FACTOR = {"GD": 1.25, "ZJ": 1.2, "JA": 1.2, "XJ": 0.6, "HJ": 0.65, "NW": 0.7}
+# The rep one-on-one (SPEC §10.4): most AEs see customers face to face about as often as the norm
+# (FACE_TO_FACE_PER_WEEK), these two hardly leave the office (~2.4 a week) …
+LOW_FACE_TO_FACE_REPS = ("XJ-AE02", "NW-AE02")
+LOW_FACE_TO_FACE_FACTOR = 0.2  # of the AE norm
+# … and these reps have let their biggest focus (tier 1) accounts go without any contact, for
+# OVERDUE_QUIET_DAYS by the newest as_of (overdue contacts; accounts promoted to tier 1 if need be).
+OVERDUE_CONTACT_REPS = ("XJ-AE02", "NW-AE02", "HJ-ISR02")
+OVERDUE_ACCOUNTS_PER_REP = 2
+OVERDUE_QUIET_DAYS = (40, 76)
+# The market-order check (SPEC §10.5): every month SC and HEN book a few suspect run-rate lines of
+# each kind: special prices without an opportunity, partner lines discounted beyond the
+# deep-discount limit (alerts.deep_discount, 25%), special prices to accounts not pursued (§5.6).
+MARKET_ORDER_REGIONS = ("SC", "HEN")
+MARKET_ORDER_SHARE = 0.02  # of the region's order lines in the month, per kind …
+MARKET_ORDER_MIN_LINES = 2  # … and at least this many
+PARTNER_DEEP_DISCOUNT = (0.27, 0.36)
 
 # ------------------------------------------------------------------------------- the business
 
@@ -305,6 +327,20 @@ DAYS_BETWEEN_DEAL_TOUCHES = 18.0
 # (visit, call, meeting, workshop).
 ACTIVITIES_PER_MONTH = {"AE": 1.5, "ISR": 0.35}
 ACTIVITY_MIX = {"AE": (0.45, 0.15, 0.30, 0.10), "ISR": (0.18, 0.70, 0.10, 0.02)}
+# Whatever their accounts and deals ask for, a rep's face-to-face activities (visits, meetings,
+# workshops) follow the rep's own pace: about this many a week by role (the AE norm of SPEC §10.4;
+# ISRs work the phone), × √REGION_ACTIVITY_FACTOR × a personal lognormal factor. In a week with
+# more, the rest are logged as calls; in one with fewer, the rep sees the accounts of their book.
+FACE_TO_FACE_PER_WEEK = {"AE": 12.0, "ISR": 1.5}
+FACE_TO_FACE_SPREAD = 0.12
+HOLIDAY_FIELD_DAYS = 0.1  # share of a working day spent with customers over Chinese New Year
+FACE_TO_FACE = np.isin(ACTIVITY_TYPES, config.KEYS["reps.face_to_face_types"].default)
+
+# Rep targets (SPEC §10.4): each month's regional target split over the reps on the team at the
+# month's start by their booked revenue in the fiscal year before (the first year: its own), at
+# least REP_TARGET_FLOOR of the region's mean, × a planning factor per rep and fiscal year.
+REP_TARGET_FLOOR = 0.3
+REP_TARGET_SPREAD = 0.10
 
 LIFECYCLE_CODES = {name: code for code, name in enumerate(LIFECYCLE_MIX)}
 
@@ -366,6 +402,13 @@ def _choose_within_groups(rng: np.random.Generator, item_group: np.ndarray, item
     return np.searchsorted(cumulative, groups + rng.random(len(groups)), side="right")
 
 
+def _rank_within(groups: np.ndarray) -> np.ndarray:
+    """0, 1, 2 … within each run of equal values of the sorted `groups`."""
+    position = np.arange(len(groups))
+    first = np.r_[True, groups[1:] != groups[:-1]] if len(groups) else np.zeros(0, bool)
+    return position - np.maximum.accumulate(np.where(first, position, 0))
+
+
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
     """Readable ids such as SO00000042, built in Arrow so ten million of them stay fast."""
     digits = pc.utf8_lpad(pc.cast(pa.array(numbers, pa.int64()), pa.string()), width, "0")
@@ -397,7 +440,8 @@ class Reps:
 
 
 def build_reps(rng: np.random.Generator, newest: int) -> Reps:
-    """2–6 AEs (the first is the regional lead) and 3–10 ISRs per region, a few of them gone."""
+    """2–6 AEs (the first is the regional lead) and 3–10 ISRs per region, a few of them gone (not
+    the reps of the story, who are still there to be talked to)."""
     rep_id, role, region, manager, is_lead = [], [], [], [], []
     for r, (region_id, _, _, _, size, _) in enumerate(REGIONS):
         n_ae = int(np.clip(round(1 + 2.6 * size + rng.uniform(-0.5, 0.5)), 2, 6))
@@ -423,7 +467,9 @@ def build_reps(rng: np.random.Generator, newest: int) -> Reps:
     region_arr = np.array(region)
     role_arr = np.array(role, dtype=object)
     left_on = np.full(n, NEVER, np.int64)
-    leavers = rng.choice(np.flatnonzero(~is_lead_arr), size=INACTIVE_REPS, replace=False)
+    in_story = np.isin(np.array(rep_id), LOW_FACE_TO_FACE_REPS + OVERDUE_CONTACT_REPS)
+    leavers = rng.choice(np.flatnonzero(~is_lead_arr & ~in_story), size=INACTIVE_REPS,
+                         replace=False)
     left_on[leavers] = newest - rng.integers(120, 400, size=INACTIVE_REPS)
     replacement = np.arange(n)
     for leaver in np.sort(leavers):
@@ -1143,6 +1189,65 @@ def apply_regional_story(rng: np.random.Generator, lines: OrderLines, customers:
     lines.discount_pct = np.round(np.clip(lines.discount_pct, 0.0, 0.45), 4)
 
 
+def apply_market_order_story(rng: np.random.Generator, lines: OrderLines, customers: Customers,
+                             reps: Reps, not_pursued: np.ndarray) -> None:
+    """Every month MARKET_ORDER_REGIONS book a few suspect run-rate lines of each kind (SPEC
+    §10.5), each kind on lines of its own: MARKET_ORDER_SHARE of the region's run-rate lines that
+    month, at least MARKET_ORDER_MIN_LINES.
+
+    A special price without an opportunity; a partner line discounted by PARTNER_DEEP_DISCOUNT
+    (partner lines first); a special price to an account not pursued (`not_pursued`): lines of
+    such accounts first, else (ISR accounts' lines before key accounts') a line re-booked to a
+    buying one of the region.
+    """
+    region = customers.region[lines.customer]
+    story = np.flatnonzero(np.isin(region, [REGION_IDS.index(r) for r in MARKET_ORDER_REGIONS])
+                           & (lines.opportunity < 0))
+    month = lines.order_date[story].astype("datetime64[D]").astype("datetime64[M]")
+    _, group = np.unique(region[story] * 100_000 + month.astype(np.int64), return_inverse=True)
+    wanted = np.maximum(MARKET_ORDER_MIN_LINES, np.round(MARKET_ORDER_SHARE * np.bincount(group)))
+    free = np.ones(len(story), bool)
+
+    def pick(candidate: np.ndarray, rank: np.ndarray) -> np.ndarray:
+        """Up to `wanted` free candidates of each region-month, lowest `rank` first."""
+        index = np.flatnonzero(candidate & free)
+        order = index[np.lexsort((rng.random(len(index)) + rank[index], group[index]))]
+        chosen = order[_rank_within(group[order]) < wanted[group[order]]]
+        free[chosen] = False
+        return story[chosen]
+
+    customer = lines.customer[story]
+    everyone = np.ones(len(story), bool)
+    _price_specially(rng, lines, pick(~lines.special_price[story], np.zeros(len(story))))
+
+    deep = pick(everyone, ~lines.partner[story])
+    lines.partner[deep] = True
+    lines.discount_pct[deep] = np.maximum(lines.discount_pct[deep], np.round(
+        rng.uniform(*PARTNER_DEEP_DISCOUNT, len(deep)), 4))
+
+    buying = (customers.lifecycle == LIFECYCLE_CODES["regular"]) & ~customers.owned_by_ae
+    # Not the only order of a newly activated account.
+    donor = customers.lifecycle[customer] != LIFECYCLE_CODES["new"]
+    rebooked = pick(donor, np.select([not_pursued[customer], ~customers.owned_by_ae[customer]],
+                                     [0, 1], 2))
+    for r in np.unique(region[rebooked]):
+        pool = np.flatnonzero(not_pursued & buying & (customers.region == r))
+        move = rebooked[(region[rebooked] == r) & ~not_pursued[lines.customer[rebooked]]]
+        if len(pool) and len(move):
+            lines.customer[move] = pool[rng.integers(len(pool), size=len(move))]
+            lines.rep[move] = customers.booked_rep(lines.customer[move], lines.order_date[move],
+                                                   reps)
+    _price_specially(rng, lines, rebooked[not_pursued[lines.customer[rebooked]]])
+
+
+def _price_specially(rng: np.random.Generator, lines: OrderLines, index: np.ndarray) -> None:
+    """Sell lines `index` at a special price: a deeper discount, partly refunded on cost."""
+    extra = rng.uniform(*SPECIAL_PRICE_EXTRA_DISCOUNT, len(index))
+    lines.special_price[index] = True
+    lines.discount_pct[index] = np.round(np.clip(lines.discount_pct[index] + extra, 0.0, 0.45), 4)
+    lines.cost_factor[index] *= 1 - extra * rng.uniform(*SPECIAL_PRICE_COST_SUPPORT, len(index))
+
+
 def price_lines(lines: OrderLines, products: Products) -> None:
     """revenue = quantity × list price × (1 − discount); cost = quantity × standard cost × factor.
     """
@@ -1191,11 +1296,13 @@ def return_lines(rng: np.random.Generator, lines: OrderLines, n_returns: int, ne
 
 def build_orders(rng: np.random.Generator, n_lines: int, customers: Customers, reps: Reps,
                  products: Products, opp: Opportunities, crm_position: np.ndarray,
-                 calendar: DemandCalendar, newest: int) -> pa.Table:
+                 calendar: DemandCalendar, newest: int, not_pursued: np.ndarray,
+                 market_rng: np.random.Generator) -> pa.Table:
     """All order lines up to the newest as_of, numbered chronologically, sorted by order date.
 
     Lines of won deals carry the deal's opportunity_id when the deal is in the CRM
-    (`crm_position` ≥ 0: its position among the CRM's deals, numbered from 1 there).
+    (`crm_position` ≥ 0: its position among the CRM's deals, numbered from 1 there). The
+    market-order story draws from `market_rng`, so the rest of the history does not depend on it.
     """
     won = won_deal_lines(rng, opp, customers, reps, products, calendar, newest)
     won.opportunity = crm_position[won.opportunity]
@@ -1207,6 +1314,7 @@ def build_orders(rng: np.random.Generator, n_lines: int, customers: Customers, r
     won.order = won.order + regular.order.max() + 1
     lines = OrderLines.concat([regular, won])
     apply_regional_story(rng, lines, customers, products, newest)
+    apply_market_order_story(market_rng, lines, customers, reps, not_pursued)
     price_lines(lines, products)
     returns = return_lines(rng, lines, n_returns, newest)
     returns.order = returns.order + lines.order.max() + 1
@@ -1266,15 +1374,24 @@ class Activities:
     type: np.ndarray  # index into ACTIVITY_TYPES
     opportunity: np.ndarray  # index, -1 for none
 
+    @staticmethod
+    def concat(parts: list[Activities]) -> Activities:
+        return Activities(*(np.concatenate([getattr(p, f) for p in parts])
+                            for f in Activities.__dataclass_fields__))
+
+    def take(self, index: np.ndarray) -> Activities:
+        return Activities(*(getattr(self, f)[index] for f in Activities.__dataclass_fields__))
+
 
 def build_activities(rng: np.random.Generator, customers: Customers, reps: Reps,
-                     opp: Opportunities, start: int, newest: int) -> Activities:
-    """Account touches by the owner (AEs visit, ISRs call) plus the work on each open deal."""
+                     opp: Opportunities, start: int, newest: int, quiet: np.ndarray
+                     ) -> Activities:
+    """Account touches by the owner (AEs visit, ISRs call) plus the work on each open deal, with
+    face-to-face activities at each rep's pace; nothing on the `quiet` accounts for the last
+    OVERDUE_QUIET_DAYS."""
     touches = _account_touches(rng, customers, reps, start, newest)
     deal_work = _deal_work(rng, opp, customers, reps, newest)
-    every = [np.concatenate([getattr(touches, f), getattr(deal_work, f)])
-             for f in Activities.__dataclass_fields__]
-    activities = Activities(*every)
+    activities = Activities.concat([touches, deal_work])
     weekend = (activities.day + 3) % 7  # reps log weekend work on the Friday before
     activities.day = activities.day - np.where(weekend == 5, 1, np.where(weekend == 6, 2, 0))
     activities.day = np.maximum(activities.day, customers.created[activities.customer])
@@ -1282,8 +1399,85 @@ def build_activities(rng: np.random.Generator, customers: Customers, reps: Reps,
         linked = activities.opportunity >= 0
         activities.day[linked] = np.maximum(activities.day[linked],
                                             opp.created[activities.opportunity[linked]])
-    order = np.argsort(activities.day, kind="stable")
-    return Activities(*(getattr(activities, f)[order] for f in Activities.__dataclass_fields__))
+    quiet_from = np.full(len(customers.size), NEVER)
+    quiet_from[quiet] = newest - rng.integers(*OVERDUE_QUIET_DAYS, len(quiet))
+    activities = activities.take(activities.day < quiet_from[activities.customer])
+    activities = _face_to_face_at_each_reps_pace(rng, activities, customers, reps, start, newest,
+                                                 quiet_from)
+    return activities.take(np.argsort(activities.day, kind="stable"))
+
+
+def face_to_face_pace(rng: np.random.Generator, reps: Reps) -> np.ndarray:
+    """Face-to-face activities a week each rep works at (see FACE_TO_FACE_PER_WEEK)."""
+    region_factor = np.sqrt([REGION_ACTIVITY_FACTOR.get(r, 1.0) for r in REGION_IDS])
+    pace = (np.array([FACE_TO_FACE_PER_WEEK[role] for role in reps.role])
+            * region_factor[reps.region] * rng.lognormal(0.0, FACE_TO_FACE_SPREAD, len(reps.role)))
+    return np.where(np.isin(reps.rep_id, LOW_FACE_TO_FACE_REPS),
+                    FACE_TO_FACE_PER_WEEK["AE"] * LOW_FACE_TO_FACE_FACTOR, pace)
+
+
+def _field_days(days: np.ndarray) -> np.ndarray:
+    """The share of each day a rep can spend with customers: weekdays, little over the Chinese
+    New Year holiday."""
+    field = ((days + 3) % 7 < 5).astype(float)
+    for new_year in CHINESE_NEW_YEAR:
+        offset = days - day_number(dt.date.fromisoformat(new_year))
+        field[(offset >= 0) & (offset <= 8)] *= HOLIDAY_FIELD_DAYS
+    return field
+
+
+def _face_to_face_at_each_reps_pace(rng: np.random.Generator, activities: Activities,
+                                    customers: Customers, reps: Reps, start: int, newest: int,
+                                    quiet_from: np.ndarray) -> Activities:
+    """Each rep's face-to-face activities in an ISO week are a Poisson count around the rep's
+    pace (face_to_face_pace, over the week's field days while the rep is on the team): the
+    week's visits, meetings and workshops beyond it are logged as calls; short of it, the rep
+    visits accounts of their book (∝ √size), not a quiet one."""
+    n_reps = len(reps.rep_id)
+    first_week, last_week = (start + 3) // 7, (newest + 3) // 7
+    n_weeks = last_week - first_week + 1
+    days = np.arange(7 * first_week - 3, 7 * last_week + 4)  # Monday … Sunday
+    on_team = ((days[None, :] >= start)
+               & (days[None, :] < np.minimum(reps.left_on, newest + 1)[:, None]))
+    field = (_field_days(days)[None, :] * on_team).reshape(n_reps, n_weeks, 7)
+    pace = face_to_face_pace(rng, reps)
+    target = rng.poisson(pace[:, None] * field.sum(axis=2) / 5).ravel()
+
+    week = np.clip((activities.day + 3) // 7 - first_week, 0, n_weeks - 1)
+    cell = activities.rep * n_weeks + week
+    f2f = np.flatnonzero(FACE_TO_FACE[activities.type])
+    order = f2f[np.lexsort((rng.random(len(f2f)), cell[f2f]))]
+    beyond = order[_rank_within(cell[order]) >= target[cell[order]]]
+    activities.type[beyond] = ACTIVITY_TYPES.index("call")
+
+    missing = np.maximum(target - np.bincount(cell[f2f], minlength=len(target)), 0)
+    new_cell = np.repeat(np.arange(len(target)), missing)
+    rep, week = np.divmod(new_cell, n_weeks)
+    day = 7 * (first_week + week) - 3 + _choose_rows(rng, field.reshape(-1, 7)[new_cell],
+                                                     np.arange(len(new_cell)))
+    # A rep's book: the accounts they were given, and those they took over from a leaver.
+    inherited = np.flatnonzero(customers.owner != customers.first_owner)
+    book_rep = np.r_[customers.first_owner, customers.owner[inherited]]
+    book_account = np.r_[np.arange(len(customers.size)), inherited]
+    by_rep = np.argsort(book_rep, kind="stable")
+    book_rep, book_account = book_rep[by_rep], book_account[by_rep]
+    weight = np.sqrt(customers.size[book_account]) + 0.1
+    customer = np.full(len(day), -1)
+    todo = np.arange(len(day))
+    dormant = customers.lifecycle == LIFECYCLE_CODES["dormant"]
+    for _ in range(6):  # re-drawn where the account is not the rep's that day, or not visited
+        customer[todo] = book_account[_choose_within_groups(rng, book_rep, weight, rep[todo])]
+        c, d = customer[todo], day[todo]
+        fine = ((customers.booked_rep(c, d, reps) == rep[todo]) & (customers.created[c] <= d)
+                & (d < quiet_from[c]) & ~(dormant[c] & (d > customers.last_order[c] + 120)))
+        todo = todo[~fine]
+        if not len(todo):
+            break
+    visited = np.setdiff1d(np.arange(len(day)), todo)
+    mix = np.array(ACTIVITY_MIX["AE"])[FACE_TO_FACE]
+    kind = rng.choice(np.flatnonzero(FACE_TO_FACE), size=len(visited), p=mix / mix.sum())
+    return Activities.concat([activities, Activities(
+        day[visited], rep[visited], customer[visited], kind, np.full(len(visited), -1))])
 
 
 def _account_touches(rng: np.random.Generator, customers: Customers, reps: Reps, start: int,
@@ -1357,6 +1551,64 @@ def build_customer_scores(rng: np.random.Generator, customers: Customers) -> tup
     scores = np.clip(np.round(latent + rng.normal(0, 1.1, (n, 8))), 1, 10)
     scored = np.flatnonzero(rng.random(n) >= 0.03)
     return scored, scores[scored]
+
+
+def customer_tiers(n_customers: int, scored: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """SPEC §5.6 tier of each customer with the default weights and threshold: 1, 2 or 3; 0 for
+    not pursued, -1 for unscored."""
+    weights = np.array([[config.KEYS[f"customers.{axis}.{c}"].default for c in SCORE_CRITERIA]
+                        for axis in ("attractiveness", "feasibility")], float)
+    attractiveness, feasibility = (np.round(scores @ weights.T / weights.sum(axis=1), 6)
+                                   >= config.KEYS["customers.tier_threshold"].default).T
+    tier = np.full(n_customers, -1)
+    tier[scored] = np.select([attractiveness & feasibility, feasibility, attractiveness],
+                             [1, 2, 3], 0)
+    return tier
+
+
+def quiet_accounts(customers: Customers, reps: Reps, scored: np.ndarray, scores: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The accounts OVERDUE_CONTACT_REPS let go quiet: the biggest of each one's book, tier 1
+    first. They are focus accounts the rep neglects: one that is not tier 1 gets scores of 7 at
+    least. Returns them, and the scored customers and scores with that done."""
+    tier = customer_tiers(len(customers.size), scored, scores)
+    chosen = []
+    for rep in np.flatnonzero(np.isin(reps.rep_id, OVERDUE_CONTACT_REPS)):
+        book = np.flatnonzero((customers.first_owner == rep)
+                              & (customers.lifecycle == LIFECYCLE_CODES["regular"]))
+        chosen.extend(book[np.lexsort((-customers.size[book], tier[book] != 1))]
+                      [:OVERDUE_ACCOUNTS_PER_REP])
+    chosen = np.array(chosen, np.int64)
+    unscored = np.setdiff1d(chosen, scored)
+    scored = np.r_[scored, unscored]
+    scores = np.r_[scores, np.zeros((len(unscored), scores.shape[1]))]
+    row = np.full(len(customers.size), -1)
+    row[scored] = np.arange(len(scored))
+    scores[row[chosen]] = np.maximum(scores[row[chosen]], 7.0)
+    by_customer = np.argsort(scored)
+    return chosen, scored[by_customer], scores[by_customer]
+
+
+def not_pursued_accounts(customers: Customers, scored: np.ndarray, scores: np.ndarray
+                         ) -> np.ndarray:
+    """Which customers are not pursued (tier 0), after making sure each of MARKET_ORDER_REGIONS
+    has MARKET_ORDER_MIN_LINES regular buyers among them to sell special prices to: if not, its
+    lowest-scored regular ISR accounts get scores of 5 at most. Changes `scores` in place."""
+    row = np.full(len(customers.size), -1)
+    row[scored] = np.arange(len(scored))
+    not_pursued = customer_tiers(len(customers.size), scored, scores) == 0
+    regular_isr = ((customers.lifecycle == LIFECYCLE_CODES["regular"]) & ~customers.owned_by_ae
+                   & (row >= 0))
+    for region_id in MARKET_ORDER_REGIONS:
+        in_region = regular_isr & (customers.region == REGION_IDS.index(region_id))
+        short = MARKET_ORDER_MIN_LINES - (in_region & not_pursued).sum()
+        if short > 0:
+            candidates = np.flatnonzero(in_region & ~not_pursued)
+            lowest = candidates[np.argsort(scores[row[candidates]].sum(axis=1), kind="stable")
+                                [:short]]
+            scores[row[lowest]] = np.minimum(scores[row[lowest]], 5.0)
+            not_pursued[lowest] = True
+    return not_pursued
 
 
 # -------------------------------------------------------------------------------------- targets
@@ -1462,6 +1714,68 @@ def _codes(column: pa.ChunkedArray, vocabulary: tuple[str, ...]) -> np.ndarray:
     return pc.index_in(column, pa.array(vocabulary)).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+@dataclass
+class RepPlan:
+    """What rep targets are split from: the regions' monthly targets and each rep's weight."""
+
+    month_first: np.ndarray  # first day of each month of the targets (from the history start)
+    month_label: np.ndarray  # "YYYY-MM"
+    region_target: np.ndarray  # regions × months, in whole hundreds as the targets are
+    rep_weight: np.ndarray  # reps × months
+
+
+def plan_rep_weights(rng: np.random.Generator, orders: pa.Table, targets: pa.Table, reps: Reps,
+                     calendar: DemandCalendar) -> RepPlan:
+    """Each rep's weight in a month's split (see REP_TARGET_FLOOR): booked revenue in the fiscal
+    year before (the first year: its own), at least REP_TARGET_FLOOR of the region's mean, × a
+    lognormal planning factor per fiscal year."""
+    n_reps, n_m, n_r = len(reps.rep_id), len(calendar.month_first), len(REGION_IDS)
+    fiscal_year = np.arange(n_m) // 12  # the calendar starts on 1 April
+    n_y = fiscal_year[-1] + 1
+    month = np.searchsorted(calendar.month_first, orders["order_date"].cast(pa.int32())
+                            .to_numpy(), side="right") - 1
+    booked = np.bincount(_codes(orders["rep_id"], tuple(reps.rep_id)) * n_y + fiscal_year[month],
+                         orders["revenue"].to_numpy(), n_reps * n_y).reshape(n_reps, n_y)
+    basis = np.c_[booked[:, :1], booked[:, :-1]]
+    region_mean = np.zeros((n_r, n_y))
+    np.add.at(region_mean, reps.region, basis)
+    region_mean /= np.bincount(reps.region, minlength=n_r)[:, None]
+    # (¥1 at least, so a region without sales yet still splits its target.)
+    weight = (np.maximum(np.maximum(basis, REP_TARGET_FLOOR * region_mean[reps.region]), 1.0)
+              * rng.lognormal(0.0, REP_TARGET_SPREAD, basis.shape))
+    region_target = np.bincount(
+        _codes(targets["region_id"], REGION_IDS) * n_m
+        + _codes(targets["fiscal_month"], tuple(calendar.month_label)),
+        targets["revenue_target"].to_numpy(), n_r * n_m).reshape(n_r, n_m)
+    return RepPlan(calendar.month_first, calendar.month_label, np.round(region_target / 100),
+                   weight[:, fiscal_year])
+
+
+def rep_target_table(plan: RepPlan, reps: Reps, day: int, last_month: str) -> pa.Table:
+    """Monthly targets, up to `last_month`, of the reps on the team at the month's start (as known
+    on `day`): the region's target split by weight, in whole hundreds, by largest remainders so
+    they add up to the region's target exactly."""
+    n_m = int(np.searchsorted(plan.month_label.astype(str), last_month, side="right"))
+    left = np.where(reps.left_on <= day, reps.left_on, NEVER)
+    rep, month = np.nonzero(plan.month_first[None, :n_m] < left[:, None])
+    weight = plan.rep_weight[rep, month]
+    group = reps.region[rep] * n_m + month
+    group_weight = np.bincount(group, weight, len(REGION_IDS) * n_m)
+    exact = plan.region_target[reps.region[rep], month] * weight / group_weight[group]
+    hundreds = np.floor(exact)
+    short = plan.region_target[:, :n_m].ravel() - np.bincount(group, hundreds,
+                                                                len(REGION_IDS) * n_m)
+    order = np.lexsort((hundreds - exact, group))
+    hundreds[order[_rank_within(group[order]) < short[group[order]] - 0.5]] += 1
+    keep = np.flatnonzero(hundreds > 0)
+    keep = keep[np.lexsort((rep[keep], month[keep]))]
+    return pa.table({
+        "fiscal_month": pa.array(plan.month_label[month[keep]], pa.string()),
+        "rep_id": pa.array(reps.rep_id[rep[keep]], pa.string()),
+        "revenue_target": pa.array(hundreds[keep] * 100),
+    })
+
+
 # ------------------------------------------------------------------------------------ snapshots
 
 @dataclass
@@ -1479,6 +1793,7 @@ class DemoWorld:
     opportunities: Opportunities
     activities: Activities
     targets: pa.Table
+    rep_plan: RepPlan
 
 
 def build_world(newest: dt.date, oldest: dt.date, orders: int, seed: int) -> DemoWorld:
@@ -1488,21 +1803,25 @@ def build_world(newest: dt.date, oldest: dt.date, orders: int, seed: int) -> Dem
     reps = build_reps(_stream(seed, "reps"), newest_day)
     products = build_products()
     customers = build_customers(_stream(seed, "customers"), reps, orders, start, newest_day)
+    scored, scores = build_customer_scores(_stream(seed, "scores"), customers)
+    quiet, scored, scores = quiet_accounts(customers, reps, scored, scores)
+    not_pursued = not_pursued_accounts(customers, scored, scores)
     every_deal = build_opportunities(_stream(seed, "opportunities"), customers, start, newest_day,
                                      orders)
     in_crm = np.flatnonzero(crm_deals(every_deal, newest_day))
     crm_position = np.full(len(every_deal.created), -1)
     crm_position[in_crm] = np.arange(len(in_crm))
     order_table = build_orders(_stream(seed, "orders"), orders, customers, reps, products,
-                               every_deal, crm_position, calendar, newest_day)
+                               every_deal, crm_position, calendar, newest_day, not_pursued,
+                               _stream(seed, "market-order"))
     opportunities = every_deal.take(in_crm)
     activities = build_activities(_stream(seed, "activities"), customers, reps, opportunities,
-                                  start, newest_day)
-    scored, scores = build_customer_scores(_stream(seed, "scores"), customers)
+                                  start, newest_day, quiet)
     targets = plan_targets(_stream(seed, "targets"), order_table, customers, calendar, newest_day)
+    rep_plan = plan_rep_weights(_stream(seed, "rep-targets"), order_table, targets, reps, calendar)
     return DemoWorld(newest, reps, products, customers, scored, scores, order_table,
                      order_table["order_date"].cast(pa.int32()).to_numpy().astype(np.int64),
-                     opportunities, activities, targets)
+                     opportunities, activities, targets, rep_plan)
 
 
 def crm_deals(opp: Opportunities, newest: int) -> np.ndarray:
@@ -1529,6 +1848,8 @@ def snapshot_tables(world: DemoWorld, as_of: dt.date) -> dict[str, pa.Table]:
         "opportunity_history": history_table(opp, day, present),
         "targets": world.targets.filter(pc.less_equal(
             world.targets["fiscal_month"], fiscal_year_end(as_of).strftime("%Y-%m"))),
+        "rep_targets": rep_target_table(world.rep_plan, world.reps, day,
+                                        fiscal_year_end(as_of).strftime("%Y-%m")),
         "activities": activity_table(world, day, present),
     }
 

@@ -424,3 +424,148 @@ def test_some_open_deals_step_back_a_stage_each_week(snapshots):
                                                     "s1": AS_OF}).fetchone()
     assert regressed >= 1 and recorded == regressed
     assert 0.003 <= regressed / open_before <= 0.03
+
+
+# ------------------------------------------------------------ the management review (SPEC §10)
+
+ELAPSED_WEEKS = ((AS_OF - QUARTER_START).days + 1) / 7  # FY26Q3 to date
+# SPEC §5.6 tiers in plain SQL with the default weights: 1 focus, 2 serve, 3 develop, 0 not
+# pursued; unscored customers have no row.
+TIERS = """
+    WITH weights (criterion, attractiveness, feasibility) AS (VALUES
+        ('financial_performance', 40, 0), ('it_spend', 30, 0), ('reputation_management', 20, 0),
+        ('location', 10, 0), ('existing_relationship', 0, 30), ('competitor_relationship', 0, 30),
+        ('attitude_to_us', 0, 30), ('execution_capability', 0, 10)),
+    m AS (SELECT customer_id, sum(score * attractiveness) / 100 AS attractiveness,
+                 sum(score * feasibility) / 100 AS feasibility
+          FROM customer_scores JOIN weights USING (criterion) GROUP BY ALL)
+    SELECT customer_id, CASE WHEN attractiveness >= 6 AND feasibility >= 6 THEN 1
+                             WHEN feasibility >= 6 THEN 2 WHEN attractiveness >= 6 THEN 3
+                             ELSE 0 END AS tier
+    FROM m"""
+
+
+def test_rep_targets_split_each_regions_target_exactly(snapshots):
+    """SPEC §10.4: every rep on the team has a target for every month the targets cover, and a
+    region's rep targets add up to its target, month by month, to the yuan."""
+    for snapshot in snapshots:
+        con = connect(snapshot)
+        mismatched = one(con, """
+            WITH region AS (SELECT fiscal_month, region_id, sum(revenue_target) AS target
+                            FROM targets GROUP BY ALL),
+                 reps AS (SELECT t.fiscal_month, r.region_id, sum(t.revenue_target) AS target
+                          FROM rep_targets t JOIN reps r USING (rep_id) GROUP BY ALL)
+            SELECT count(*) FROM region FULL JOIN reps USING (fiscal_month, region_id)
+            WHERE region.target IS DISTINCT FROM reps.target""")
+        assert mismatched == 0, snapshot.name
+        missing = one(con, """
+            SELECT count(*) FROM reps r CROSS JOIN (SELECT DISTINCT fiscal_month FROM targets) m
+            WHERE r.active AND NOT EXISTS (SELECT 1 FROM rep_targets t
+                                           WHERE t.rep_id = r.rep_id
+                                             AND t.fiscal_month = m.fiscal_month)""")
+        assert missing == 0, snapshot.name
+        # A rep who has left keeps the targets of the months they were on the team, no later.
+        assert one(con, """SELECT count(*) FROM rep_targets JOIN reps USING (rep_id)
+                           WHERE NOT active AND fiscal_month >= '2026-11'""") == 0
+        assert one(con, "SELECT min(revenue_target) FROM rep_targets") > 0
+
+
+def test_rep_attainment_is_spread_around_pace(newest):
+    """FY26Q3 to date, active reps' revenue ÷ their quarter's targets ÷ pace: some well ahead,
+    some well behind."""
+    pace = ((AS_OF - QUARTER_START).days + 1) / QUARTER_DAYS
+    above, below, reps = newest.execute("""
+        WITH actual AS (SELECT rep_id, sum(revenue) AS revenue FROM orders
+                        WHERE order_date BETWEEN $start AND $as_of GROUP BY ALL),
+             target AS (SELECT rep_id, sum(revenue_target) AS target FROM rep_targets
+                        WHERE fiscal_month BETWEEN '2026-10' AND '2026-12' GROUP BY ALL),
+             versus_pace AS (SELECT coalesce(revenue, 0) / target / $pace AS ratio
+                             FROM reps JOIN target USING (rep_id)
+                             LEFT JOIN actual USING (rep_id) WHERE active)
+        SELECT count(*) FILTER (WHERE ratio > 1.1), count(*) FILTER (WHERE ratio < 0.9), count(*)
+        FROM versus_pace""", {"start": QUARTER_START, "as_of": AS_OF, "pace": pace}).fetchone()
+    assert above >= 0.1 * reps and below >= 0.1 * reps, (above, below, reps)
+
+
+def _face_to_face_per_week(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, float]]:
+    """Active reps' FY26Q3-to-date visits, meetings and workshops per elapsed week, by rep."""
+    rows = con.execute("""
+        SELECT r.rep_id, r.role,
+               count(a.activity_id) FILTER (WHERE a.type IN ('visit', 'meeting', 'workshop'))
+                   / $weeks
+        FROM reps r LEFT JOIN activities a
+             ON a.rep_id = r.rep_id AND a.activity_date BETWEEN $start AND $as_of
+        WHERE r.active GROUP BY ALL""", {"weeks": ELAPSED_WEEKS, "start": QUARTER_START,
+                                         "as_of": AS_OF}).fetchall()
+    return {rep: (role, per_week) for rep, role, per_week in rows}
+
+
+def test_most_aes_meet_customers_about_as_often_as_the_norm(newest):
+    """SPEC §10.4, face-to-face per week against the norm of 12: most AEs around it, the
+    story's reps far below (≤ 4), ISRs on the phone."""
+    per_week = _face_to_face_per_week(newest)
+    for rep in demo.LOW_FACE_TO_FACE_REPS:
+        assert per_week[rep][1] <= 4, (rep, per_week[rep])
+    others = sorted(f for rep, (role, f) in per_week.items()
+                    if role == "AE" and rep not in demo.LOW_FACE_TO_FACE_REPS)
+    around_the_norm = [f for f in others if 8 <= f <= 16]
+    assert len(around_the_norm) >= 0.85 * len(others), others
+    assert 10.5 <= others[len(others) // 2] <= 13.5, others
+    isrs = sorted(f for role, f in per_week.values() if role == "ISR")
+    assert isrs[len(isrs) // 2] <= 3 and isrs[-1] < 6, isrs
+
+
+def test_isrs_mostly_call(newest):
+    """Calls are most of the ISRs' activities this fiscal year, a minority of the AEs'."""
+    call_share = dict(newest.execute("""
+        SELECT r.role, avg((a.type = 'call')::INT) FROM activities a JOIN reps r USING (rep_id)
+        WHERE a.activity_date >= DATE '2026-04-01' GROUP BY ALL""").fetchall())
+    assert call_share["ISR"] > 0.5 > call_share["AE"], call_share
+
+
+def test_story_reps_have_overdue_tier_1_accounts(newest):
+    """SPEC §10.4 overdue contacts: each of the story's reps owns a tier 1 account with no
+    activity within 30 days of as_of; no other AE does (at this size an AE owns one account)."""
+    overdue = dict(newest.execute(f"""
+        WITH tiers AS ({TIERS}),
+             last_contact AS (SELECT customer_id, max(activity_date) AS last_activity
+                              FROM activities GROUP BY ALL)
+        SELECT c.owner_rep_id, count(*)
+        FROM customers c JOIN tiers USING (customer_id) LEFT JOIN last_contact USING (customer_id)
+        WHERE tier = 1 AND coalesce(last_activity < $as_of - 30, true)
+        GROUP BY ALL""", {"as_of": AS_OF}).fetchall())
+    for rep in demo.OVERDUE_CONTACT_REPS:
+        assert overdue.get(rep, 0) >= 1, (rep, overdue)
+    aes = {row[0] for row in newest.execute("SELECT rep_id FROM reps WHERE role = 'AE'").fetchall()}
+    assert set(overdue) & aes == set(demo.OVERDUE_CONTACT_REPS) & aes, overdue
+
+
+def test_market_order_suspects_every_month_in_the_story_regions(newest):
+    """SPEC §10.5: every month SC and HEN book suspect lines of each kind — special price without
+    an opportunity, partner discount above 25%, special price to a customer not pursued — and
+    the last two are a share of their order lines over twice the other regions' median."""
+    rows = newest.execute(f"""
+        WITH tiers AS ({TIERS}),
+             suspect AS (
+                 SELECT o.region_id, strftime(o.order_date, '%Y-%m') AS month,
+                        count(*) FILTER (WHERE special_price AND opportunity_id IS NULL)
+                            AS special_price_no_opportunity,
+                        count(*) FILTER (WHERE channel = 'partner' AND discount_pct > 0.25)
+                            AS partner_deep_discount,
+                        count(*) FILTER (WHERE special_price AND t.tier = 0)
+                            AS not_pursued_customer,
+                        count(*) AS lines
+                 FROM orders o LEFT JOIN tiers t USING (customer_id) GROUP BY ALL)
+        SELECT region_id, count(*) AS months, min(special_price_no_opportunity),
+               min(partner_deep_discount), min(not_pursued_customer),
+               sum(partner_deep_discount) / sum(lines), sum(not_pursued_customer) / sum(lines)
+        FROM suspect GROUP BY ALL""").fetchall()
+    assert {row[1] for row in rows} == {32}  # every month 2024-04 … 2026-11 has orders
+    story = [row for row in rows if row[0] in demo.MARKET_ORDER_REGIONS]
+    rest = [row for row in rows if row[0] not in demo.MARKET_ORDER_REGIONS]
+    assert len(story) == 2
+    for region, _, special, deep, not_pursued, *_ in story:
+        assert min(special, deep, not_pursued) >= demo.MARKET_ORDER_MIN_LINES, region
+    for kind in (5, 6):  # share of the lines: partner_deep_discount, not_pursued_customer
+        typical = sorted(row[kind] for row in rest)[len(rest) // 2]
+        assert min(row[kind] for row in story) > 2 * typical, (kind, story, typical)
