@@ -186,6 +186,8 @@ KEYS: dict[str, Key] = {k.name: k for k in (
         "Norm for a rep's face-to-face activities per week (SPEC §10.4; the seeds: twelve)."),
     Key("reps.face_to_face_types", ["visit", "meeting", "workshop"], _texts,
         "Activity types that count as face-to-face."),
+    Key("reps.inside_roles", ["ISR"], _texts,
+        "Inside-sales roles: they sell by phone, so the face-to-face norm does not apply."),
     Key("reps.accounts_ae", 20, _number(1, 100_000, integer=True),
         "Accounts an account executive (role AE) is expected to own."),
     Key("reps.accounts_isr", 200, _number(1, 100_000, integer=True),

@@ -7,7 +7,8 @@
 - stale_deals, past_due_deals: the rep's open deals that are stale / past due (§5.3)
 - face_to_face: the rep's activities of a face-to-face type (visit, meeting, workshop) in the
   period to date; face_to_face_per_week = face_to_face ÷ elapsed weeks (elapsed days ÷ 7), against
-  the norm ``reps.face_to_face_per_week`` (12)
+  the norm ``reps.face_to_face_per_week`` (12); inside-sales roles (``reps.inside_roles``, ISR)
+  sell by phone and have no face-to-face norm
 - accounts_owned: customers whose owner_rep_id is the rep, against the role's norm (AE 20,
   ISR 200)
 - overdue_contacts: owned accounts of tier 1 / 2 / 3 (§5.6) with no activity within 30 / 90 / 180
@@ -236,7 +237,8 @@ SELECT rep_id, name, role, region_id, manager_id, active,
        face_to_face,
        -- Elapsed weeks = elapsed days ÷ 7: none before the period starts.
        face_to_face * 7 / nullif($elapsed_days, 0) AS face_to_face_per_week,
-       $face_to_face_norm::DOUBLE AS face_to_face_norm,
+       CASE WHEN NOT list_contains($inside_roles, coalesce(role, ''))
+            THEN $face_to_face_norm::DOUBLE END AS face_to_face_norm,
        accounts_owned,
        CASE role WHEN 'AE' THEN $accounts_ae WHEN 'ISR' THEN $accounts_isr END AS accounts_norm,
        overdue_contacts,
@@ -269,6 +271,7 @@ def _team_query(view: View) -> tuple[str, dict]:
         "elapsed_days": view.period.elapsed_days(view.as_of),
         "face_to_face_types": list(setting("reps.face_to_face_types")),
         "face_to_face_norm": setting("reps.face_to_face_per_week"),
+        "inside_roles": list(setting("reps.inside_roles")),
         "accounts_ae": setting("reps.accounts_ae"),
         "accounts_isr": setting("reps.accounts_isr"),
     }

@@ -258,7 +258,10 @@ def test_team_adds_norms_hygiene_and_attainment(full):
     # Stale: P3 (82 days in stage), P5 (52 days idle); past due: P4.
     assert (ae1["stale_deals"], ae1["past_due_deals"]) == (2, 1)
     assert (is1["stale_deals"], is1["past_due_deals"]) == (0, 0)
-    assert [row["face_to_face_norm"] for row in team.values()] == [12.0] * 4
+    # The ISR sells by phone: no face-to-face norm; a rep without a role has the field norm.
+    assert (ae1["face_to_face_norm"], x1["face_to_face_norm"], ae8["face_to_face_norm"]) == (
+        12.0, 12.0, 12.0)
+    assert pd.isna(is1["face_to_face_norm"])
     assert (ae1["accounts_norm"], is1["accounts_norm"], ae8["accounts_norm"]) == (20, 200, 20)
     assert pd.isna(x1["accounts_norm"])
     # AE1 15,000 ÷ 30,000 = 0.5 < 53/92 ≈ 0.576: behind; IS1 5,000 ÷ 8,000 = 0.625: on track.

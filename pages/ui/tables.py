@@ -57,10 +57,11 @@ def review(frame: pd.DataFrame, lang: str, label, national_gm_pct, level: str) -
             .apply(attainment_colour, subset=[col["revenue_attainment"]])
             .apply(below, floor=national_gm_pct, subset=[col["gm_pct"]])
             .apply(below, floor=0, subset=[col["yoy_growth"]])
-            .format({col[c]: money for c in ("week_revenue", "revenue", "revenue_target",
-                                              "gross_margin", "margin_target",
-                                              "weighted_pipeline")})
-            .format({col["revenue_attainment"]: pct, col["margin_attainment"]: pct,
+            # One dict: a later dict-formatter call resets the columns it does not name.
+            .format({**{col[c]: money for c in ("week_revenue", "revenue", "revenue_target",
+                                                 "gross_margin", "margin_target",
+                                                 "weighted_pipeline")},
+                     col["revenue_attainment"]: pct, col["margin_attainment"]: pct,
                      col["gm_pct"]: lambda v: fmt.pct(v, lang, 1),
                      col["yoy_growth"]: lambda v: fmt.signed_pct(v, lang),
                      col["name"]: str})
