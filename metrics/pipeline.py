@@ -222,15 +222,18 @@ def open_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
 
 def stale_of(deals: pd.DataFrame) -> pd.DataFrame:
     """The stale ones of ``open_deals``: open and (no activity for > 30 days or > 60 days in the
-    current stage), longest idle first."""
+    current stage), the most money at risk first (then the longest idle)."""
     return deals[deals["stale"]].sort_values(
-        ["days_since_activity", "opportunity_id"], ascending=[False, True]).reset_index(drop=True)
+        ["amount", "days_since_activity", "opportunity_id"],
+        ascending=[False, False, True]).reset_index(drop=True)
 
 
 def past_due_of(deals: pd.DataFrame) -> pd.DataFrame:
-    """The past-due ones of ``open_deals``: expected close before as_of, most overdue first."""
+    """The past-due ones of ``open_deals``: expected close before as_of, the most money at risk
+    first (then the most overdue)."""
     return deals[deals["past_due"]].sort_values(
-        ["days_past_due", "opportunity_id"], ascending=[False, True]).reset_index(drop=True)
+        ["amount", "days_past_due", "opportunity_id"],
+        ascending=[False, False, True]).reset_index(drop=True)
 
 
 def stale_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
@@ -348,9 +351,11 @@ def _movement_sql(view: View, select: str, computed: bool = False) -> tuple[str,
 
 
 _LINES_SELECT = """
-    SELECT * REPLACE (amount_0::DOUBLE AS amount_0, amount_1::DOUBLE AS amount_1,
-                      signed_amount::DOUBLE AS signed_amount)
-    FROM lines {where} ORDER BY abs(signed_amount) DESC, opportunity_id"""
+    SELECT l.* REPLACE (amount_0::DOUBLE AS amount_0, amount_1::DOUBLE AS amount_1,
+                        signed_amount::DOUBLE AS signed_amount),
+           r.name AS rep
+    FROM lines l LEFT JOIN reps r ON r.rep_id = l.rep_id
+    {where} ORDER BY abs(l.signed_amount) DESC, l.opportunity_id"""
 
 
 _SLIPPED = "WHERE movement = 'slipped'"

@@ -36,7 +36,7 @@ def fired(tmp_path_factory):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_alert_exports_have_the_tables_rows(fired, lang):
     _, _, frame = fired
-    table = tables.alerts(frame, lang, NAMES.get)
+    table = tables.alerts(frame, lang, NAMES.get).frame
     assert len(table) == len(frame) > 5
     ids = t("alerts.col.entity_id", lang)
     assert table[ids].tolist() == frame["entity_id"].tolist()
@@ -62,7 +62,7 @@ def test_alert_exports_have_the_tables_rows(fired, lang):
 
 def test_region_alerts_read_in_the_pages_language(fired):
     _, _, frame = fired
-    table = tables.alerts(frame, "zh", NAMES.get)
+    table = tables.alerts(frame, "zh", NAMES.get).frame
     where = dict(zip(frame["entity_id"], table[t("alerts.col.entity", "zh")]))
     assert where["R1/PC"] == "北一 · 台式机 (PC)"
     assert where["O2/1"] == "Harbin Power · Desk 100"
@@ -73,13 +73,13 @@ def test_region_alerts_read_in_the_pages_language(fired):
 def test_drill_down_exports(fired):
     con, view, _ = fired
     lines = alerts.drill_down("high_margin_mix", "R1")(con, view)["frame"]
-    table = tables.drill_lines(lines, "en", NAMES.get)
+    table = tables.drill_lines(lines, "en", NAMES.get).frame
     assert table["Order"].tolist() == ["O2/1", "O3/1"]
     excel = pd.read_excel(io.BytesIO(export.to_excel(table, "order-lines")))
     assert excel["Order"].tolist() == ["O2/1", "O3/1"]
     assert excel["High-margin"].tolist() == [False, True]
     deal = tables.drill_deal(alerts.drill_down("at_risk_deal", "OP1")(con, view)["frame"], "en",
-                             NAMES.get)
+                             NAMES.get).frame
     csv = pd.read_csv(io.BytesIO(export.to_csv(deal)), encoding="utf-8-sig")
     assert csv["ID"].tolist() == ["OP1"]
     assert csv["Margin short of floor"].tolist() == [pytest.approx(20_000)]

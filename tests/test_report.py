@@ -127,7 +127,7 @@ def test_pipeline_section(two_weeks, capsys):
     assert result["funnel"][1] == {"stage": 2, "count": 3, "amount": 2300.0,
                                    "weighted_amount": 575.0}
     assert result["win_rate_count"] == 0.5 and result["median_cycle_days"] == 215
-    assert result["stale"] == ["F", "G"] and result["past_due"] == ["K"]
+    assert result["stale"] == ["G", "F"] and result["past_due"] == ["K"]  # money at risk first
 
 
 def test_alerts_section_shape(data_dir, capsys):

@@ -1,36 +1,122 @@
 """Chart builders: tidy frames in, ``alt.Chart`` out, one shared look.
 
-Labels arrive translated; builders never compute metrics, only encode what they are given.
+Labels arrive translated; builders never compute metrics, only encode what they are given. The
+shared parts: ``finish`` (fonts, axes, legends), the number axes (``money_axis``,
+``count_axis``), ``bar_labels`` (values at the bar ends, readable over reference rules),
+``legend_columns`` (legends that wrap instead of running off a phone's screen),
+``label_lookup`` and ``wrapped_labels`` (category names renamed or on several lines).
 """
 
 from __future__ import annotations
 
+import json
+import textwrap
+import unicodedata
+
 import altair as alt
 import pandas as pd
+
+from pages.ui.fmt import _EN_UNITS, _ZH_UNITS
 
 # Noto Sans CJK renders Chinese labels in the canvas; the rest is the browser's sans-serif.
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, sans-serif"
 GOOD, BAD, NEUTRAL, ACCENT = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
+INK = "#37474f"
 
 
 def finish(chart: alt.TopLevelMixin, height) -> alt.TopLevelMixin:
-    """The shared look: every builder's last step (height in pixels or ``alt.Step``)."""
+    """The shared look: every builder's last step (height in pixels or ``alt.Step``).
+
+    Streamlit's theme cuts axis labels at 100 px ("Perception anal…"); 160 px keeps stage and
+    region names whole. Legends put their title above the entries and wrap into as many
+    columns as fit, so none runs past the chart's right edge on a phone."""
     return (chart.properties(height=height, width="container")
             .configure(font=FONT)
             .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12,
-                            grid=False)
-            .configure_legend(labelFont=FONT, titleFont=FONT, orient="bottom")
+                            grid=False, labelLimit=160)
+            .configure_legend(labelFont=FONT, titleFont=FONT, orient="bottom",
+                              titleOrient="top", direction="horizontal",
+                              columns=legend_columns([]), labelLimit=200)
             .configure_view(strokeWidth=0))
 
 
-def money_axis(lang: str) -> alt.Axis:
-    """Money axis labels abbreviated like the tiles: 万/亿 in Chinese, K/M/B in English."""
-    if lang == "zh":
-        expr = ("abs(datum.value) >= 1e8 ? format(datum.value / 1e8, ',.2~f') + '亿' : "
-                "abs(datum.value) >= 1e4 ? format(datum.value / 1e4, ',.0f') + '万' : "
-                "format(datum.value, ',.0f')")
-        return alt.Axis(labelExpr=expr)
-    return alt.Axis(format="~s")
+def _text_width(text: str, size: float = 12) -> float:
+    """Rough rendered width in pixels: CJK characters are square, Latin about half as wide."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.58 * size for c in text)
+
+
+def legend_columns(names) -> alt.ExprRef:
+    """Legend columns as a Vega expression of the chart's width: as many entries per row as fit
+    (symbol and gap included), at least one."""
+    widest = max([_text_width(str(n)) for n in names] + [110]) + 34
+    return alt.ExprRef(f"max(1, floor(width / {widest:.0f}))")
+
+
+def _abbreviated(units) -> str:
+    """A Vega expression writing ``datum.value`` with the largest unit it reaches."""
+    expr = "format(datum.value, ',.0f')"
+    for threshold, unit in reversed(units):
+        expr = (f"abs(datum.value) >= {threshold:.0f} ? "
+                f"format(datum.value / {threshold:.0f}, ',.2~f') + '{unit}' : {expr}")
+    return expr
+
+
+def money_axis(lang: str, **axis) -> alt.Axis:
+    """Money axis labels abbreviated like the tiles (``fmt.money_short``): 万/亿 in Chinese,
+    K/M/B in English. Not d3's SI format: that writes billions as G and gives every tick the
+    largest tick's unit (0.86G, 0M)."""
+    return alt.Axis(labelExpr=_abbreviated(_ZH_UNITS if lang == "zh" else _EN_UNITS),
+                    **axis)
+
+
+def count_axis(lang: str | None = None, **axis) -> alt.Axis:
+    """Count axis labels: 30万 in Chinese, 300K in English, plain thousands separators (300,000)
+    when the language is not known; never d3's lower-case k."""
+    if lang is None:
+        return alt.Axis(format=",~d", **axis)
+    return alt.Axis(labelExpr=_abbreviated(_ZH_UNITS if lang == "zh" else _EN_UNITS),
+                    **axis)
+
+
+def date_format(dates) -> str:
+    """A numeric date format for a time axis over ``dates``: month-day for a span of up to four
+    months, year-month beyond. Numbers read the same in every language (no "April")."""
+    dates = pd.to_datetime(pd.Series(list(dates))).dropna()
+    if dates.empty or dates.max() - dates.min() <= pd.Timedelta(days=122):
+        return "%m-%d"
+    return "%Y-%m"
+
+
+def bar_labels(bars: alt.Chart, text: str, **style) -> list[alt.Chart]:
+    """Value labels at the bar ends: a white halo under each label, then the label, so a
+    reference rule drawn before them (pace, target, 3×) stops at the digits instead of running
+    through them. ``bars``' encodings are reused; ``style`` overrides the mark."""
+    style = {"align": "left", "dx": 4, "fontSize": 11, **style}
+    halo = bars.mark_text(**style, stroke="white", strokeWidth=4, strokeJoin="round").encode(
+        text=text, color=alt.value("white"))
+    label = bars.mark_text(**style).encode(text=text, color=alt.value(INK))
+    return [halo, label]
+
+
+def label_lookup(names: dict) -> str:
+    """A ``labelExpr`` showing ``names[label]`` for the labels it lists (a string, or a list of
+    strings for several lines) and the label itself otherwise."""
+    cases = [f"datum.label === {json.dumps(str(k), ensure_ascii=False)} ? "
+             f"{json.dumps(v, ensure_ascii=False)}" for k, v in names.items()]
+    return " : ".join([*cases, "datum.label"])
+
+
+def wrapped_labels(names, width: int = 10) -> str:
+    """A ``labelExpr`` writing each name on several lines: split at " · " and wrapped at
+    ``width`` characters, so the columns of a heatmap do not write into each other
+    ("prospectnewly activated"). Names that need no wrapping stay as they are."""
+    wrapped = {}
+    for name in dict.fromkeys(str(n) for n in names):
+        lines = [line for part in name.split(" · ")
+                 for line in (textwrap.wrap(part, width, break_long_words=False) or [part])]
+        if len(lines) > 1:
+            wrapped[name] = lines
+    return label_lookup(wrapped)
 
 
 def revenue_trend(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLevelMixin:
@@ -54,7 +140,8 @@ def revenue_trend(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt
 
 def attainment_by_region(frame: pd.DataFrame, pace: float,
                          labels: dict[str, str]) -> alt.TopLevelMixin:
-    """Horizontal bars of attainment in the frame's row order, a 100% rule and a dashed pace rule.
+    """Horizontal bars of attainment in the frame's row order, a 100% rule and a dashed pace rule;
+    the % labels are drawn last, over a halo, so the pace rule never runs through them.
 
     ``frame``: region (display name), revenue_attainment, status (translated on/behind pace),
     attainment_label, revenue_label, target_label."""
@@ -71,14 +158,13 @@ def attainment_by_region(frame: pd.DataFrame, pace: float,
                  alt.Tooltip("attainment_label:N", title=labels["attainment"]),
                  alt.Tooltip("revenue_label:N", title=labels["revenue"]),
                  alt.Tooltip("target_label:N", title=labels["target"])])
-    text = bars.mark_text(align="left", dx=4, fontSize=11, color="#37474f").encode(
-        text="attainment_label:N", color=alt.value("#37474f"))
     full = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#263238", strokeWidth=1.5).encode(
         x="x:Q")
     pace_rule = alt.Chart(pd.DataFrame({"x": [pace]})).mark_rule(
         color=NEUTRAL, strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
     # One 24-pixel band per region, so every region's name is readable.
-    return finish(alt.layer(bars, text, full, pace_rule), alt.Step(24))
+    return finish(alt.layer(bars, full, pace_rule, *bar_labels(bars, "attainment_label:N")),
+                  alt.Step(24))
 
 
 def funnel(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLevelMixin:
@@ -95,59 +181,60 @@ def funnel(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLev
         x=alt.X("amount:Q", title=labels["amount"], axis=money_axis(lang)), tooltip=tooltip)
     weighted = base.mark_bar(color=ACCENT, height=10, cornerRadiusEnd=2).encode(
         x="weighted_amount:Q", tooltip=tooltip)
-    text = base.mark_text(align="left", dx=4, fontSize=11, color="#37474f").encode(
+    text = base.mark_text(align="left", dx=4, fontSize=11, color=INK).encode(
         x="amount:Q", text="count_label:N")
     return finish(alt.layer(amount, weighted, text), alt.Step(40))
 
 
 def waterfall(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLevelMixin:
-    """Last week's open pipeline to this week's: totals in grey, increases green, decreases red.
+    """Last week's open pipeline to this week's, one row per step from the top: totals in grey,
+    increases green, decreases red, each amount written after its bar.
 
     ``frame``: step_label, base, top, kind, amount_label (rows in waterfall order)."""
     order = list(frame["step_label"])
     colours = alt.Scale(domain=["total", "increase", "decrease"], range=[NEUTRAL, GOOD, BAD])
-    # Weekly movements are small beside the totals: start the axis just below the lowest level
-    # the waterfall reaches, and let the total bars run off its bottom (clipped).
-    steps = frame[frame["kind"] != "total"]
-    levels = [*steps["base"], *steps["top"], *frame["top"]]
-    low, high = min(levels), max(levels)
-    floor = max(0.0, low - 0.25 * (high - low or abs(high) or 1))
-    bars = alt.Chart(frame).mark_bar(width={"band": 0.7}, clip=True).encode(
-        x=alt.X("step_label:N", sort=order, title=None,
-                axis=alt.Axis(labelAngle=-35, labelOverlap=False)),
-        y=alt.Y("base:Q", title=labels["amount"], axis=money_axis(lang),
-                scale=alt.Scale(domain=[floor, high], nice=False, zero=False)),
-        y2="top:Q",
+    # From zero, so a week's movement shows at its true size beside the whole pipeline; room
+    # right of the longest bar for its label. Rows, not columns: the labels never meet, even on
+    # a phone.
+    high = max([*frame["base"], *frame["top"], 0.0])
+    scale = alt.Scale(domain=[0, 1.3 * high or 1], nice=False, zero=True)
+    base = alt.Chart(frame).encode(
+        y=alt.Y("step_label:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)))
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("base:Q", title=labels["amount"], axis=money_axis(lang), scale=scale),
+        x2="top:Q",
         color=alt.Color("kind:N", scale=colours, legend=None),
         tooltip=[alt.Tooltip("step_label:N", title=labels["step"]),
                  alt.Tooltip("amount_label:N", title=labels["amount"])])
-    text = alt.Chart(frame).mark_text(dy=-6, fontSize=10, color="#37474f").encode(
-        x=alt.X("step_label:N", sort=order), y=alt.Y("label_y:Q"), text="amount_label:N")
-    return finish(alt.layer(bars, text.transform_calculate(
-        label_y="max(datum.base, datum.top)")), 320)
+    text = base.transform_calculate(end="max(datum.base, datum.top)").mark_text(
+        align="left", dx=4, fontSize=11, color=INK).encode(
+        x=alt.X("end:Q", scale=scale), text="amount_label:N")
+    return finish(alt.layer(bars, text), alt.Step(26))
 
 
 def conversion(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
-    """Stage-to-stage conversion as bars with the counts behind each ratio in the tooltip.
+    """Stage-to-stage conversion, one bar per step from the top, its value written after it, the
+    counts behind each ratio in the tooltip. Rows, so eight CRM stages keep every name.
 
     ``frame``: step_label, conversion, conversion_label, counts_label."""
     order = list(frame["step_label"])
     bars = alt.Chart(frame).mark_bar(color=ACCENT, cornerRadiusEnd=3).encode(
-        # "Identify → Validate" on two lines so every step's name fits under its bar.
-        x=alt.X("step_label:N", sort=order, title=None,
-                axis=alt.Axis(labelAngle=0, labelLimit=0, labelExpr="split(datum.label, ' ')")),
-        y=alt.Y("conversion:Q", title=labels["conversion"], axis=alt.Axis(format=".0%"),
-                scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("step_label:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+        # Room right of a 100% bar for its label.
+        x=alt.X("conversion:Q", title=labels["conversion"],
+                axis=alt.Axis(format=".0%", values=[0, 0.2, 0.4, 0.6, 0.8, 1]),
+                scale=alt.Scale(domain=[0, 1.2], nice=False)),
         tooltip=[alt.Tooltip("step_label:N", title=labels["step"]),
                  alt.Tooltip("conversion_label:N", title=labels["conversion"]),
                  alt.Tooltip("counts_label:N", title=labels["counts"])])
-    text = bars.mark_text(dy=-6, fontSize=11, color="#37474f").encode(text="conversion_label:N")
-    return finish(alt.layer(bars, text), 260)
+    return finish(alt.layer(bars, *bar_labels(bars, "conversion_label:N")), alt.Step(26))
 
 
 def coverage_by_region(frame: pd.DataFrame, reference: float,
                        labels: dict[str, str]) -> alt.TopLevelMixin:
-    """Pipeline coverage per region in the frame's order, with a reference rule (3×).
+    """Pipeline coverage per region in the frame's order, with a reference rule (3×) drawn under
+    the value labels.
 
     ``frame``: region, coverage, coverage_label, gap_label, pipeline_label, status."""
     bars = alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
@@ -161,24 +248,31 @@ def coverage_by_region(frame: pd.DataFrame, reference: float,
                  alt.Tooltip("coverage_label:N", title=labels["coverage"]),
                  alt.Tooltip("pipeline_label:N", title=labels["pipeline"]),
                  alt.Tooltip("gap_label:N", title=labels["gap"])])
-    text = bars.mark_text(align="left", dx=4, fontSize=11).encode(
-        text="coverage_label:N", color=alt.value("#37474f"))
     rule = alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(
         color="#263238", strokeDash=[6, 4], strokeWidth=1.5).encode(x="x:Q")
-    return finish(alt.layer(bars, text, rule), alt.Step(24))
+    return finish(alt.layer(bars, rule, *bar_labels(bars, "coverage_label:N")), alt.Step(24))
 
 
 def deal_timeline(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
-    """One bar per stage the deal entered, from entry to the next entry (or close / as_of).
+    """One bar per stage the deal entered, from entry to the next entry (or close / as_of); a
+    stage left the day it was entered (a win) as a dot. Dates as numbers, no month names.
 
     ``frame``: stage_label, entered_date, left_date, days."""
-    return finish(alt.Chart(frame).mark_bar(color=ACCENT, cornerRadius=3, height=18).encode(
+    date_fmt = date_format([*frame["entered_date"], *frame["left_date"]])
+    # Whole days, and whole months for the year-month format, so no two ticks read the same.
+    ticks = ({"tickCount": {"interval": "month", "step": 1}} if date_fmt == "%Y-%m"
+             else {"tickMinStep": 86_400_000})
+    base = alt.Chart(frame).encode(
         y=alt.Y("stage_label:N", sort=None, title=None),
-        x=alt.X("entered_date:T", title=labels["date"]),
-        x2="left_date:T",
+        x=alt.X("entered_date:T", title=labels["date"],
+                axis=alt.Axis(format=date_fmt, labelAngle=0, **ticks)),
         tooltip=[alt.Tooltip("stage_label:N", title=labels["stage"]),
-                 alt.Tooltip("entered_date:T", title=labels["entered"]),
-                 alt.Tooltip("days:Q", title=labels["days"])]), alt.Step(28))
+                 alt.Tooltip("entered_date:T", title=labels["entered"], format="%Y-%m-%d"),
+                 alt.Tooltip("days:Q", title=labels["days"])])
+    bars = base.mark_bar(color=ACCENT, cornerRadius=3, height=18).encode(x2="left_date:T")
+    same_day = base.transform_filter("datum.days == 0").mark_point(
+        color=ACCENT, filled=True, size=90, opacity=1)
+    return finish(alt.layer(bars, same_day), alt.Step(28))
 
 
 def forecast_accuracy(frame: pd.DataFrame, actual: float | None, labels: dict[str, str],

@@ -8,7 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pages.ui.charts import ACCENT, BAD, GOOD, finish, money_axis
+from pages.ui.charts import (ACCENT, BAD, GOOD, bar_labels, finish, label_lookup,
+                             legend_columns, money_axis)
 
 # One colour per product line (PC, NB, Server, Service), none of them the good/bad colours.
 LINE_COLOURS = (ACCENT, "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#546e7a")
@@ -18,13 +19,18 @@ TEXT = "#37474f"
 
 def gm_trend(frame: pd.DataFrame, floors: pd.DataFrame, labels: dict[str, str]
              ) -> alt.TopLevelMixin:
-    """Weekly gross margin % per product line, each line's floor as a dashed rule in its colour.
+    """Weekly gross margin % per product line, each line's floor as a dashed rule in its colour,
+    its value written right of the plot and its name in the legend ("Desktop (PC) floor 8%").
 
     ``frame``: week, line_label, gm_pct, gm_label, revenue_label (weeks in order, lines in
     order). ``floors``: line_label, floor, floor_label (lines with a floor)."""
     lines = list(dict.fromkeys(frame["line_label"]))
-    colour = alt.Color("line_label:N", title=None, sort=lines, legend=alt.Legend(orient="bottom"),
-                       scale=alt.Scale(domain=lines, range=list(LINE_COLOURS[:len(lines)])))
+    scale = alt.Scale(domain=lines, range=list(LINE_COLOURS[:len(lines)]))
+    # The legend names each line with its floor; lines without one keep their name.
+    named = dict(zip(floors["line_label"], floors["floor_label"]))
+    legend = alt.Legend(orient="bottom", labelExpr=label_lookup(named),
+                        columns=legend_columns(named.get(line, line) for line in lines))
+    colour = alt.Color("line_label:N", title=None, sort=lines, legend=legend, scale=scale)
     weeks = list(dict.fromkeys(frame["week"]))
     trend = alt.Chart(frame).mark_line(point=True, strokeWidth=2).encode(
         x=alt.X("week:N", title=labels["week"], sort=weeks,
@@ -36,26 +42,29 @@ def gm_trend(frame: pd.DataFrame, floors: pd.DataFrame, labels: dict[str, str]
                  alt.Tooltip("line_label:N", title=labels["line"]),
                  alt.Tooltip("gm_label:N", title=labels["gm_pct"]),
                  alt.Tooltip("revenue_label:N", title=labels["revenue"])])
-    same_colour = alt.Color("line_label:N", sort=lines,
-                            scale=alt.Scale(domain=lines, range=list(LINE_COLOURS[:len(lines)])))
+    same_colour = alt.Color("line_label:N", sort=lines, scale=scale)
     rules = alt.Chart(floors).mark_rule(strokeDash=[6, 4], strokeWidth=1.5, opacity=0.8).encode(
         y="floor:Q", color=same_colour,
         tooltip=[alt.Tooltip("line_label:N", title=labels["line"]),
                  alt.Tooltip("floor_label:N", title=labels["floor"])])
-    # Each floor's label just above its rule, alternately at the left and right edge so close
-    # floors (PC 8%, NB 10%) do not write over each other.
-    side = floors.assign(right=[i % 2 == 1 for i in range(len(floors))])
-    labels_ = []
-    for right, frame_ in ((False, side[~side["right"]]), (True, side[side["right"]])):
-        x = alt.value({"expr": "width"}) if right else alt.value(0)
-        base = alt.Chart(frame_).encode(x=x, y="floor:Q", text="floor_label:N")
-        style = {"align": "right" if right else "left", "baseline": "bottom",
-                 "dx": -4 if right else 4, "dy": -2, "fontSize": 11, "fontWeight": "bold"}
-        # A white halo under the label keeps it readable where a margin line crosses it.
-        labels_.append(base.mark_text(**style, stroke="white", strokeWidth=4, strokeJoin="round"))
-        labels_.append(base.mark_text(**style).encode(color=same_colour))
-    text = alt.layer(*labels_)
-    return finish(alt.layer(trend, rules, text), 340)
+    return finish(alt.layer(trend, rules, *_floor_values(floors, same_colour)), 340)
+
+
+def _floor_values(floors: pd.DataFrame, colour: alt.Color) -> list[alt.Chart]:
+    """Each floor's value right of the plot, level with its rule, where no margin line can
+    cross it. Close floors (PC 8%, NB 10%) are pushed apart: a label sits at its rule or 13 px
+    above the label below it, whichever is higher (y grows downwards)."""
+    ordered = floors.sort_values("floor")
+    marks = []
+    for k in range(len(ordered)):
+        at = [f"scale('y', {float(f)!r}) - {13 * (k - j)}"
+              for j, f in enumerate(ordered["floor"].iloc[:k + 1])]
+        marks.append(alt.Chart(ordered.iloc[[k]]).mark_text(
+            align="left", baseline="middle", dx=6, fontSize=11, fontWeight="bold").encode(
+            x=alt.value({"expr": "width"}),
+            y=alt.value({"expr": f"min({', '.join(at)})" if k else at[0]}),
+            text=alt.Text("floor:Q", format=".1~%"), color=colour))
+    return marks
 
 
 def at_stake_by_rule(frame: pd.DataFrame, totals: pd.DataFrame, labels: dict[str, str],
@@ -86,7 +95,8 @@ def at_stake_by_rule(frame: pd.DataFrame, totals: pd.DataFrame, labels: dict[str
 
 def high_margin_mix(frame: pd.DataFrame, target: float, labels: dict[str, str]
                     ) -> alt.TopLevelMixin:
-    """High-margin revenue share per region in the frame's order, a dashed rule at the target.
+    """High-margin revenue share per region in the frame's order, a dashed rule at the target
+    drawn under the value labels.
 
     ``frame``: region, share, share_label, revenue_label, high_label, status (translated below /
     on target)."""
@@ -104,8 +114,7 @@ def high_margin_mix(frame: pd.DataFrame, target: float, labels: dict[str, str]
                  alt.Tooltip("share_label:N", title=labels["share"]),
                  alt.Tooltip("high_label:N", title=labels["high_revenue"]),
                  alt.Tooltip("revenue_label:N", title=labels["revenue"])])
-    text = bars.mark_text(align="left", dx=4, fontSize=11).encode(
-        text="share_label:N", color=alt.value(TEXT))
     rule = alt.Chart(pd.DataFrame({"x": [target]})).mark_rule(
         color="#263238", strokeDash=[6, 4], strokeWidth=1.5).encode(x="x:Q")
-    return finish(alt.layer(bars, text, rule), alt.Step(24))
+    # The labels last, over their halo: the target rule stops at the digits.
+    return finish(alt.layer(bars, rule, *bar_labels(bars, "share_label:N")), alt.Step(24))

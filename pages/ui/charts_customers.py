@@ -8,7 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pages.ui.charts import ACCENT, BAD, GOOD, NEUTRAL, finish
+from pages.ui.charts import (ACCENT, BAD, GOOD, NEUTRAL, finish, legend_columns,
+                             wrapped_labels)
 
 # Tier groups in display order and their colours: focus green, develop blue, serve orange.
 TIER_COLOURS = {"tier1": GOOD, "tier2": "#ef6c00", "tier3": ACCENT, "not_pursued": NEUTRAL,
@@ -38,6 +39,7 @@ def matrix(frame: pd.DataFrame, threshold: float, labels: dict[str, str]) -> alt
     groups = [g for g in TIER_COLOURS if g in set(frame["tier_group"])]
     names = dict(zip(frame["tier_group"], frame["tier_label"]))
     colour = alt.Color("tier_label:N", title=labels["tier"],
+                       legend=alt.Legend(columns=legend_columns(names.values())),
                        scale=alt.Scale(domain=[names[g] for g in groups],
                                        range=[TIER_COLOURS[g] for g in groups]))
     axis = dict(values=list(range(1, 11)), grid=False)
@@ -107,6 +109,7 @@ def pareto(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
     area = alt.Chart(frame).mark_area(opacity=0.55, interpolate="linear").encode(
         x=x, y=y,
         color=alt.Color("abc_label:N", title=labels["abc"],
+                        legend=alt.Legend(columns=legend_columns(names.values())),
                         scale=alt.Scale(domain=[names[c] for c in classes],
                                         range=[ABC_COLOURS[c] for c in classes])))
     line = alt.Chart(frame).mark_line(color="#263238", strokeWidth=1.5).encode(x=x, y=y)
@@ -130,16 +133,21 @@ def pareto(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
 def segment_heatmap(frame: pd.DataFrame, rows: list[str], columns: list[str],
                     labels: dict[str, str], scheme: str) -> alt.TopLevelMixin:
     """Customers per row (region or industry) and column (tier or lifecycle class) as a heatmap
-    with the count in each cell.
+    with the count in each cell. Rows in the order of their display names (``rows`` lists
+    them), grouped by region group first when the frame has a ``region_group`` column; column
+    names wrapped on several lines.
 
-    ``frame``: row, column, customers (every combination, zero included)."""
+    ``frame``: row, column, customers (every combination, zero included), optional
+    region_group."""
     high = max(int(frame["customers"].max() or 0), 1)
+    rows = _row_order(frame, rows)
     base = alt.Chart(frame).encode(
         y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=180)),
-        # "Tier 2 · serve" on two lines so every column's name fits under it.
+        # "Tier 2 · serve", "A · newly activated" on several lines so every column's name fits
+        # under it, even four columns on a phone.
         x=alt.X("column:N", sort=columns, title=None,
                 axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=0, labelOverlap=False,
-                              labelExpr="split(datum.label, ' · ')", labelPadding=6,
+                              labelExpr=wrapped_labels(columns), labelPadding=6,
                               labelFontSize=11)))
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("customers:Q", legend=None,
@@ -153,3 +161,15 @@ def segment_heatmap(frame: pd.DataFrame, rows: list[str], columns: list[str],
                             alt.value(_INK)))
     return finish(alt.layer(cells, text), alt.Step(24))
 
+
+def _row_order(frame: pd.DataFrame, rows: list[str]) -> list[str]:
+    """``rows`` by display name, by region group first when the frame names each row's group
+    (rows without a group last)."""
+    if "region_group" not in frame.columns:
+        return sorted(rows)
+    groups = frame.drop_duplicates("row").set_index("row")["region_group"]
+
+    def key(row: str) -> tuple:
+        group = groups.get(row)
+        return (pd.isna(group), "" if pd.isna(group) else str(group), row)
+    return sorted(rows, key=key)

@@ -220,6 +220,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.yoy_growth": {"en": "YoY", "zh": "同比"},
     "col.weighted_pipeline": {"en": "Weighted pipeline", "zh": "加权商机"},
     "col.coverage": {"en": "Coverage", "zh": "覆盖率"},
+    "col.coverage.help": {
+        "en": "Open pipeline closing in the period ÷ the gap to target; empty once the target is "
+              "met or without a target.",
+        "zh": "本期内预计成交的未结商机 ÷ 距目标差额；已达成目标或无目标时为空。"},
     "col.opportunity": {"en": "Opportunity", "zh": "商机"},
     "col.customer": {"en": "Customer", "zh": "客户"},
     "col.rep": {"en": "Rep", "zh": "销售"},

@@ -25,7 +25,7 @@ from metrics import availability, dashboard, pipeline
 from metrics.periods import (default_period, month_of, parse_period, period_choices,
                              quarter_of, week_of, year_of)
 from metrics.view import View
-from pages.ui import start, vocab
+from pages.ui import grid, start, vocab
 from pages.ui.i18n import DEFAULT_LANG, LANGS, md, t
 from pages.ui.url_state import MULTI, PAGE_LOCAL, Options, UrlState, parse, to_params
 
@@ -335,11 +335,10 @@ def _seed_widgets(ctx: Context) -> None:
         st.session_state["w_compare"] = ctx.compare.snapshot_id
 
 
-def deal_table(frame: pd.DataFrame, shown: pd.DataFrame, key: str, lang: str) -> None:
+def deal_table(frame: pd.DataFrame, shown: grid.Table, key: str, lang: str) -> None:
     """A table of deals; selecting a row opens that deal's detail view (``deal=`` in the URL)."""
-    st.dataframe(shown, hide_index=True, width="stretch", key=key, selection_mode="single-row",
-                 placeholder=t("na", lang),
-                 on_select=functools.partial(_open_deal, key, list(frame["opportunity_id"])))
+    grid.show(shown, lang, key=key,
+              on_select=functools.partial(_open_deal, key, list(frame["opportunity_id"])))
 
 
 def _open_deal(key: str, ids: list[str]) -> None:
@@ -389,6 +388,11 @@ def open_rep(rep_id: str) -> None:
     """Open a rep's one-on-one page (``rep=`` in the URL)."""
     st.query_params["rep"] = rep_id
     st.rerun()
+
+
+def open_rep_page(ctx: Context, rep_id: str) -> None:
+    """Go to a rep's one-on-one page from another page, keeping the view."""
+    st.switch_page(ctx.pages["reps"], query_params={**nav_params(ctx), "rep": rep_id})
 
 
 def close_rep() -> None:

@@ -1,154 +1,165 @@
-"""Table presentation: translated headers, formatted numbers and conditional colours.
-
-Only display decisions live here (which colour, which format); every value comes from metrics/.
-"""
+"""Tables of the dashboard, pipeline and region review: which columns, in which order, of which
+kind, and which cells are coloured. Values come from metrics/; ``pages.ui.grid`` draws them
+(numbers stay numbers, formatted in the data's currency)."""
 
 from __future__ import annotations
 
-import pandas as pd
-from pandas.io.formats.style import Styler
+import math
 
-from pages.ui import fmt
+import pandas as pd
+
 from pages.ui import vocab
+from pages.ui.grid import Col, Table, table
 from pages.ui.i18n import t
 
 GOOD_BG = "background-color: #e8f5e9; color: #1b5e20"
 BAD_BG = "background-color: #ffebee; color: #b71c1c"
 
 
-def review(frame: pd.DataFrame, lang: str, label, national_gm_pct, level: str) -> Styler:
+def pace_colours(on_track) -> list[str]:
+    """Green on pace, red behind, nothing where pace does not apply."""
+    return [GOOD_BG if ok is True else BAD_BG if ok is False else "" for ok in on_track]
+
+
+def below_colours(values, floor) -> list[str]:
+    """Red where a value is below ``floor`` (nothing without a floor or a value)."""
+    return [BAD_BG if pd.notna(v) and floor is not None and v < floor else "" for v in values]
+
+
+def review(frame: pd.DataFrame, lang: str, label, national_gm_pct, level: str) -> Table:
     """The weekly regional report at one review level (metrics.dashboard.review_table): the
     level's name (``label(row)``), revenue against target, margin against margin target, gm_pct,
     YoY, weighted pipeline and coverage. Attainment green on pace / red behind, gm_pct red below
-    the national gm_pct, YoY red when negative."""
-    shown = pd.DataFrame({
-        "name": [label(row) for row in frame.itertuples()],
-        "week_revenue": frame["week_revenue"],
-        "revenue": frame["revenue"],
-        "revenue_target": frame["revenue_target"],
-        "revenue_attainment": frame["revenue_attainment"],
-        "gross_margin": frame["gross_margin"],
-        "margin_target": frame["margin_target"],
-        "margin_attainment": frame["margin_attainment"],
-        "gm_pct": frame["gm_pct"],
-        "yoy_growth": frame["yoy_growth"],
-        "weighted_pipeline": frame["weighted_pipeline"],
-        "coverage": frame["coverage"],
-    })
-    on_track = frame["on_track"].reset_index(drop=True)
-    met = frame["target_met"].fillna(False).astype(bool).reset_index(drop=True)
-    # st.dataframe shows the frame's own column names, so translate them before styling.
-    col = {c: t(f"col.{c}", lang) for c in shown.columns
-           if c not in ("name", "margin_target", "margin_attainment")}
-    col.update({"name": t(f"review.level.{level}", lang),
-                "margin_attainment": t("pl.margin_attainment", lang),
-                "margin_target": t("pl.margin_target", lang)})
-    shown = shown.reset_index(drop=True).rename(columns=col)
-
-    def attainment_colour(column: pd.Series) -> list[str]:
-        return [GOOD_BG if ok is True else BAD_BG if ok is False else "" for ok in on_track]
-
-    def below(column: pd.Series, floor) -> list[str]:
-        return [BAD_BG if pd.notna(v) and floor is not None and v < floor else "" for v in column]
-
-    money = lambda v: fmt.money_short(v, lang)  # noqa: E731
-    pct = lambda v: fmt.pct(v, lang)  # noqa: E731
-    return (shown.style
-            .apply(attainment_colour, subset=[col["revenue_attainment"]])
-            .apply(below, floor=national_gm_pct, subset=[col["gm_pct"]])
-            .apply(below, floor=0, subset=[col["yoy_growth"]])
-            # One dict: a later dict-formatter call resets the columns it does not name.
-            .format({**{col[c]: money for c in ("week_revenue", "revenue", "revenue_target",
-                                                 "gross_margin", "margin_target",
-                                                 "weighted_pipeline")},
-                     col["revenue_attainment"]: pct, col["margin_attainment"]: pct,
-                     col["gm_pct"]: lambda v: fmt.pct(v, lang, 1),
-                     col["yoy_growth"]: lambda v: fmt.signed_pct(v, lang),
-                     col["name"]: str})
-            .format(lambda v: fmt.ratio(v, lang), subset=pd.IndexSlice[~met, [col["coverage"]]])
-            .format(lambda v: t("kpi.coverage.met", lang),
-                    subset=pd.IndexSlice[met, [col["coverage"]]])
-            .hide(axis="index"))
-
-
-def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
-    shown = pd.DataFrame({
-        t("col.opportunity", lang): frame["name"],
-        t("col.customer", lang): frame["customer"],
-        t("col.region", lang): frame["region_id"].map(region_name),
-        t("col.rep", lang): frame["rep"],
-        t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
-        t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
-        t("col.weighted_amount", lang): frame["weighted_amount"].map(lambda v: fmt.money(v, lang)),
-        t("col.expected_close_date", lang): fmt.dates(frame["expected_close_date"]),
-        t("col.past_due", lang): frame["past_due"].map(
-            lambda v: t("keyopps.overdue", lang) if v else ""),
-        t("col.days_since_activity", lang): frame["days_since_activity"],
-    })
-    return shown
-
-
-def order_flow(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
-    return pd.DataFrame({
-        t("col.order_date", lang): fmt.dates(frame["order_date"]),
-        t("col.order", lang): frame["order_id"] + "/" + frame["line_no"].astype(str),
-        t("col.customer", lang): frame["customer"],
-        t("col.region", lang): frame["region_id"].map(region_name),
-        t("col.rep", lang): frame["rep"],
-        t("col.product", lang): frame["product"],
-        t("col.product_line", lang): frame["product_line"].map(
-            lambda pl: vocab.product_line(pl, lang)),
-        t("col.amount", lang): frame["revenue"].map(lambda v: fmt.money(v, lang)),
-        t("col.gross_margin", lang): frame["gross_margin"].map(lambda v: fmt.money(v, lang)),
-        t("col.gm_pct", lang): frame["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)),
-        t("col.special_price", lang): frame["special_price"].map(lambda v: "★" if v else ""),
+    the national gm_pct, YoY red when negative; coverage is empty where the target is met."""
+    on_track = list(frame["on_track"].astype(object).where(frame["on_track"].notna(), None))
+    met = frame["target_met"].fillna(False).astype(bool)
+    columns = [
+        Col(t(f"review.level.{level}", lang), [label(row) for row in frame.itertuples()]),
+        Col(t("col.revenue", lang), frame["revenue"], "money"),
+        Col(t("col.revenue_target", lang), frame["revenue_target"], "money"),
+        Col(t("col.revenue_attainment", lang), frame["revenue_attainment"], "pct"),
+        Col(t("pl.margin_attainment", lang), frame["margin_attainment"], "pct"),
+        Col(t("col.gm_pct", lang), frame["gm_pct"], "pct"),
+        Col(t("col.week_revenue", lang), frame["week_revenue"], "money"),
+        Col(t("col.gross_margin", lang), frame["gross_margin"], "money"),
+        Col(t("pl.margin_target", lang), frame["margin_target"], "money"),
+        Col(t("col.yoy_growth", lang), frame["yoy_growth"], "pct"),
+        Col(t("col.weighted_pipeline", lang), frame["weighted_pipeline"], "money"),
+        Col(t("col.coverage", lang), frame["coverage"].where(~met), "ratio",
+            help=t("col.coverage.help", lang)),
+    ]
+    return table(columns, {
+        t("col.revenue_attainment", lang): pace_colours(on_track),
+        t("col.gm_pct", lang): below_colours(frame["gm_pct"], national_gm_pct),
+        t("col.yoy_growth", lang): below_colours(frame["yoy_growth"], 0),
     })
 
 
-def deals(frame: pd.DataFrame, lang: str, region_name, emphasis: str) -> pd.DataFrame:
-    """Stale or past-due deals with the days that make them so first, then owner and amount."""
-    columns = {t("col.opportunity", lang): frame["name"]}
+def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> Table:
+    """Open deals of at least the key-deal size, largest first: amount, weighted and close date
+    before the descriptive columns."""
+    return table([
+        Col(t("col.opportunity", lang), frame["name"], width="medium"),
+        Col(t("col.amount", lang), frame["amount"], "money"),
+        Col(t("col.weighted_amount", lang), frame["weighted_amount"], "money"),
+        Col(t("col.expected_close_date", lang), frame["expected_close_date"], "date"),
+        Col(t("col.past_due", lang), frame["past_due"].map(
+            lambda v: t("keyopps.overdue", lang) if v else "")),
+        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.customer", lang), frame["customer"]),
+        Col(t("col.region", lang), frame["region_id"].map(region_name)),
+        Col(t("col.rep", lang), frame["rep"]),
+        Col(t("col.days_since_activity", lang), frame["days_since_activity"], "count"),
+    ])
+
+
+def order_flow(frame: pd.DataFrame, lang: str, region_name) -> Table:
+    """The newest order lines: date, amount, margin, gm_pct and the special-price star first."""
+    return table([
+        Col(t("col.order", lang), frame["order_id"] + "/" + frame["line_no"].astype(str)),
+        Col(t("col.order_date", lang), frame["order_date"], "date"),
+        Col(t("col.amount", lang), frame["revenue"], "money"),
+        Col(t("col.gross_margin", lang), frame["gross_margin"], "money"),
+        Col(t("col.gm_pct", lang), frame["gm_pct"], "pct"),
+        Col(t("col.special_price", lang), frame["special_price"].map(
+            lambda v: "★" if v is True else ""), width="small"),
+        Col(t("col.customer", lang), frame["customer"]),
+        Col(t("col.region", lang), frame["region_id"].map(region_name)),
+        Col(t("col.product_line", lang), frame["product_line"].map(
+            lambda pl: vocab.product_line(pl, lang))),
+        Col(t("col.product", lang), frame["product"]),
+        Col(t("col.rep", lang), frame["rep"]),
+    ])
+
+
+def deals(frame: pd.DataFrame, lang: str, region_name, emphasis: str) -> Table:
+    """Stale or past-due deals (in the order given: money at risk first) with the days that make
+    them so, then amount, owner and the rest."""
+    columns = [Col(t("col.opportunity", lang), frame["name"], width="medium"),
+               Col(t("col.amount", lang), frame["amount"], "money")]
     if emphasis == "past_due":
-        columns[t("col.days_past_due", lang)] = frame["days_past_due"]
+        columns.append(Col(t("col.days_past_due", lang), frame["days_past_due"], "count"))
     else:
-        columns[t("col.days_since_activity", lang)] = frame["days_since_activity"]
-        columns[t("col.days_in_stage", lang)] = frame["days_in_stage"]
-    columns.update({
-        t("col.owner", lang): frame["rep"],
-        t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
-        t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
-        t("col.region", lang): frame["region_id"].map(region_name),
-        t("col.expected_close_date", lang): fmt.dates(frame["expected_close_date"]),
-        t("col.customer", lang): frame["customer"],
-    })
-    return pd.DataFrame(columns)
+        columns += [Col(t("col.days_since_activity", lang), frame["days_since_activity"],
+                        "count"),
+                    Col(t("col.days_in_stage", lang), frame["days_in_stage"], "count")]
+    columns += [
+        Col(t("col.owner", lang), frame["rep"]),
+        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.expected_close_date", lang), frame["expected_close_date"], "date"),
+        Col(t("col.region", lang), frame["region_id"].map(region_name)),
+        Col(t("col.customer", lang), frame["customer"]),
+    ]
+    return table(columns)
 
 
-def slipped(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
-    """Deals pushed out of the period since the comparison snapshot."""
-    return pd.DataFrame({
-        t("col.opportunity", lang): frame["name"],
-        t("col.region", lang): frame["region_id"].map(region_name),
-        t("col.owner", lang): frame["rep_id"],
-        t("col.amount", lang): frame["amount_0"].map(lambda v: fmt.money(v, lang)),
-        t("col.new_close_date", lang): fmt.dates(frame["expected_close_1"]),
-    })
+def slipped(frame: pd.DataFrame, lang: str, region_name) -> Table:
+    """Deals pushed out of the period since the comparison snapshot, with the owner's name."""
+    owner = [name if isinstance(name, str) and name.strip() else rep
+             for name, rep in zip(frame["rep"], frame["rep_id"])]
+    return table([
+        Col(t("col.opportunity", lang), frame["name"], width="medium"),
+        Col(t("col.amount", lang), frame["amount_0"], "money"),
+        Col(t("col.new_close_date", lang), frame["expected_close_1"], "date"),
+        Col(t("col.owner", lang), owner),
+        Col(t("col.region", lang), frame["region_id"].map(region_name)),
+    ])
 
 
-def product_lines(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def product_lines(frame: pd.DataFrame, lang: str) -> Table:
     """The product-line table (SPEC §10.1): target, actual and attainment of revenue and margin
     per line and in total, as the weekly pack shows it."""
-    line = frame["product_line"].map(
-        lambda pl: t("pl.total", lang) if pl == "total" else vocab.product_line(pl, lang))
-    money = lambda column: frame[column].map(lambda v: fmt.money(v, lang))  # noqa: E731
-    pct = lambda column: frame[column].map(lambda v: fmt.pct(v, lang))  # noqa: E731
-    return pd.DataFrame({
-        t("col.product_line", lang): line,
-        t("pl.revenue_target", lang): money("revenue_target"),
-        t("pl.revenue", lang): money("revenue"),
-        t("pl.revenue_attainment", lang): pct("revenue_attainment"),
-        t("pl.margin_target", lang): money("margin_target"),
-        t("pl.gross_margin", lang): money("gross_margin"),
-        t("pl.margin_attainment", lang): pct("margin_attainment"),
-        t("col.gm_pct", lang): frame["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)),
-    })
+    return table([
+        Col(t("col.product_line", lang), frame["product_line"].map(
+            lambda pl: t("pl.total", lang) if pl == "total" else vocab.product_line(pl, lang))),
+        Col(t("pl.revenue_target", lang), frame["revenue_target"], "money"),
+        Col(t("pl.revenue", lang), frame["revenue"], "money"),
+        Col(t("pl.revenue_attainment", lang), frame["revenue_attainment"], "pct"),
+        Col(t("pl.margin_target", lang), frame["margin_target"], "money"),
+        Col(t("pl.gross_margin", lang), frame["gross_margin"], "money"),
+        Col(t("pl.margin_attainment", lang), frame["margin_attainment"], "pct"),
+        Col(t("col.gm_pct", lang), frame["gm_pct"], "pct"),
+    ])
+
+
+def funnel_calculator(frame: pd.DataFrame, lang: str) -> Table:
+    """Deals needed per stage (metrics.pipeline.funnel_calculator), rounded up to whole deals."""
+    needed = frame["needed"].map(lambda v: None if pd.isna(v) else math.ceil(v - 1e-9))
+    return table([
+        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("calc.col.conversion", lang), frame["conversion_to_next"], "pct"),
+        Col(t("calc.col.needed", lang), needed, "count"),
+    ])
+
+
+def accuracy_by_region(frame: pd.DataFrame, lang: str, region_name) -> Table:
+    """Forecast error per region (rows) and stored week (columns)."""
+    errors = frame.pivot(index="region_id", columns="snapshot_id", values="error")
+    return table([Col(t("col.region", lang), [region_name(r) for r in errors.index]),
+                  *(Col(week, errors[week], "pct") for week in errors.columns)])
+
+
+def scorecard_dimensions(row: pd.Series, dimensions, lang: str) -> Table:
+    """One region's scorecard dimensions (0–100) from its scorecard row."""
+    return table([Col(t("col.dimension", lang), [t(f"dim.{d}", lang) for d in dimensions]),
+                  Col(t("col.score", lang), [row[d] for d in dimensions], "score")])

@@ -1,7 +1,7 @@
 """Tables and exports of the margin alerts page.
 
-Each table is built once as a frame with translated headers and raw values (money as numbers,
-ratios as fractions, gaps in points); the page shows it styled and exports the very same frame,
+Each table is built once (``pages.ui.grid``: translated headers and raw values — money as
+numbers, ratios as fractions, gaps in points); the page shows it and exports the very same frame,
 so a download holds exactly the rows on screen. Only display decisions live here.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from pages.ui import fmt
 from pages.ui import vocab
+from pages.ui.grid import Col, Table, table
 from pages.ui.i18n import t
 from pages.ui.tables import BAD_BG
 
@@ -38,111 +38,69 @@ def entity_labels(frame: pd.DataFrame, lang: str, region_name) -> pd.Series:
 
 # ------------------------------------------------------------------------------------ alerts
 
-def alerts(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
-    """The alert table, one row per alert in the frame's order (largest at stake first)."""
-    return pd.DataFrame({
-        t("alerts.col.severity", lang): frame["severity"].map(
-            lambda s: t(f"alerts.severity.{s}", lang)),
-        t("alerts.col.rule", lang): frame["rule"].map(lambda r: t(f"alerts.rule.{r}", lang)),
-        t("alerts.col.entity", lang): entity_labels(frame, lang, region_name).to_numpy(),
-        t("alerts.col.at_stake", lang): frame["at_stake"],
-        t("alerts.col.value", lang): frame["value"],
-        t("alerts.col.threshold", lang): frame["threshold"],
-        t("alerts.col.gap", lang): frame["gap"] * 100,
-        t("alerts.col.owner", lang): frame["owner_name"],
-        t("alerts.col.owner_id", lang): frame["owner_id"],
-        t("col.region", lang): frame["region_id"].map(region_name),
-        t("alerts.col.entity_id", lang): frame["entity_id"],
-        t("alerts.col.amount", lang): frame["amount"],
-    }).reset_index(drop=True)
-
-
-def alerts_shown_columns(lang: str) -> list[str]:
-    """The alert table's columns on screen (the export also has the owner's rep_id)."""
-    return [t(k, lang) for k in (
-        "alerts.col.severity", "alerts.col.rule", "alerts.col.entity", "alerts.col.at_stake",
-        "alerts.col.value", "alerts.col.threshold", "alerts.col.gap", "alerts.col.owner",
-        "col.region", "alerts.col.entity_id", "alerts.col.amount")]
-
-
-def styled_alerts(table: pd.DataFrame, lang: str) -> Styler:
-    """The alert table for the screen: critical red, warning amber; ratios and money formatted."""
-    severity = t("alerts.col.severity", lang)
-    critical = t("alerts.severity.critical", lang)
-
-    def colour(column: pd.Series) -> list[str]:
-        return [BAD_BG if v == critical else WARNING_BG for v in column]
-
-    pct = lambda v: fmt.pct(v, lang, 1)  # noqa: E731
-    money = lambda v: fmt.money(v, lang)  # noqa: E731
-    return (table.style.apply(colour, subset=[severity])
-            .format({t("alerts.col.value", lang): pct, t("alerts.col.threshold", lang): pct,
-                     t("alerts.col.gap", lang): lambda v: f"{v:,.1f}",
-                     t("alerts.col.at_stake", lang): money, t("alerts.col.amount", lang): money})
-            .hide(axis="index"))
+def alerts(frame: pd.DataFrame, lang: str, region_name) -> Table:
+    """The alert table, one row per alert in the frame's order (largest at stake first):
+    critical red, warning amber. The owner's rep_id is in the download, not on screen."""
+    critical = [s == "critical" for s in frame["severity"]]
+    return table([
+        Col(t("alerts.col.severity", lang), frame["severity"].map(
+            lambda s: t(f"alerts.severity.{s}", lang)), width="small"),
+        Col(t("alerts.col.rule", lang), frame["rule"].map(lambda r: t(f"alerts.rule.{r}", lang))),
+        Col(t("alerts.col.entity", lang), entity_labels(frame, lang, region_name).to_numpy(),
+            width="medium"),
+        Col(t("alerts.col.at_stake", lang), frame["at_stake"], "money"),
+        Col(t("alerts.col.value", lang), frame["value"], "pct"),
+        Col(t("alerts.col.threshold", lang), frame["threshold"], "pct"),
+        Col(t("alerts.col.gap", lang), frame["gap"] * 100, "score"),
+        Col(t("alerts.col.owner", lang), frame["owner_name"]),
+        Col(t("col.region", lang), frame["region_id"].map(region_name)),
+        Col(t("alerts.col.entity_id", lang), frame["entity_id"]),
+        Col(t("alerts.col.amount", lang), frame["amount"], "money"),
+        Col(t("alerts.col.owner_id", lang), frame["owner_id"], hidden=True),
+    ], {t("alerts.col.severity", lang): [BAD_BG if c else WARNING_BG for c in critical]})
 
 
 # -------------------------------------------------------------------------------- drill-down
 
-def drill_lines(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
+def drill_lines(frame: pd.DataFrame, lang: str, region_name) -> Table:
     """Order lines behind an alert, in the frame's order: the margin figures first."""
-    return pd.DataFrame({
-        t("col.order_date", lang): fmt.dates(frame["order_date"]),
-        t("col.order", lang): frame["order_id"] + "/" + frame["line_no"].astype(str),
-        t("col.customer", lang): frame["customer"],
-        t("col.product", lang): frame["product"],
-        t("col.amount", lang): frame["revenue"],
-        t("col.gross_margin", lang): frame["gross_margin"],
-        t("col.gm_pct", lang): frame["gm_pct"],
-        t("alerts.col.discount", lang): frame["discount_pct"],
-        t("col.special_price", lang): frame["special_price"].astype(bool),
-        t("alerts.col.high_margin", lang): frame["high_margin"].astype(bool),
-        t("col.product_line", lang): frame["product_line"].map(lambda pl: line_label(pl, lang)),
-        t("alerts.col.quantity", lang): frame["quantity"],
-        t("alerts.col.cost", lang): frame["cost"],
-        t("col.rep", lang): frame["rep"],
-        t("col.region", lang): frame["region_id"].map(region_name),
-    }).reset_index(drop=True)
+    return table([
+        Col(t("col.order", lang), frame["order_id"] + "/" + frame["line_no"].astype(str)),
+        Col(t("col.order_date", lang), frame["order_date"], "date"),
+        Col(t("col.amount", lang), frame["revenue"], "money"),
+        Col(t("col.gross_margin", lang), frame["gross_margin"], "money"),
+        Col(t("col.gm_pct", lang), frame["gm_pct"], "pct"),
+        Col(t("alerts.col.discount", lang), frame["discount_pct"], "pct"),
+        Col(t("col.special_price", lang), frame["special_price"], "check", width="small"),
+        Col(t("alerts.col.high_margin", lang), frame["high_margin"], "check", width="small"),
+        Col(t("col.customer", lang), frame["customer"]),
+        Col(t("col.product", lang), frame["product"]),
+        Col(t("col.product_line", lang), frame["product_line"].map(lambda pl: line_label(pl,
+                                                                                      lang))),
+        Col(t("alerts.col.quantity", lang), frame["quantity"], "count"),
+        Col(t("alerts.col.cost", lang), frame["cost"], "money"),
+        Col(t("col.rep", lang), frame["rep"]),
+        Col(t("col.region", lang), frame["region_id"].map(region_name)),
+    ])
 
 
-def styled_lines(table: pd.DataFrame, lang: str) -> Styler:
-    """Order lines for the screen (the special-price and high-margin flags show as ticks)."""
-    money = lambda v: fmt.money(v, lang)  # noqa: E731
-    return (table.style
-            .format({t("col.amount", lang): money, t("alerts.col.cost", lang): money,
-                     t("col.gross_margin", lang): money,
-                     t("col.gm_pct", lang): lambda v: fmt.pct(v, lang, 1),
-                     t("alerts.col.discount", lang): lambda v: fmt.pct(v, lang, 1)})
-            .hide(axis="index"))
-
-
-def drill_deal(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
+def drill_deal(frame: pd.DataFrame, lang: str, region_name) -> Table:
     """The deal behind an at_risk_deal alert: the margin figures first."""
-    return pd.DataFrame({
-        t("col.opportunity", lang): frame["name"],
-        t("alerts.col.expected_margin", lang): frame["expected_margin_pct"],
-        t("alerts.col.floor", lang): frame["floor"],
-        t("alerts.col.short", lang): frame["margin_short_of_floor"],
-        t("col.amount", lang): frame["amount"],
-        t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
-        t("col.expected_close_date", lang): fmt.dates(frame["expected_close_date"]),
-        t("col.owner", lang): frame["rep"],
-        t("col.customer", lang): frame["customer"],
-        t("col.region", lang): frame["region_id"].map(region_name),
-        t("col.product_line", lang): frame["product_line"].map(lambda pl: line_label(pl, lang)),
-        t("alerts.col.entity_id", lang): frame["opportunity_id"],
-    }).reset_index(drop=True)
-
-
-def styled_deal(table: pd.DataFrame, lang: str) -> Styler:
-    """The deal for the screen: ratios and money formatted."""
-    money = lambda v: fmt.money(v, lang)  # noqa: E731
-    pct = lambda v: fmt.pct(v, lang, 1)  # noqa: E731
-    return (table.style
-            .format({t("col.amount", lang): money, t("alerts.col.short", lang): money,
-                     t("alerts.col.expected_margin", lang): pct,
-                     t("alerts.col.floor", lang): pct})
-            .hide(axis="index"))
+    return table([
+        Col(t("col.opportunity", lang), frame["name"], width="medium"),
+        Col(t("alerts.col.expected_margin", lang), frame["expected_margin_pct"], "pct"),
+        Col(t("alerts.col.floor", lang), frame["floor"], "pct"),
+        Col(t("alerts.col.short", lang), frame["margin_short_of_floor"], "money"),
+        Col(t("col.amount", lang), frame["amount"], "money"),
+        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.expected_close_date", lang), frame["expected_close_date"], "date"),
+        Col(t("col.owner", lang), frame["rep"]),
+        Col(t("col.customer", lang), frame["customer"]),
+        Col(t("col.region", lang), frame["region_id"].map(region_name)),
+        Col(t("col.product_line", lang), frame["product_line"].map(lambda pl: line_label(pl,
+                                                                                      lang))),
+        Col(t("alerts.col.entity_id", lang), frame["opportunity_id"]),
+    ])
 
 
 # ------------------------------------------------------------------------------ rules in use

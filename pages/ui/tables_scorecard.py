@@ -1,14 +1,15 @@
-"""Tables of the regional scorecard page: translated headers, formatted scores and the heatmap
-colours. Only display decisions live here; every value comes from metrics/.
+"""Tables of the regional scorecard page: columns, their kinds and the heatmap colours
+(``pages.ui.grid`` draws them). Only display decisions live here; every value comes from
+metrics/.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from pages.ui import fmt
 from pages.ui import vocab
+from pages.ui.grid import Col, Table, table
 from pages.ui.i18n import t
 from pages.ui.tables import BAD_BG, GOOD_BG
 
@@ -42,46 +43,38 @@ def rank_move(rank, change, lang: str) -> str:
     return t("score.move.same", lang)
 
 
-def _flag(value, lang: str) -> str:
+def _flag(value) -> str | None:
     if value is None or pd.isna(value):
-        return t("na", lang)
+        return None
     return "✓" if value else "✗"
 
 
 def scorecard(card: pd.DataFrame, lang: str, region_name, highlighted: tuple[str, ...],
-              dimensions: tuple[str, ...]) -> Styler:
-    """The ranking: rank, move, region, the six scores as heatmap cells, total, met flags; the
-    highlighted regions' rank and name in blue."""
-    col = {c: t(f"col.{c}", lang) for c in ("rank", "move", "region", "total", "met_revenue",
-                                            "met_margin")}
-    col |= {d: t(f"dim.{d}", lang) for d in dimensions}
-    shown = pd.DataFrame({
-        col["rank"]: card["rank"].map(lambda r: "" if pd.isna(r) else str(int(r))),
-        col["move"]: [rank_move(r, c, lang) for r, c in zip(card["rank"], card["rank_change"])],
-        col["region"]: card["region_id"].map(region_name),
-        **{col[d]: card[d].astype(float) for d in dimensions},
-        col["total"]: card["total"].astype(float),
-        col["met_revenue"]: card["met_revenue"].map(lambda v: _flag(v, lang)),
-        col["met_margin"]: card["met_margin"].map(lambda v: _flag(v, lang)),
-    }).reset_index(drop=True)
-    selected = card["region_id"].isin(highlighted).reset_index(drop=True)
-
-    def highlight(column: pd.Series) -> list[str]:
-        return [SELECTED_BG if s else "" for s in selected]
-
-    def flag_colour(column: pd.Series) -> list[str]:
-        return [GOOD_BG if v == "✓" else BAD_BG if v == "✗" else "" for v in column]
-
-    scores = [col[d] for d in dimensions] + [col["total"]]
-    return (shown.style
-            .map(score_colour, subset=scores)
-            .apply(highlight, subset=[col["rank"], col["region"]])
-            .apply(flag_colour, subset=[col["met_revenue"], col["met_margin"]])
-            .format(lambda v: t("na", lang) if pd.isna(v) else f"{v:.0f}",
-                    subset=[col[d] for d in dimensions])
-            .format(lambda v: t("na", lang) if pd.isna(v) else f"{v:.1f}",
-                    subset=[col["total"]])
-            .hide(axis="index"))
+              dimensions: tuple[str, ...], definitions: dict[str, str]) -> Table:
+    """The ranking: rank, move, region, total, met flags, then the six scores as heatmap cells
+    (each header's tooltip its ``definitions`` entry); the highlighted regions' rank and name in
+    blue."""
+    flags = {c: [_flag(v) for v in card[c]] for c in ("met_revenue", "met_margin")}
+    selected = list(card["region_id"].isin(highlighted))
+    blue = [SELECTED_BG if s else "" for s in selected]
+    flag_colours = {t(f"col.{c}", lang): [GOOD_BG if v == "✓" else BAD_BG if v == "✗" else ""
+                                          for v in flags[c]] for c in flags}
+    return table([
+        Col(t("col.rank", lang), card["rank"], "count", width="small"),
+        Col(t("col.move", lang), [rank_move(r, c, lang)
+                                  for r, c in zip(card["rank"], card["rank_change"])],
+            width="small"),
+        Col(t("col.region", lang), card["region_id"].map(region_name)),
+        Col(t("col.total", lang), card["total"], "score"),
+        Col(t("col.met_revenue", lang), flags["met_revenue"], width="small"),
+        Col(t("col.met_margin", lang), flags["met_margin"], width="small"),
+        *(Col(t(f"dim.{d}", lang), card[d], "score", help=definitions.get(d), width=120)
+          for d in dimensions),
+    ], {
+        t("col.rank", lang): blue, t("col.region", lang): blue, **flag_colours,
+        **{t(c, lang): [score_colour(v) for v in card[d]]
+           for c, d in [("col.total", "total"), *((f"dim.{d}", d) for d in dimensions)]},
+    })
 
 
 def dimension_legend(weights: dict[str, float], lang: str) -> pd.DataFrame:
@@ -95,7 +88,7 @@ def dimension_legend(weights: dict[str, float], lang: str) -> pd.DataFrame:
 
 
 def quarter_review(review: pd.DataFrame, lang: str, region_name,
-                   highlighted: tuple[str, ...]) -> Styler:
+                   highlighted: tuple[str, ...]) -> Table:
     """Months side by side, then the quarter: total (heatmap) and rank per period, rows in the
     quarter's rank order (unranked last)."""
     periods = list(dict.fromkeys(review["period"]))
@@ -104,52 +97,44 @@ def quarter_review(review: pd.DataFrame, lang: str, region_name,
     order = review[review["period"] == quarter].sort_values(
         ["rank", "region_id"], na_position="last")["region_id"]
     wide = wide.reindex(order)
-    columns, totals = {t("col.region", lang): [region_name(r) for r in wide.index]}, []
+    columns = [Col(t("col.region", lang), [region_name(r) for r in wide.index])]
+    colours = {t("col.region", lang): [SELECTED_BG if s else ""
+                                       for s in wide.index.isin(highlighted)]}
     for period in periods:
         total_col = t("score.review.total", lang, period=period)
-        columns[total_col] = wide[("total", period)].astype(float).to_numpy()
-        columns[t("score.review.rank", lang, period=period)] = [
-            "" if pd.isna(r) else str(int(r)) for r in wide[("rank", period)]]
-        totals.append(total_col)
-    shown = pd.DataFrame(columns)
-    selected = pd.Series(wide.index.isin(highlighted))
-
-    def highlight(column: pd.Series) -> list[str]:
-        return [SELECTED_BG if s else "" for s in selected]
-
-    return (shown.style
-            .map(score_colour, subset=totals)
-            .apply(highlight, subset=[t("col.region", lang)])
-            .format(lambda v: t("na", lang) if pd.isna(v) else f"{v:.1f}", subset=totals)
-            .hide(axis="index"))
+        columns += [Col(total_col, wide[("total", period)], "score"),
+                    Col(t("score.review.rank", lang, period=period), wide[("rank", period)],
+                        "count")]
+        colours[total_col] = [score_colour(v) for v in wide[("total", period)]]
+    return table(columns, colours)
 
 
-def uncovered_customers(frame: pd.DataFrame, lang: str, industry_name) -> pd.DataFrame:
+def uncovered_customers(frame: pd.DataFrame, lang: str, industry_name) -> Table:
     """Tier-1/2 customers without a visit, meeting or workshop in the period."""
-    return pd.DataFrame({
-        t("col.customer", lang): frame["customer"],
-        t("col.tier", lang): frame["tier"].astype(int),
-        t("col.industry", lang): frame["industry_id"].map(industry_name),
-        t("col.owner", lang): frame["owner"],
-        t("col.attractiveness", lang): frame["attractiveness"].map(lambda v: f"{v:.1f}"),
-        t("col.feasibility", lang): frame["feasibility"].map(lambda v: f"{v:.1f}"),
-        t("col.last_visit", lang): frame["last_qualifying_activity"].map(
-            lambda d: t("score.never", lang) if pd.isna(d) else str(d)[:10]),
-    })
+    return table([
+        Col(t("col.customer", lang), frame["customer"]),
+        Col(t("col.tier", lang), frame["tier"], "count", width="small"),
+        Col(t("col.last_visit", lang), frame["last_qualifying_activity"], "date",
+            help=t("score.never.help", lang)),
+        Col(t("col.owner", lang), frame["owner"]),
+        Col(t("col.industry", lang), frame["industry_id"].map(industry_name)),
+        Col(t("col.attractiveness", lang), frame["attractiveness"], "score"),
+        Col(t("col.feasibility", lang), frame["feasibility"], "score"),
+    ])
 
 
-def attention_deals(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def attention_deals(frame: pd.DataFrame, lang: str) -> Table:
     """Open deals that count against pipeline hygiene, with what is wrong with each."""
     issue = [", ".join(t(f"score.issue.{k}", lang) for k, on in (("stale", s), ("past_due", p))
                        if on) for s, p in zip(frame["stale"], frame["past_due"])]
-    return pd.DataFrame({
-        t("col.opportunity", lang): frame["name"],
-        t("col.customer", lang): frame["customer"],
-        t("col.owner", lang): frame["rep"],
-        t("col.stage", lang): frame["stage"].map(lambda s: vocab.stage(s, lang)),
-        t("col.amount", lang): frame["amount"].map(lambda v: fmt.money(v, lang)),
-        t("col.issue", lang): issue,
-        t("col.expected_close_date", lang): fmt.dates(frame["expected_close_date"]),
-        t("col.days_since_activity", lang): frame["days_since_activity"],
-        t("col.days_in_stage", lang): frame["days_in_stage"],
-    })
+    return table([
+        Col(t("col.opportunity", lang), frame["name"], width="medium"),
+        Col(t("col.amount", lang), frame["amount"], "money"),
+        Col(t("col.issue", lang), issue),
+        Col(t("col.owner", lang), frame["rep"]),
+        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.expected_close_date", lang), frame["expected_close_date"], "date"),
+        Col(t("col.days_since_activity", lang), frame["days_since_activity"], "count"),
+        Col(t("col.days_in_stage", lang), frame["days_in_stage"], "count"),
+        Col(t("col.customer", lang), frame["customer"]),
+    ])

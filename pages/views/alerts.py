@@ -10,7 +10,7 @@ import streamlit as st
 from metrics import alerts
 from data import config
 from data.config import setting
-from pages.ui import charts_alerts, export, fmt, state
+from pages.ui import charts_alerts, export, fmt, grid, state
 from pages.ui import tables_alerts as tables
 from pages.ui.i18n import md, t
 
@@ -162,12 +162,12 @@ else:
     # instead of pointing at whatever alert now sits in the previously selected row.
     choice = repr((view, sorted(chosen_rules), sorted(chosen_severities or ())))
     table_key = "alerts_table_" + hashlib.sha1(choice.encode()).hexdigest()[:12]
-    event = st.dataframe(placeholder=t("na", lang), data=tables.styled_alerts(table, lang), hide_index=True, width="stretch",
-                         key=table_key, on_select="rerun", selection_mode="single-row",
-                         column_order=tables.alerts_shown_columns(lang),
+    event = st.dataframe(table.data(), column_config=table.config, hide_index=True,
+                         width="stretch", placeholder=t("na", lang), key=table_key,
+                         on_select="rerun", selection_mode="single-row",
                          selection_default={"selection": {"rows": [0], "columns": []}})
     st.caption(md("alerts.table.caption", lang, shown=f"{len(shown):,}", total=f"{len(frame):,}"))
-    export.download_buttons(view, lang, table, "alerts", "alerts_export",
+    export.download_buttons(view, lang, table.frame, "alerts", "alerts_export",
                      percent=(t("alerts.col.value", lang), t("alerts.col.threshold", lang)),
                      money=(t("alerts.col.at_stake", lang), t("alerts.col.amount", lang)))
     rows = [r for r in event.selection.rows if r < len(shown)]
@@ -185,7 +185,7 @@ if selected is not None:
                   entity=t(f"alerts.entity.{selected['entity_type']}", lang)))
     elif drill["kind"] == "deal":
         deal = tables.drill_deal(drill["frame"], lang, ctx.region_name)
-        st.dataframe(placeholder=t("na", lang), data=tables.styled_deal(deal, lang), hide_index=True, width="stretch")
+        grid.show(deal, lang)
         record = drill["frame"].iloc[0]
         st.caption(md("alerts.drill.deal", lang, expected=fmt.pct(record["expected_margin_pct"],
                                                                  lang, 1),
@@ -194,22 +194,23 @@ if selected is not None:
             st.page_link(ctx.pages["pipeline"], label=t("alerts.drill.open_deal", lang),
                          icon=":material/timeline:",
                          query_params={**state.nav_params(ctx), "deal": entity_id})
-        export.download_buttons(view, lang, deal, "deal", "drill_export",
+        export.download_buttons(view, lang, deal.frame, "deal", "drill_export",
                          percent=(t("alerts.col.expected_margin", lang),
                                   t("alerts.col.floor", lang)),
                          money=(t("col.amount", lang), t("alerts.col.short", lang)))
     else:
         lines = tables.drill_lines(drill["frame"], lang, ctx.region_name)
-        st.dataframe(placeholder=t("na", lang), data=tables.styled_lines(lines, lang), hide_index=True, width="stretch")
+        grid.show(lines, lang)
         if selected["entity_type"] == "order_line":
             st.caption(md("alerts.drill.line", lang))
         else:
             what = t(f"alerts.drill.what.{rule}", lang, entity=entity)
-            key = ("alerts.drill.capped" if drill["total_rows"] > len(lines)
+            key = ("alerts.drill.capped" if drill["total_rows"] > len(lines.frame)
                    else "alerts.drill.lines")
-            st.caption(md(key, lang, what=what, period=view.period.code, shown=f"{len(lines):,}",
+            st.caption(md(key, lang, what=what, period=view.period.code,
+                          shown=f"{len(lines.frame):,}",
                          total=f"{drill['total_rows']:,}"))
-        export.download_buttons(view, lang, lines, "order-lines", "drill_export",
+        export.download_buttons(view, lang, lines.frame, "order-lines", "drill_export",
                          percent=(t("col.gm_pct", lang), t("alerts.col.discount", lang)),
                          money=(t("col.amount", lang), t("alerts.col.cost", lang),
                                 t("col.gross_margin", lang)))

@@ -8,7 +8,7 @@ from metrics import customers
 from data.config import setting
 from metrics.periods import quarter_of
 from pages.ui import charts_customers as charts
-from pages.ui import fmt, state
+from pages.ui import fmt, grid, state
 from pages.ui import tables_customers as tables
 from pages.ui.i18n import md, t
 
@@ -149,8 +149,7 @@ top = data["top_accounts"]
 if top.empty:
     st.info(md("empty.table", lang))
 else:
-    st.dataframe(placeholder=t("na", lang), data=tables.top_accounts(top, lang, ctx.region_name, ctx.industry_name),
-                 hide_index=True, width="stretch")
+    grid.show(tables.top_accounts(top, lang, ctx.region_name, ctx.industry_name), lang)
 st.caption(md("customers.top.caption", lang, count=setting("customers.top_accounts")))
 
 st.subheader(md("customers.act.title", lang))
@@ -171,6 +170,6 @@ for tab, (key, frame, shown, caption) in zip(st.tabs(tab_labels), lists):
         if frame.empty:
             st.info(md("empty.table", lang))
         else:
-            st.dataframe(placeholder=t("na", lang), data=shown(frame, lang, ctx.region_name, ctx.industry_name),
-                         hide_index=True, width="stretch", key=f"customers_{key}")
+            grid.show(shown(frame, lang, ctx.region_name, ctx.industry_name), lang,
+                      key=f"customers_{key}")
         st.caption(caption)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics import dashboard, pipeline
 from data.config import setting
-from pages.ui import charts, fmt, state, tables
+from pages.ui import charts, fmt, grid, state, tables
 from pages.ui import tiles as tiles_ui
 from pages.ui.i18n import md, t
 
@@ -29,8 +29,7 @@ tiles_ui.kpis(k, lang)
 
 st.subheader(md("pl.title", lang))
 lines = state.metric(ctx, dashboard.product_lines)
-st.dataframe(placeholder=t("na", lang), data=tables.product_lines(lines, lang), hide_index=True,
-             width="stretch")
+grid.show(tables.product_lines(lines, lang), lang, all_rows=True)
 st.caption(md("pl.caption", lang, period=view.period.code))
 
 # --- Charts ---------------------------------------------------------------------------------------
@@ -93,10 +92,9 @@ st.segmented_control(t("review.level", lang), dashboard.LEVELS, key="w_level",
                      format_func=lambda lv: t(f"review.level.{lv}", lang),
                      on_change=state.set_level, label_visibility="collapsed")
 review = state.metric(ctx, dashboard.review_table, args=(level,))
-selected = st.dataframe(
-    tables.review(review, lang, state.review_label(ctx, level), k["gm_pct"], level),
-    placeholder=t("na", lang), hide_index=True, width="stretch", key=f"review_{level}",
-    on_select="rerun" if level == "region" else "ignore", selection_mode="single-row")
+selected = grid.show(
+    tables.review(review, lang, state.review_label(ctx, level), k["gm_pct"], level), lang,
+    key=f"review_{level}", on_select="rerun" if level == "region" else "ignore", all_rows=True)
 st.caption(md("regional.caption", lang, floor=fmt.pct(k["gm_pct"], lang, 1)) + " "
            + md(f"review.caption.{level}", lang,
                 top=setting("customers.top_accounts")))
@@ -108,8 +106,7 @@ key_opps = state.metric(ctx, dashboard.key_opportunities)
 if key_opps.empty:
     st.info(md("empty.table", lang))
 else:
-    st.dataframe(placeholder=t("na", lang), data=tables.key_opportunities(key_opps, lang, ctx.region_name), hide_index=True,
-                 width="stretch")
+    grid.show(tables.key_opportunities(key_opps, lang, ctx.region_name), lang)
 st.caption(md("keyopps.caption", lang, min=fmt.money(setting("business.key_opportunity_min"), lang)))
 
 st.subheader(md("orderflow.title", lang))
@@ -117,5 +114,5 @@ flow = state.metric(ctx, dashboard.order_flow)
 if flow.empty:
     st.info(md("empty.table", lang))
 else:
-    st.dataframe(placeholder=t("na", lang), data=tables.order_flow(flow, lang, ctx.region_name), hide_index=True, width="stretch")
+    grid.show(tables.order_flow(flow, lang, ctx.region_name), lang)
 st.caption(md("orderflow.caption", lang, rows=setting("dashboard.order_flow_rows")))

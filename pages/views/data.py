@@ -7,7 +7,7 @@ import streamlit as st
 from metrics import availability, quality
 from data.config import setting
 from pages.ui import charts_data as charts
-from pages.ui import fmt, state
+from pages.ui import fmt, grid, state
 from pages.ui import tables_data as tables
 from pages.ui.i18n import md, t
 
@@ -97,22 +97,22 @@ st.subheader(md("data.snapshots.title", lang))
 if listing.empty:
     st.info(md("empty.table", lang))
 else:
-    st.dataframe(placeholder=t("na", lang), data=tables.snapshots(listing, lang), hide_index=True, width="stretch")
+    grid.show(tables.snapshots(listing, lang), lang)
 st.caption(md("data.snapshots.caption", lang))
 
 st.subheader(md("data.counts.title", lang))
 if listing.empty:
     st.info(md("empty.table", lang))
 else:
-    st.dataframe(placeholder=t("na", lang), data=tables.row_counts(quality.row_count_table(ctx.snapshots), lang),
-                 hide_index=True, width="stretch", height="content")
+    grid.show(tables.row_counts(quality.row_count_table(ctx.snapshots), lang), lang,
+              all_rows=True)
 st.caption(md("data.counts.caption", lang))
 
 st.subheader(md("data.errors.title", lang))
 if errors.empty:
     st.success(md("data.errors.none", lang), icon=":material/check_circle:")
 else:
-    st.dataframe(placeholder=t("na", lang), data=tables.errors(errors, lang), hide_index=True, width="stretch")
+    grid.show(tables.errors(errors, lang), lang)
 st.caption(md("data.errors.caption", lang))
 
 if info is None:
@@ -120,11 +120,11 @@ if info is None:
 
 st.subheader(md("data.enables.title", lang))
 enabled = state.metric(ctx, availability.enables)
-st.dataframe(placeholder=t("na", lang), data=tables.enables(enabled, lang), hide_index=True, width="stretch")
+grid.show(tables.enables(enabled, lang), lang)
 st.caption(md("data.enables.caption", lang))
 
 st.subheader(md("data.quality.title", lang))
-st.dataframe(placeholder=t("na", lang), data=tables.checks(report["checks"], lang), hide_index=True, width="stretch")
+grid.show(tables.checks(report["checks"], lang), lang)
 st.caption(md("data.quality.caption", lang, snapshot=info.snapshot_id))
 
 st.subheader(md("data.keyorders.title", lang))
@@ -132,8 +132,7 @@ key_orders = report["key_orders"]
 if key_orders.empty:
     st.success(md("data.none", lang), icon=":material/check_circle:")
 else:
-    st.dataframe(placeholder=t("na", lang), data=tables.key_orders(key_orders, lang, ctx.region_name), hide_index=True,
-                 width="stretch")
+    grid.show(tables.key_orders(key_orders, lang, ctx.region_name), lang)
 st.caption(md("data.keyorders.caption", lang, min=key_min, rows=quality.KEY_ORDER_ROWS))
 
 st.subheader(md("data.ownerless.title", lang))
@@ -141,6 +140,5 @@ ownerless = state.metric(ctx, quality.customers_without_owner)
 if ownerless.empty:
     st.success(md("data.none", lang), icon=":material/check_circle:")
 else:
-    st.dataframe(placeholder=t("na", lang), data=tables.ownerless(ownerless, lang, ctx.region_name, ctx.industry_name),
-                 hide_index=True, width="stretch")
+    grid.show(tables.ownerless(ownerless, lang, ctx.region_name, ctx.industry_name), lang)
 st.caption(md("data.ownerless.caption", lang))

@@ -7,7 +7,7 @@ import streamlit as st
 from data.config import setting
 from metrics import market_order
 from metrics.periods import month_of
-from pages.ui import export, fmt, state
+from pages.ui import export, fmt, grid, state
 from pages.ui import tables_review as tables
 from pages.ui.i18n import md, t
 
@@ -45,16 +45,14 @@ if found.empty:
     st.stop()
 
 st.subheader(md("market.by_region", lang))
-st.dataframe(tables.by_region(found, lang, ctx.region_name), placeholder=t("na", lang),
-             hide_index=True, width="stretch")
+grid.show(tables.by_region(found, lang, ctx.region_name), lang, all_rows=True)
 st.caption(md("market.by_region.caption", lang))
 
 st.subheader(md("market.list", lang))
 table = tables.suspect_lines(found, lang, ctx.region_name)
-st.dataframe(tables.styled_suspect_lines(table, lang), placeholder=t("na", lang),
-             hide_index=True, width="stretch")
+grid.show(table, lang)
 st.caption(md("market.list.caption", lang,
               key_min=fmt.money(setting("business.key_opportunity_min"), lang),
               discount=fmt.pct(setting("alerts.deep_discount"), lang)))
-export.download_buttons(view, lang, table, "market-order", "market_export",
+export.download_buttons(view, lang, table.frame, "market-order", "market_export",
                         percent=(t("col.discount", lang),), money=(t("col.revenue", lang),))

@@ -1,14 +1,12 @@
 """Pipeline (SPEC §6.2, §5.2, §5.3): tiles, funnel, week-over-week movement, conversion, coverage
 by region, and the stale / past-due / slipped deals with a stage timeline per deal. Layout only."""
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from metrics import dashboard, forecast_accuracy, pipeline
 from data.config import setting
-from pages.ui import charts, fmt, state, tables
+from pages.ui import charts, fmt, grid, state, tables
 from pages.ui import tiles as tiles_ui
 from pages.ui import vocab
 from pages.ui.i18n import md, t
@@ -158,13 +156,7 @@ with left:
     st.number_input(t("calc.wins", lang), min_value=1, max_value=MAX_WINS, step=1, key="w_wins",
                     on_change=state.set_wins, help=md("calc.wins.help", lang))
     calc = state.metric(ctx, pipeline.funnel_calculator, args=(wins,))
-    st.dataframe(pd.DataFrame({
-        t("col.stage", lang): calc["stage"].map(lambda s: vocab.stage(s, lang)),
-        t("calc.col.conversion", lang): calc["conversion_to_next"].map(
-            lambda v: fmt.pct(v, lang)),
-        t("calc.col.needed", lang): calc["needed"].map(
-            lambda v: t("na", lang) if pd.isna(v) else f"{math.ceil(v - 1e-9):,}"),
-    }), placeholder=t("na", lang), hide_index=True, width="stretch")
+    grid.show(tables.funnel_calculator(calc, lang), lang, all_rows=True)
     st.caption(md("calc.caption", lang, window=pipeline.conversion_window(view.as_of).code))
 
 with right:
@@ -193,12 +185,8 @@ with right:
                               else "accuracy.running", lang)))
         by_region = state.metric(ctx, forecast_accuracy.forecast_accuracy, args=(weeks, True),
                                  also=attached)
-        errors = by_region.pivot(index="region_id", columns="snapshot_id", values="error")
         with st.expander(t("accuracy.by_region", lang)):
-            st.dataframe(errors.map(lambda v: fmt.signed_pct(v, lang))
-                         .rename(index=ctx.region_name).rename_axis(t("col.region", lang))
-                         .reset_index(), placeholder=t("na", lang), hide_index=True,
-                         width="stretch")
+            grid.show(tables.accuracy_by_region(by_region, lang, ctx.region_name), lang)
 
 # --- Deals that need attention --------------------------------------------------------------------
 st.subheader(md("attention.title", lang))

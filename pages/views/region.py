@@ -8,7 +8,7 @@ import streamlit as st
 
 from data.config import setting
 from metrics import alerts, dashboard, pipeline, reps, scorecard
-from pages.ui import fmt, state, tables
+from pages.ui import fmt, grid, state, tables
 from pages.ui import tables_alerts
 from pages.ui import tables_review
 from pages.ui import tiles as tiles_ui
@@ -45,14 +45,13 @@ tiles_ui.kpis(k, lang)
 left, right = st.columns(2)
 with left:
     st.subheader(md("region.lines", lang))
-    st.dataframe(tables.product_lines(state.metric(ctx, dashboard.product_lines), lang),
-                 placeholder=t("na", lang), hide_index=True, width="stretch")
+    grid.show(tables.product_lines(state.metric(ctx, dashboard.product_lines), lang), lang,
+              all_rows=True)
 with right:
     st.subheader(md("region.industries", lang))
     industries = state.metric(ctx, dashboard.review_table, args=("industry",))
-    st.dataframe(tables.review(industries, lang, state.review_label(ctx, "industry"),
-                               k["gm_pct"], "industry"),
-                 placeholder=t("na", lang), hide_index=True, width="stretch")
+    grid.show(tables.review(industries, lang, state.review_label(ctx, "industry"),
+                            k["gm_pct"], "industry"), lang, all_rows=True)
 
 st.subheader(md("region.pipeline", lang))
 if ctx.compare is None:
@@ -76,11 +75,7 @@ cells[1].metric(t("region.total", lang),
                 f"{row['total']:.1f}" if row is not None and pd.notna(row["total"])
                 else t("na", lang), border=True)
 if row is not None:
-    dims = pd.DataFrame({
-        t("col.dimension", lang): [t(f"dim.{d}", lang) for d in scorecard.DIMENSIONS],
-        t("col.score", lang): [None if pd.isna(row[d]) else round(float(row[d]), 1)
-                               for d in scorecard.DIMENSIONS]})
-    st.dataframe(dims, placeholder=t("na", lang), hide_index=True, width="stretch")
+    grid.show(tables.scorecard_dimensions(row, scorecard.DIMENSIONS, lang), lang, all_rows=True)
 st.caption(md("region.scorecard.caption", lang, period=view.period.code))
 
 st.subheader(md("region.alerts", lang))
@@ -89,10 +84,7 @@ if found.empty:
     st.info(md("alerts.empty", lang, period=view.period.code), icon=":material/check_circle:")
 else:
     top = found.sort_values("at_stake", ascending=False).head(ALERT_ROWS)
-    table = tables_alerts.alerts(top, lang, ctx.region_name)
-    st.dataframe(tables_alerts.styled_alerts(table[tables_alerts.alerts_shown_columns(lang)],
-                                             lang),
-                 placeholder=t("na", lang), hide_index=True, width="stretch")
+    grid.show(tables_alerts.alerts(top, lang, ctx.region_name), lang, all_rows=True)
     st.caption(md("region.alerts.caption", lang, rows=ALERT_ROWS))
 st.page_link(ctx.pages["alerts"], label=t("region.open_alerts", lang),
              icon=":material/arrow_forward:", query_params=state.nav_params(ctx))
@@ -102,8 +94,10 @@ team = state.metric(ctx, reps.team)
 if team.empty:
     st.info(md("empty.table", lang))
 else:
-    st.dataframe(tables_review.team(team, lang, ctx.region_name), placeholder=t("na", lang),
-                 hide_index=True, width="stretch")
+    picked = grid.show(tables_review.team(team, lang, ctx.region_name), lang,
+                       key="region_team", on_select="rerun", all_rows=True)
+    if picked and picked.selection.rows:
+        state.open_rep_page(ctx, team["rep_id"].iloc[picked.selection.rows[0]])
 st.page_link(ctx.pages["reps"], label=t("region.open_reps", lang),
              icon=":material/arrow_forward:", query_params=state.nav_params(ctx))
 
@@ -112,7 +106,6 @@ accounts = state.metric(ctx, dashboard.review_table, args=("account",))
 if accounts.empty:
     st.info(md("empty.table", lang))
 else:
-    st.dataframe(tables.review(accounts, lang, state.review_label(ctx, "account"),
-                               k["gm_pct"], "account"),
-                 placeholder=t("na", lang), hide_index=True, width="stretch")
+    grid.show(tables.review(accounts, lang, state.review_label(ctx, "account"),
+                            k["gm_pct"], "account"), lang)
 st.caption(md("review.caption.account", lang, top=setting("customers.top_accounts")))

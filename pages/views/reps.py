@@ -7,7 +7,7 @@ import streamlit as st
 
 from data.config import setting
 from metrics import reps
-from pages.ui import fmt, state, vocab
+from pages.ui import fmt, grid, state
 from pages.ui import tables_review as tables
 from pages.ui.i18n import md, t
 
@@ -80,8 +80,7 @@ if ctx.url.rep:
         flags = [", ".join(t(f"reps.flag.{f}", lang) for f, on in
                            (("stale", stale), ("past_due", due)) if on)
                  for stale, due in zip(deals["stale"], deals["past_due"])]
-        st.dataframe(tables.rep_deals(deals, flags, lang, ctx.region_name),
-                     placeholder=t("na", lang), hide_index=True, width="stretch")
+        grid.show(tables.rep_deals(deals, flags, lang, ctx.region_name), lang)
     st.caption(md("reps.deals.caption", lang))
 
     st.subheader(md("reps.overdue", lang))
@@ -91,8 +90,7 @@ if ctx.url.rep:
     elif overdue.empty:
         st.success(md("reps.overdue.none", lang), icon=":material/check_circle:")
     else:
-        st.dataframe(tables.overdue(overdue, lang), placeholder=t("na", lang), hide_index=True,
-                     width="stretch")
+        grid.show(tables.overdue(overdue, lang), lang)
     st.caption(md("reps.overdue.caption", lang, as_of=view.as_of, **cadence))
     st.stop()
 
@@ -117,9 +115,8 @@ st.subheader(md("reps.team", lang))
 if team.empty:
     st.info(md("empty.table", lang))
 else:
-    picked = st.dataframe(tables.team(team, lang, ctx.region_name), placeholder=t("na", lang),
-                          hide_index=True, width="stretch", key="team_table",
-                          on_select="rerun", selection_mode="single-row")
+    picked = grid.show(tables.team(team, lang, ctx.region_name), lang, key="team_table",
+                       on_select="rerun", all_rows=True)
     if picked and picked.selection.rows:
         state.open_rep(team["rep_id"].iloc[picked.selection.rows[0]])
 st.caption(md("reps.team.caption", lang, norm=f"{norm:g}"))

@@ -11,7 +11,7 @@ from metrics import scorecard
 from data import config
 from metrics.periods import month_of
 from data.config import setting
-from pages.ui import charts_scorecard as charts, fmt, state
+from pages.ui import charts_scorecard as charts, fmt, grid, state
 from pages.ui import tables_scorecard as tables
 from pages.ui.i18n import md, t
 
@@ -108,16 +108,10 @@ def _select_region(key: str, ids: list[str]) -> None:
 
 
 st.subheader(md("score.table.title", lang))
-st.dataframe(placeholder=t("na", lang), data=tables.scorecard(card, lang, ctx.region_name, highlighted, scorecard.DIMENSIONS),
-             hide_index=True, width="stretch", height=38 + 35 * len(card), key="score_table",
-             # Narrow columns so the whole ranking fits; a dimension's header explains it.
-             column_config={
-                 **{t(f"col.{c}", lang): st.column_config.Column(width="small") for c in (
-                     "rank", "move", "total", "met_revenue", "met_margin")},
-                 **{t(f"dim.{d}", lang): st.column_config.Column(
-                     width=120, help=md(f"dimdef.{d}", lang)) for d in scorecard.DIMENSIONS}},
-             selection_mode="single-row",
-             on_select=functools.partial(_select_region, "score_table", list(card["region_id"])))
+grid.show(tables.scorecard(card, lang, ctx.region_name, highlighted, scorecard.DIMENSIONS,
+                           {d: md(f"dimdef.{d}", lang) for d in scorecard.DIMENSIONS}),
+          lang, key="score_table", all_rows=True,
+          on_select=functools.partial(_select_region, "score_table", list(card["region_id"])))
 st.caption(md("score.table.caption", lang, previous=previous.code))
 unranked = card.loc[card["rank"].isna(), "region_id"]
 if len(unranked):
@@ -156,8 +150,8 @@ if view.period.kind == "quarter":
     if review.empty:
         st.info(md("empty.table", lang))
     else:
-        st.dataframe(placeholder=t("na", lang), data=tables.quarter_review(review, lang, ctx.region_name, highlighted),
-                     hide_index=True, width="stretch", height=38 + 35 * len(card))
+        grid.show(tables.quarter_review(review, lang, ctx.region_name, highlighted), lang,
+                  all_rows=True)
     st.caption(md("score.review.caption", lang))
 
 # --- Drill-down -----------------------------------------------------------------------------------
@@ -252,14 +246,13 @@ with customers_tab:
     if uncovered.empty:
         st.info(md("empty.table", lang))
     else:
-        st.dataframe(placeholder=t("na", lang), data=tables.uncovered_customers(uncovered, lang, ctx.industry_name),
-                     hide_index=True, width="stretch")
+        grid.show(tables.uncovered_customers(uncovered, lang, ctx.industry_name), lang)
     st.caption(md("score.uncovered.caption", lang, period=view.period.code))
 with deals_tab:
     deals = state.metric(ctx, scorecard.attention_deals, region_view)
     if deals.empty:
         st.info(md("empty.table", lang))
     else:
-        st.dataframe(placeholder=t("na", lang), data=tables.attention_deals(deals, lang), hide_index=True, width="stretch")
+        grid.show(tables.attention_deals(deals, lang), lang)
     st.caption(md("score.deals.caption", lang, activity=setting("pipeline.stale_activity_days"),
                  stage=setting("pipeline.stale_stage_days"), as_of=view.as_of))

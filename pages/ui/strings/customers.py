@@ -166,6 +166,6 @@ STRINGS = {
     "customers.col.revenue_lifetime": {"en": "All-time revenue", "zh": "历史总收入"},
     "customers.col.last_activity": {"en": "Last activity", "zh": "最近活动"},
     "customers.col.missing": {"en": "Missing criteria", "zh": "缺少的评分项"},
-    "customers.never": {"en": "never", "zh": "从未"},
+    "customers.never.help": {"en": "Empty: never.", "zh": "为空表示从未有过。"},
     "customers.missing.all": {"en": "all: not scored yet", "zh": "全部：尚未评分"},
 }

@@ -176,5 +176,5 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.issue": {"en": "Issue", "zh": "问题"},
     "score.issue.stale": {"en": "stale", "zh": "停滞"},
     "score.issue.past_due": {"en": "past due", "zh": "逾期"},
-    "score.never": {"en": "never", "zh": "从未"},
+    "score.never.help": {"en": "Empty: never visited.", "zh": "为空表示从未拜访。"},
 }
