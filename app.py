@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from pages.ui import state
+from pages.ui import layout, state
 from pages.views import PAGES
 from pages.ui.i18n import DEFAULT_LANG, LANGS, t
 
@@ -36,6 +36,7 @@ def main() -> None:
     ]
     # Navigation is drawn by state.sidebar with links that carry the view state across pages.
     page = st.navigation(pages, position="hidden")
+    layout.apply()
     state.sidebar(ctx, pages)
     page.run()
 

@@ -116,3 +116,16 @@ def test_pipeline_funnel_calculator_and_forecast_accuracy(data_dir, monkeypatch)
     assert "Funnel calculator" in texts(at) and "Forecast accuracy" in texts(at)
     at = run_page(data_dir, monkeypatch, "pages/views/pipeline.py", wins="0")
     assert any("wins=0" in w.value for w in at.warning)
+
+
+def test_filter_chips_match_the_url_and_removing_one_removes_the_filter(data_dir, monkeypatch):
+    at = run_page(data_dir, monkeypatch, "pages/views/dashboard.py", region=["R1", "R2"],
+                  channel="direct")
+    assert not at.exception
+    chips = at.get("button_group")[0]
+    assert chips.value == ["region=R1", "region=R2", "channel=direct"]
+    assert "North One ✕" in chips.proto.options[0].content
+    chips.set_value(["region=R2", "channel=direct"]).run()
+    assert not at.exception
+    assert at.query_params["region"] in ("R2", ["R2"])
+    assert at.query_params["channel"] in ("direct", ["direct"])

@@ -45,6 +45,21 @@ def _text_width(text: str, size: float = 12) -> float:
     return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.58 * size for c in text)
 
 
+def wrap_text(text: str, width: float, size: float = 12) -> list[str]:
+    """``text`` as lines of at most ``width`` pixels (roughly): at spaces, or between any two
+    characters of a text without spaces (Chinese)."""
+    words = text.split(" ") if " " in text else list(text)
+    gap = " " if " " in text else ""
+    lines = [""]
+    for word in words:
+        joined = f"{lines[-1]}{gap}{word}" if lines[-1] else word
+        if lines[-1] and _text_width(joined, size) > width:
+            lines.append(word)
+        else:
+            lines[-1] = joined
+    return lines
+
+
 def legend_columns(names) -> alt.ExprRef:
     """Legend columns as a Vega expression of the chart's width: as many entries per row as fit
     (symbol and gap included), at least one."""

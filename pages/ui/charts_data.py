@@ -5,14 +5,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pages.ui.charts import ACCENT, BAD, GOOD, NEUTRAL, finish
+from pages.ui.charts import (ACCENT, BAD, GOOD, INK, NEUTRAL, count_axis, finish,
+                             legend_columns, wrap_text)
 
 _TABLE_COLOURS = [ACCENT, "#ef6c00", GOOD, "#6a1b9a", NEUTRAL]
+# A check's name above its bar: lines of at most this many pixels (a phone's chart is ~350 wide).
+_NAME_WIDTH = 330
+_LINE = 15
 
 
-def row_counts(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
+def row_counts(frame: pd.DataFrame, labels: dict[str, str],
+               lang: str | None = None) -> alt.TopLevelMixin:
     """Rows per snapshot of each growing table on a log scale; hollow points for invalid
-    snapshots.
+    snapshots. The axis reads 30万 in Chinese, 300K in English, 300,000 without ``lang``.
 
     ``frame``: snapshot_id, table_label, rows, valid, rows_label (in table order)."""
     order = list(dict.fromkeys(frame["table_label"]))
@@ -22,10 +27,10 @@ def row_counts(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin
                 axis=alt.Axis(labelAngle=-35, labelOverlap=False)),
         # Log scale: tables of thousands and of hundreds of thousands of rows both readable.
         y=alt.Y("rows:Q", title=labels["rows"], scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="~s", grid=True, gridOpacity=0.4)),
+                axis=count_axis(lang, grid=True, gridOpacity=0.4)),
         color=alt.Color("table_label:N", title=labels["table"], sort=order,
                         scale=alt.Scale(domain=order, range=_TABLE_COLOURS[:len(order)]),
-                        legend=alt.Legend(columns=3, labelLimit=160)),
+                        legend=alt.Legend(columns=legend_columns(order), labelLimit=160)),
         tooltip=[alt.Tooltip("snapshot_id:N", title=labels["snapshot"]),
                  alt.Tooltip("table_label:N", title=labels["table"]),
                  alt.Tooltip("rows_label:N", title=labels["rows"])])
@@ -37,20 +42,33 @@ def row_counts(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin
 
 
 def quality_checks(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
-    """One bar per check: the share of checked rows it flags, red when any, labelled with the
-    rows.
+    """One row per check: its name above a bar of the share of checked rows it flags (red when
+    any), the rows written after the bar. Names above, not beside, the bars: long names wrap
+    instead of squeezing the bars out on a phone.
 
     ``frame``: check_label, share, flagged_label, status (translated flagged / clean)."""
-    bars = alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
-        y=alt.Y("check_label:N", sort=list(frame["check_label"]), title=None,
-                axis=alt.Axis(labelLimit=320, labelOverlap=False)),
-        x=alt.X("share:Q", title=labels["share"], axis=alt.Axis(format=".0%"),
-                scale=alt.Scale(domainMin=0, nice=True)),
+    names = {name: wrap_text(name, _NAME_WIDTH) for name in frame["check_label"]}
+    lines = max([len(v) for v in names.values()] + [1])
+    # Each row's band: the name's lines, then a 10-pixel bar, then a gap.
+    step = _LINE * lines + 24
+    top = -step / 2 + 3
+    frame = frame.assign(name_lines=frame["check_label"].map(names))
+    widest = max(float(frame["share"].max() or 0), 0.0)
+    x_scale = alt.Scale(domain=[0, max(1.6 * widest, 0.01)], nice=False)
+    tooltip = [alt.Tooltip("check_label:N", title=labels["check"]),
+               alt.Tooltip("flagged_label:N", title=labels["share"])]
+    base = alt.Chart(frame).encode(
+        y=alt.Y("check_label:N", sort=list(frame["check_label"]), title=None, axis=None),
+        tooltip=tooltip)
+    bars = base.mark_bar(height=10, cornerRadiusEnd=3, yOffset=top + _LINE * lines + 8).encode(
+        x=alt.X("share:Q", title=labels["share"], axis=alt.Axis(format=".1~%"),
+                scale=x_scale),
         color=alt.Color("status:N", title=None,
                         scale=alt.Scale(domain=[labels["flagged"], labels["clean"]],
-                                        range=[BAD, GOOD])),
-        tooltip=[alt.Tooltip("check_label:N", title=labels["check"]),
-                 alt.Tooltip("flagged_label:N", title=labels["share"])])
-    text = bars.mark_text(align="left", dx=4, fontSize=11).encode(
-        text="flagged_label:N", color=alt.value("#37474f"))
-    return finish(alt.layer(bars, text), alt.Step(24))
+                                        range=[BAD, GOOD])))
+    name = base.mark_text(align="left", baseline="top", fontSize=12, lineHeight=_LINE,
+                          yOffset=top, color=INK).encode(x=alt.value(0), text="name_lines")
+    count = bars.mark_text(align="left", baseline="middle", dx=4, fontSize=11,
+                           yOffset=top + _LINE * lines + 8).encode(
+        text="flagged_label:N", color=alt.value(INK))
+    return finish(alt.layer(bars, name, count), alt.Step(step))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pages.ui.charts import ACCENT, BAD, GOOD, NEUTRAL, finish
+from pages.ui.charts import ACCENT, BAD, GOOD, NEUTRAL, bar_labels, finish
 
 
 def score_by_region(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
@@ -30,14 +30,21 @@ def score_by_region(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevel
 
 
 def score_contributions(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
-    """Each dimension's signed share of a total's change: green adds, red takes away.
+    """Each dimension's signed share of a total's change: green adds, red takes away, the points
+    written at each bar's end (right of a gain, left of a loss).
 
     ``frame``: dimension_label, contribution, contribution_label, score_label, previous_label."""
     frame = frame.assign(kind=frame["contribution"].map(lambda v: "up" if v >= 0 else "down"))
+    # Room beyond the longest bars on both sides for their labels.
+    values = [float(v) for v in frame["contribution"].dropna()] + [0.0]
+    low, high = min(values), max(values)
+    room = 0.2 * ((high - low) or 1)
+    scale = alt.Scale(domain=[low - room if low < 0 else 0, high + room if high > 0 else 0],
+                      nice=False)
     bars = alt.Chart(frame).mark_bar(cornerRadius=2).encode(
         y=alt.Y("dimension_label:N", sort=list(frame["dimension_label"]), title=None,
                 axis=alt.Axis(labelLimit=160)),
-        x=alt.X("contribution:Q", title=labels["points"]),
+        x=alt.X("contribution:Q", title=labels["points"], scale=scale),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["up", "down"], range=[GOOD, BAD]),
                         legend=None),
         tooltip=[alt.Tooltip("dimension_label:N", title=labels["dimension"]),
@@ -45,7 +52,10 @@ def score_contributions(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopL
                  alt.Tooltip("previous_label:N", title=labels["before"]),
                  alt.Tooltip("score_label:N", title=labels["now"])])
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#263238").encode(x="x:Q")
-    return finish(alt.layer(bars, zero), alt.Step(28))
+    gains = bar_labels(bars.transform_filter("datum.contribution >= 0"), "contribution_label:N")
+    losses = bar_labels(bars.transform_filter("datum.contribution < 0"), "contribution_label:N",
+                        align="right", dx=-4)
+    return finish(alt.layer(bars, zero, *gains, *losses), alt.Step(28))
 
 
 def industry_attainment(frame: pd.DataFrame, cap: float,
@@ -64,10 +74,10 @@ def industry_attainment(frame: pd.DataFrame, cap: float,
                  alt.Tooltip("attainment_label:N", title=labels["attainment"]),
                  alt.Tooltip("revenue_label:N", title=labels["revenue"]),
                  alt.Tooltip("target_label:N", title=labels["target"])])
-    text = bars.mark_text(align="left", dx=4, fontSize=11).encode(
-        text="attainment_label:N", color=alt.value("#37474f"))
     full = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(
         color="#263238", strokeWidth=1.5).encode(x="x:Q")
     cap_rule = alt.Chart(pd.DataFrame({"x": [cap]})).mark_rule(
         color=NEUTRAL, strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
-    return finish(alt.layer(bars, text, full, cap_rule), alt.Step(28))
+    # The labels last, over their halo: the 100% and cap rules stop at the digits.
+    return finish(alt.layer(bars, full, cap_rule, *bar_labels(bars, "attainment_label:N")),
+                  alt.Step(28))

@@ -75,7 +75,8 @@ def _config(col: Col):
     if col.kind == "money":
         return st.column_config.NumberColumn(format=money_format(), **common)
     if col.kind == "pct":
-        return st.column_config.NumberColumn(format="percent", **common)
+        # step sets the display precision: 0.001 → one decimal of a percentage (64.5%).
+        return st.column_config.NumberColumn(format="percent", step=0.001, **common)
     if col.kind == "ratio":
         return st.column_config.NumberColumn(format="%.1f×", **common)
     if col.kind == "count":

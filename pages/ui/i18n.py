@@ -220,6 +220,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.yoy_growth": {"en": "YoY", "zh": "同比"},
     "col.weighted_pipeline": {"en": "Weighted pipeline", "zh": "加权商机"},
     "col.coverage": {"en": "Coverage", "zh": "覆盖率"},
+    "chips.label": {"en": "Active filters", "zh": "当前筛选"},
+    "chips.help": {"en": "Click a filter to remove it.", "zh": "点击筛选条件即可移除。"},
+    "chips.none": {"en": "All regions, industries, product lines and channels.",
+                   "zh": "全部区域、行业、产品线和渠道。"},
+    "share.button": {"en": "Share", "zh": "分享"},
     "col.coverage.help": {
         "en": "Open pipeline closing in the period ÷ the gap to target; empty once the target is "
               "met or without a target.",
@@ -358,7 +363,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.days_in_stage": {"en": "Days in stage", "zh": "阶段停留天数"},
     "col.new_close_date": {"en": "New expected close", "zh": "新预计成交日"},
     # Dashboard: pipeline this week
+    "deal.dialog": {"en": "Deal", "zh": "商机详情"},
     "weekpipe.title": {"en": "Pipeline this week", "zh": "本周商机"},
+    "weekpipe.title.since": {"en": "Pipeline since {compare}", "zh": "自 {compare} 以来的商机变化"},
     "weekpipe.caption": {
         "en": "Open pipeline in {period}, {compare} → {snapshot}.",
         "zh": "{period} 未结商机，{compare} → {snapshot}。"},

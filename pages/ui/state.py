@@ -423,6 +423,8 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
     needs one stops here (the notice says what to do)."""
     ctx = context()
     st.title(md(f"page.{name}", ctx.lang))
+    if ctx.view is not None:
+        filter_chips(ctx)
     if ctx.problem:
         st.error(ctx.problem, icon=":material/error:")
         st.stop()
@@ -432,6 +434,66 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
             start.panel(ctx, on_written=refresh_snapshots)
         st.stop()
     return ctx
+
+
+def movement_title(ctx: Context) -> str:
+    """"Pipeline this week", or "since <snapshot>" when the comparison is not last week's."""
+    if ctx.url.compare and ctx.compare is not None:
+        return md("weekpipe.title.since", ctx.lang, compare=ctx.compare.snapshot_id)
+    return md("weekpipe.title", ctx.lang)
+
+
+# ------------------------------------------------------------------------------- filter chips
+
+def _chips(ctx: Context) -> dict[str, str]:
+    """The active filters as chips: ``param=value`` → its label (the region's name, …)."""
+    lang, url = ctx.lang, ctx.url
+    chips = {f"region={r}": ctx.region_name(r) for r in url.regions}
+    chips |= {f"industry={i}": ctx.industry_name(i) for i in url.industries}
+    chips |= {f"product_line={pl}": vocab.product_line(pl, lang) for pl in url.product_lines}
+    if url.channel:
+        chips[f"channel={url.channel}"] = t(f"channel.{url.channel}", lang)
+    return chips
+
+
+def filter_chips(ctx: Context) -> None:
+    """Under every page's title: the active filters as chips (removing a chip removes that
+    filter from the view and the URL), and the share control with a copy button. On a phone,
+    where the sidebar is folded away, this is how a shared link says what it shows."""
+    lang = ctx.lang
+    chips = _chips(ctx)
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    with left:
+        if chips:
+            st.session_state["w_chips"] = list(chips)
+            st.pills(t("chips.label", lang), list(chips), selection_mode="multi",
+                     format_func=lambda chip: f"{chips[chip]} ✕", key="w_chips",
+                     on_change=_remove_chip,
+                     args=(tuple(chips),), label_visibility="collapsed",
+                     help=t("chips.help", lang))
+        else:
+            st.caption(md("chips.none", lang))
+    with right.popover(t("share.button", lang), icon=":material/share:", width="stretch"):
+        st.caption(md("link.header", lang))
+        st.code(share_link(ctx), language=None, wrap_lines=True)
+        st.caption(md("link.caption", lang, snapshot=ctx.info.snapshot_id))
+
+
+def _remove_chip(shown: tuple[str, ...]) -> None:
+    """on_change of the chips: each chip no longer selected leaves the URL."""
+    kept = set(st.session_state.get("w_chips") or ())
+    for chip in shown:
+        if chip in kept:
+            continue
+        name, value = chip.split("=", 1)
+        if name == "channel":
+            st.query_params.pop("channel", None)
+            continue
+        values = [v for v in st.query_params.get_all(name) if v != value]
+        if values:
+            st.query_params[name] = values
+        else:
+            st.query_params.pop(name, None)
 
 
 def unavailable(ctx: Context, *groups: str) -> None:

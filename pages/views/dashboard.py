@@ -75,7 +75,7 @@ with right:
                      regions=", ".join(no_target.map(ctx.region_name))))
 
 # --- Pipeline this week ----------------------------------------------------------------------------
-st.subheader(md("weekpipe.title", lang))
+st.subheader(state.movement_title(ctx))
 if ctx.compare is None:
     st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id), icon=":material/info:")
 else:

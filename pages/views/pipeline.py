@@ -22,30 +22,32 @@ view = ctx.view
 st.caption(md("pipeline.subtitle", lang, period=view.period.code, start=view.period.start,
              end=view.period.end, snapshot=view.snapshot_id))
 
-# --- Deal detail (opened from any deal table; linkable) ------------------------------------------
+# --- Deal detail (opened from any deal table; linkable): a dialog, where the eye is -----------
+@st.dialog(t("deal.dialog", lang), width="large", on_dismiss=state.close_deal)
+def deal_detail(opportunity_id: str) -> None:
+    detail = state.deal(ctx, opportunity_id)
+    if detail is None:
+        st.warning(md("deal.not_found", lang, deal=opportunity_id), icon=":material/search_off:")
+        return
+    d = detail["deal"]
+    st.subheader(md("deal.title", lang, name=d["name"]))
+    st.caption(md("deal.facts", lang, customer=d["customer"], rep=d["rep"],
+                  region=ctx.region_name(d["region_id"]), amount=fmt.money(d["amount"], lang),
+                  status=t(f"status.{d['status']}", lang), stage=vocab.stage(d["stage"], lang),
+                  close=d["closed_date"] if d["status"] != "open" else d["expected_close_date"]))
+    timeline = detail["history"].assign(
+        stage_label=lambda f: f["stage"].map(lambda s: vocab.stage(s, lang)))
+    st.altair_chart(charts.deal_timeline(timeline, {
+        "date": t("chart.date", lang), "stage": t("col.stage", lang),
+        "entered": t("deal.entered", lang), "days": t("deal.days", lang)}), width="stretch")
+    st.caption(md("deal.caption", lang))
+    if st.button(t("deal.close", lang), icon=":material/close:"):
+        state.close_deal()
+        st.rerun()
+
+
 if ctx.url.deal:
-    detail = state.deal(ctx, ctx.url.deal)
-    with st.container(border=True):
-        if detail is None:
-            st.warning(md("deal.not_found", lang, deal=ctx.url.deal), icon=":material/search_off:")
-        else:
-            d = detail["deal"]
-            st.subheader(md("deal.title", lang, name=d["name"]))
-            st.caption(md("deal.facts", lang, customer=d["customer"], rep=d["rep"],
-                         region=ctx.region_name(d["region_id"]),
-                         amount=fmt.money(d["amount"], lang),
-                         status=t(f"status.{d['status']}", lang),
-                         stage=vocab.stage(d['stage'], lang),
-                         close=d["closed_date"] if d["status"] != "open"
-                         else d["expected_close_date"]))
-            timeline = detail["history"].assign(
-                stage_label=lambda f: f["stage"].map(lambda s: vocab.stage(s, lang)))
-            st.altair_chart(charts.deal_timeline(timeline, {
-                "date": t("chart.date", lang), "stage": t("col.stage", lang),
-                "entered": t("deal.entered", lang), "days": t("deal.days", lang)}),
-                width="stretch")
-            st.caption(md("deal.caption", lang))
-        st.button(t("deal.close", lang), on_click=state.close_deal, icon=":material/close:")
+    deal_detail(ctx.url.deal)
 
 # --- KPI tiles ------------------------------------------------------------------------------------
 summary = state.metric(ctx, pipeline.summary)

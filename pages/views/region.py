@@ -53,7 +53,7 @@ with right:
     grid.show(tables.review(industries, lang, state.review_label(ctx, "industry"),
                             k["gm_pct"], "industry"), lang, all_rows=True)
 
-st.subheader(md("region.pipeline", lang))
+st.subheader(state.movement_title(ctx))
 if ctx.compare is None:
     st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id), icon=":material/info:")
 else:

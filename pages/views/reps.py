@@ -47,7 +47,8 @@ if ctx.url.rep:
                     role=rep["role"] if isinstance(rep["role"], str) else t("na", lang),
                     region=ctx.region_name(rep["region_id"])
                     if isinstance(rep["region_id"], str) else t("na", lang)))
-    cells = [*st.columns(3), *st.columns(3)]
+    with st.container(key="tiles_rep"):
+        cells = [*st.columns(3), *st.columns(3)]
     cells[0].metric(t("reps.kpi.revenue", lang), fmt.money_short(rep["revenue"], lang),
                     delta=t("reps.kpi.revenue.delta", lang,
                             attainment=fmt.pct(rep["revenue_attainment"], lang))

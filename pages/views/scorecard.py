@@ -98,6 +98,8 @@ else:
                     delta=_move_delta(head["climber_ranks"]) if head["climber_region"] else None,
                     border=True)
 
+drill_slot = st.container()
+
 # --- Ranking and chart ----------------------------------------------------------------------------
 
 
@@ -155,104 +157,107 @@ if view.period.kind == "quarter":
     st.caption(md("score.review.caption", lang))
 
 # --- Drill-down -----------------------------------------------------------------------------------
-st.divider()
-if not highlighted:
-    st.info(md("score.drill.none", lang), icon=":material/ads_click:")
-    st.stop()
-region = highlighted[0] if len(highlighted) == 1 else st.selectbox(
-    t("score.drill.pick", lang), list(highlighted), format_func=ctx.region_name)
-row = by_region.loc[region]
-name = ctx.region_name(region)
-st.header(md("score.drill.title", lang, region=name,
-            rank=t("na", lang) if pd.isna(row["rank"]) else int(row["rank"]),
-            total=t("na", lang) if pd.isna(row["total"]) else f"{row['total']:.1f}"))
-dims = scorecard.why_moved(card, region)
-weak = [t(f"dim.{d}", lang) for d, w in zip(dims["dimension"], dims["below_median"]) if w]
-st.caption(md("score.drill.weak", lang, dims=", ".join(weak)) if weak
-           else t("score.drill.strong", lang))
+# A region's drill-down is drawn near the top of the page (the slot below the tiles), where a
+# regional lead's link and a click on the ranking put the eye; without one, the hint stays here.
+with drill_slot if highlighted else st.container():
+    st.divider()
+    if not highlighted:
+        st.info(md("score.drill.none", lang), icon=":material/ads_click:")
+        st.stop()
+    region = highlighted[0] if len(highlighted) == 1 else st.selectbox(
+        t("score.drill.pick", lang), list(highlighted), format_func=ctx.region_name)
+    row = by_region.loc[region]
+    name = ctx.region_name(region)
+    st.header(md("score.drill.title", lang, region=name,
+                rank=t("na", lang) if pd.isna(row["rank"]) else int(row["rank"]),
+                total=t("na", lang) if pd.isna(row["total"]) else f"{row['total']:.1f}"))
+    dims = scorecard.why_moved(card, region)
+    weak = [t(f"dim.{d}", lang) for d, w in zip(dims["dimension"], dims["below_median"]) if w]
+    st.caption(md("score.drill.weak", lang, dims=", ".join(weak)) if weak
+               else t("score.drill.strong", lang))
 
-region_view = scorecard.whole_business(view, (region,))
-left, right = st.columns(2)
-with left:
-    st.subheader(md("score.why.title", lang, previous=previous.code))
-    if dims["contribution"].isna().all():
-        st.info(md("score.why.none", lang, previous=previous.code))
-    else:
-        shown = dims.assign(
-            dimension_label=dims["dimension"].map(lambda d: t(f"dim.{d}", lang)),
-            contribution_label=dims["contribution"].map(lambda v: f"{v:+.1f}"),
-            score_label=dims["score"].map(lambda v: t("na", lang) if v is None else f"{v:.0f}"),
-            previous_label=dims["previous_score"].map(
-                lambda v: t("na", lang) if v is None else f"{v:.0f}"))
-        st.altair_chart(charts.score_contributions(shown, {
-            "points": t("score.why.points", lang), "dimension": t("col.dimension", lang),
-            "now": t("score.why.now", lang), "before": t("score.why.before", lang)}),
-            width="stretch")
-        st.caption(md("score.why.caption", lang, before=f"{row['previous_total']:.1f}",
-                     now=f"{row['total']:.1f}", change=f"{row['total_change']:+.1f}"))
+    region_view = scorecard.whole_business(view, (region,))
+    left, right = st.columns(2)
+    with left:
+        st.subheader(md("score.why.title", lang, previous=previous.code))
+        if dims["contribution"].isna().all():
+            st.info(md("score.why.none", lang, previous=previous.code))
+        else:
+            shown = dims.assign(
+                dimension_label=dims["dimension"].map(lambda d: t(f"dim.{d}", lang)),
+                contribution_label=dims["contribution"].map(lambda v: f"{v:+.1f}"),
+                score_label=dims["score"].map(lambda v: t("na", lang) if v is None else f"{v:.0f}"),
+                previous_label=dims["previous_score"].map(
+                    lambda v: t("na", lang) if v is None else f"{v:.0f}"))
+            st.altair_chart(charts.score_contributions(shown, {
+                "points": t("score.why.points", lang), "dimension": t("col.dimension", lang),
+                "now": t("score.why.now", lang), "before": t("score.why.before", lang)}),
+                width="stretch")
+            st.caption(md("score.why.caption", lang, before=f"{row['previous_total']:.1f}",
+                         now=f"{row['total']:.1f}", change=f"{row['total_change']:+.1f}"))
 
-with right:
-    st.subheader(md("score.industry.title", lang))
-    industries = state.metric(ctx, scorecard.industry_attainment, region_view)
-    with_target = industries[industries["revenue_target"] > 0]
-    if with_target.empty:
-        st.info(md("empty.table", lang))
-    else:
-        with_target = with_target.assign(
-            industry=with_target["industry_id"].map(ctx.industry_name),
-            status=[t("score.industry.above" if c else "score.industry.met" if a >= 1
-                      else "score.industry.short", lang)
-                    for a, c in zip(with_target["attainment"], with_target["capped"])],
-            attainment_label=with_target["attainment"].map(lambda v: fmt.pct(v, lang)),
-            revenue_label=with_target["revenue"].map(lambda v: fmt.money_short(v, lang)),
-            target_label=with_target["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
-        st.altair_chart(charts.industry_attainment(with_target, scorecard.industry_cap(), {
-            "attainment": t("chart.attainment", lang), "industry": t("col.industry", lang),
-            "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang),
-            "above": t("score.industry.above", lang), "met": t("score.industry.met", lang),
-            "short": t("score.industry.short", lang)}), width="stretch")
-    st.caption(md("score.industry.caption", lang))
-    no_target = industries.loc[~(industries["revenue_target"] > 0), "industry_id"]
-    if len(no_target):
-        st.caption(md("score.industry.no_target", lang,
-                     industries=", ".join(no_target.map(ctx.industry_name))))
+    with right:
+        st.subheader(md("score.industry.title", lang))
+        industries = state.metric(ctx, scorecard.industry_attainment, region_view)
+        with_target = industries[industries["revenue_target"] > 0]
+        if with_target.empty:
+            st.info(md("empty.table", lang))
+        else:
+            with_target = with_target.assign(
+                industry=with_target["industry_id"].map(ctx.industry_name),
+                status=[t("score.industry.above" if c else "score.industry.met" if a >= 1
+                          else "score.industry.short", lang)
+                        for a, c in zip(with_target["attainment"], with_target["capped"])],
+                attainment_label=with_target["attainment"].map(lambda v: fmt.pct(v, lang)),
+                revenue_label=with_target["revenue"].map(lambda v: fmt.money_short(v, lang)),
+                target_label=with_target["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
+            st.altair_chart(charts.industry_attainment(with_target, scorecard.industry_cap(), {
+                "attainment": t("chart.attainment", lang), "industry": t("col.industry", lang),
+                "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang),
+                "above": t("score.industry.above", lang), "met": t("score.industry.met", lang),
+                "short": t("score.industry.short", lang)}), width="stretch")
+        st.caption(md("score.industry.caption", lang))
+        no_target = industries.loc[~(industries["revenue_target"] > 0), "industry_id"]
+        if len(no_target):
+            st.caption(md("score.industry.no_target", lang,
+                         industries=", ".join(no_target.map(ctx.industry_name))))
 
-cells = st.columns(4)
-cells[0].metric(t("score.detail.margin", lang), fmt.money_short(row["gross_margin"], lang),
-                delta=t("score.detail.margin.delta", lang,
-                        target=fmt.money_short(row["margin_target"], lang)),
-                delta_color="off", delta_arrow="off", help=md("dimdef.margin_attainment", lang),
-                border=True)
-cells[1].metric(t("score.detail.coverage", lang),
-                t("score.detail.of", lang, part=int(row["covered_customers"]),
-                  whole=int(row["key_customers"])),
-                help=md("dimdef.customer_coverage", lang), border=True)
-cells[2].metric(t("score.detail.hygiene", lang),
-                t("score.detail.of", lang, part=int(row["clean_deals"]),
-                  whole=int(row["open_deals"])),
-                help=md("dimdef.pipeline_hygiene", lang), border=True)
-cells[3].metric(t("score.detail.productivity", lang),
-                fmt.money_short(row["revenue_per_ae"], lang),
-                delta=t("score.detail.productivity.delta", lang,
-                        value=fmt.money_short(row["national_revenue_per_ae"], lang),
-                        aes=int(row["active_aes"])),
-                delta_color="off", delta_arrow="off",
-                help=md("dimdef.resource_productivity", lang), border=True)
+    cells = st.columns(4)
+    cells[0].metric(t("score.detail.margin", lang), fmt.money_short(row["gross_margin"], lang),
+                    delta=t("score.detail.margin.delta", lang,
+                            target=fmt.money_short(row["margin_target"], lang)),
+                    delta_color="off", delta_arrow="off", help=md("dimdef.margin_attainment", lang),
+                    border=True)
+    cells[1].metric(t("score.detail.coverage", lang),
+                    t("score.detail.of", lang, part=int(row["covered_customers"]),
+                      whole=int(row["key_customers"])),
+                    help=md("dimdef.customer_coverage", lang), border=True)
+    cells[2].metric(t("score.detail.hygiene", lang),
+                    t("score.detail.of", lang, part=int(row["clean_deals"]),
+                      whole=int(row["open_deals"])),
+                    help=md("dimdef.pipeline_hygiene", lang), border=True)
+    cells[3].metric(t("score.detail.productivity", lang),
+                    fmt.money_short(row["revenue_per_ae"], lang),
+                    delta=t("score.detail.productivity.delta", lang,
+                            value=fmt.money_short(row["national_revenue_per_ae"], lang),
+                            aes=int(row["active_aes"])),
+                    delta_color="off", delta_arrow="off",
+                    help=md("dimdef.resource_productivity", lang), border=True)
 
-customers_tab, deals_tab = st.tabs([t("score.uncovered.title", lang),
-                                    t("score.deals.title", lang)])
-with customers_tab:
-    uncovered = state.metric(ctx, scorecard.uncovered_customers, region_view)
-    if uncovered.empty:
-        st.info(md("empty.table", lang))
-    else:
-        grid.show(tables.uncovered_customers(uncovered, lang, ctx.industry_name), lang)
-    st.caption(md("score.uncovered.caption", lang, period=view.period.code))
-with deals_tab:
-    deals = state.metric(ctx, scorecard.attention_deals, region_view)
-    if deals.empty:
-        st.info(md("empty.table", lang))
-    else:
-        grid.show(tables.attention_deals(deals, lang), lang)
-    st.caption(md("score.deals.caption", lang, activity=setting("pipeline.stale_activity_days"),
-                 stage=setting("pipeline.stale_stage_days"), as_of=view.as_of))
+    customers_tab, deals_tab = st.tabs([t("score.uncovered.title", lang),
+                                        t("score.deals.title", lang)])
+    with customers_tab:
+        uncovered = state.metric(ctx, scorecard.uncovered_customers, region_view)
+        if uncovered.empty:
+            st.info(md("empty.table", lang))
+        else:
+            grid.show(tables.uncovered_customers(uncovered, lang, ctx.industry_name), lang)
+        st.caption(md("score.uncovered.caption", lang, period=view.period.code))
+    with deals_tab:
+        deals = state.metric(ctx, scorecard.attention_deals, region_view)
+        if deals.empty:
+            st.info(md("empty.table", lang))
+        else:
+            grid.show(tables.attention_deals(deals, lang), lang)
+        st.caption(md("score.deals.caption", lang, activity=setting("pipeline.stale_activity_days"),
+                     stage=setting("pipeline.stale_stage_days"), as_of=view.as_of))

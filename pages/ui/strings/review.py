@@ -34,7 +34,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{region}（{group}）· {period}，截至 {to_date} · 快照 {snapshot}"},
     "region.lines": {"en": "Product lines", "zh": "产品线"},
     "region.industries": {"en": "Industries", "zh": "行业"},
-    "region.pipeline": {"en": "Pipeline this week", "zh": "本周商机变化"},
     "region.scorecard": {"en": "Scorecard", "zh": "记分卡"},
     "region.rank": {"en": "Rank", "zh": "排名"},
     "region.rank.value": {"en": "{rank} of {regions}", "zh": "第 {rank} / {regions}"},
