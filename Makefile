@@ -51,6 +51,7 @@ report: install
 # then importing a 1M-line order CSV (bench/import_results.json).
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.browser
 	$(BIN)/python -m bench.import_bench
 
 # Mutation testing of the metric boundaries: flips comparisons and nudges compared constants in

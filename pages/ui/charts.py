@@ -36,7 +36,7 @@ def finish(chart: alt.TopLevelMixin, height) -> alt.TopLevelMixin:
                             grid=False, labelLimit=160)
             .configure_legend(labelFont=FONT, titleFont=FONT, orient="bottom",
                               titleOrient="top", direction="horizontal",
-                              columns=legend_columns([]), labelLimit=200)
+                              columns=legend_columns(["W" * 16]), labelLimit=200)
             .configure_view(strokeWidth=0))
 
 
@@ -63,7 +63,7 @@ def wrap_text(text: str, width: float, size: float = 12) -> list[str]:
 def legend_columns(names) -> alt.ExprRef:
     """Legend columns as a Vega expression of the chart's width: as many entries per row as fit
     (symbol and gap included), at least one."""
-    widest = max([_text_width(str(n)) for n in names] + [110]) + 34
+    widest = max([_text_width(str(n)) for n in names] + [40]) + 34
     return alt.ExprRef(f"max(1, floor(width / {widest:.0f}))")
 
 
@@ -160,15 +160,15 @@ def attainment_by_region(frame: pd.DataFrame, pace: float,
 
     ``frame``: region (display name), revenue_attainment, status (translated on/behind pace),
     attainment_label, revenue_label, target_label."""
+    statuses = [labels["on_track"], labels["behind"], labels["no_pace"]]
     # An explicit order: Vega-Lite drops a "-x" sort when layers share the y scale.
     bars = alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
         y=alt.Y("region:N", sort=list(frame["region"]), title=None,
                 axis=alt.Axis(labelLimit=160, labelOverlap=False)),
         x=alt.X("revenue_attainment:Q", title=labels["attainment"], axis=alt.Axis(format=".0%")),
         color=alt.Color("status:N", title=None,
-                        scale=alt.Scale(domain=[labels["on_track"], labels["behind"],
-                                                labels["no_pace"]],
-                                        range=[GOOD, BAD, "#90a4ae"])),
+                        scale=alt.Scale(domain=statuses, range=[GOOD, BAD, "#90a4ae"]),
+                        legend=alt.Legend(columns=legend_columns(statuses))),
         tooltip=[alt.Tooltip("region:N", title=labels["region"]),
                  alt.Tooltip("attainment_label:N", title=labels["attainment"]),
                  alt.Tooltip("revenue_label:N", title=labels["revenue"]),
@@ -229,13 +229,17 @@ def waterfall(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.Top
 
 def conversion(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
     """Stage-to-stage conversion, one bar per step from the top, its value written after it, the
-    counts behind each ratio in the tooltip. Rows, so eight CRM stages keep every name.
+    counts behind each ratio in the tooltip. Rows, so eight CRM stages keep every name; a long
+    step name on two lines ("Decision makers →" / "Perception analysis").
 
     ``frame``: step_label, conversion, conversion_label, counts_label."""
     order = list(frame["step_label"])
+    two_lines = {name: [f"{name.split(' → ')[0]} →", name.split(" → ", 1)[1]]
+                 for name in order if " → " in name and _text_width(name) > 150}
     bars = alt.Chart(frame).mark_bar(color=ACCENT, cornerRadiusEnd=3).encode(
         y=alt.Y("step_label:N", sort=order, title=None,
-                axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+                axis=alt.Axis(labelLimit=240, labelOverlap=False,
+                              labelExpr=label_lookup(two_lines))),
         # Room right of a 100% bar for its label.
         x=alt.X("conversion:Q", title=labels["conversion"],
                 axis=alt.Axis(format=".0%", values=[0, 0.2, 0.4, 0.6, 0.8, 1]),
@@ -243,7 +247,8 @@ def conversion(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin
         tooltip=[alt.Tooltip("step_label:N", title=labels["step"]),
                  alt.Tooltip("conversion_label:N", title=labels["conversion"]),
                  alt.Tooltip("counts_label:N", title=labels["counts"])])
-    return finish(alt.layer(bars, *bar_labels(bars, "conversion_label:N")), alt.Step(26))
+    return finish(alt.layer(bars, *bar_labels(bars, "conversion_label:N")),
+                  alt.Step(36 if two_lines else 26))
 
 
 def coverage_by_region(frame: pd.DataFrame, reference: float,
@@ -258,7 +263,9 @@ def coverage_by_region(frame: pd.DataFrame, reference: float,
         x=alt.X("coverage:Q", title=labels["coverage"]),
         color=alt.Color("status:N", title=None,
                         scale=alt.Scale(domain=[labels["covered"], labels["short"]],
-                                        range=[GOOD, "#ef6c00"])),
+                                        range=[GOOD, "#ef6c00"]),
+                        legend=alt.Legend(columns=legend_columns(
+                            [labels["covered"], labels["short"]]))),
         tooltip=[alt.Tooltip("region:N", title=labels["region"]),
                  alt.Tooltip("coverage_label:N", title=labels["coverage"]),
                  alt.Tooltip("pipeline_label:N", title=labels["pipeline"]),

@@ -65,7 +65,9 @@ def quality_checks(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelM
                 scale=x_scale),
         color=alt.Color("status:N", title=None,
                         scale=alt.Scale(domain=[labels["flagged"], labels["clean"]],
-                                        range=[BAD, GOOD])))
+                                        range=[BAD, GOOD]),
+                        legend=alt.Legend(columns=legend_columns(
+                            [labels["flagged"], labels["clean"]]))))
     name = base.mark_text(align="left", baseline="top", fontSize=12, lineHeight=_LINE,
                           yOffset=top, color=INK).encode(x=alt.value(0), text="name_lines")
     count = bars.mark_text(align="left", baseline="middle", dx=4, fontSize=11,

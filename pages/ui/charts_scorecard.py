@@ -7,7 +7,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pages.ui.charts import ACCENT, BAD, GOOD, NEUTRAL, bar_labels, finish
+from pages.ui.charts import (ACCENT, BAD, GOOD, NEUTRAL, bar_labels, finish,
+                             legend_columns)
 
 
 def score_by_region(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
@@ -20,7 +21,9 @@ def score_by_region(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevel
         x=alt.X("total:Q", title=labels["total"], scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("group:N", title=None,
                         scale=alt.Scale(domain=[labels["selected"], labels["other"]],
-                                        range=[ACCENT, NEUTRAL])),
+                                        range=[ACCENT, NEUTRAL]),
+                        legend=alt.Legend(columns=legend_columns(
+                            [labels["selected"], labels["other"]]))),
         tooltip=[alt.Tooltip("region:N", title=labels["region"]),
                  alt.Tooltip("rank_label:N", title=labels["rank"]),
                  alt.Tooltip("total_label:N", title=labels["total"])])
@@ -64,12 +67,13 @@ def industry_attainment(frame: pd.DataFrame, cap: float,
 
     ``frame``: industry, attainment, status (translated), attainment_label, revenue_label,
     target_label."""
+    statuses = [labels["above"], labels["met"], labels["short"]]
     bars = alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
         y=alt.Y("industry:N", sort=list(frame["industry"]), title=None),
         x=alt.X("attainment:Q", title=labels["attainment"], axis=alt.Axis(format=".0%")),
-        color=alt.Color("status:N", title=None, scale=alt.Scale(
-            domain=[labels["above"], labels["met"], labels["short"]],
-            range=["#1b5e20", GOOD, BAD])),
+        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=statuses,
+                                                              range=["#1b5e20", GOOD, BAD]),
+                        legend=alt.Legend(columns=legend_columns(statuses))),
         tooltip=[alt.Tooltip("industry:N", title=labels["industry"]),
                  alt.Tooltip("attainment_label:N", title=labels["attainment"]),
                  alt.Tooltip("revenue_label:N", title=labels["revenue"]),

@@ -334,12 +334,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "stale.title": {"en": "Stale", "zh": "停滞"},
     "stale.caption": {
         "en": "Open deals with no activity for more than {activity} days or more than {stage} "
-              "days in their stage, longest idle first.",
-        "zh": "超过 {activity} 天无活动或在当前阶段超过 {stage} 天的未结商机，按闲置时间排序。"},
+              "days in their stage, the most money at risk first.",
+        "zh": "超过 {activity} 天无活动或在当前阶段超过 {stage} 天的未结商机，按涉及金额排序。"},
     "pastdue.title": {"en": "Past due", "zh": "已逾期"},
     "pastdue.caption": {
-        "en": "Open deals whose expected close is before {as_of}, most overdue first.",
-        "zh": "预计成交日早于 {as_of} 的未结商机，按逾期天数排序。"},
+        "en": "Open deals whose expected close is before {as_of}, the most money at risk first.",
+        "zh": "预计成交日早于 {as_of} 的未结商机，按涉及金额排序。"},
     "slipped.title": {"en": "Slipped", "zh": "已推迟"},
     "slipped.caption": {
         "en": "Deals open in {period} in {compare} whose expected close is now after the period.",
