@@ -118,9 +118,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "score.review.rank": {"en": "{period} rank", "zh": "{period} 排名"},
     "score.drill.pick": {"en": "Drill into", "zh": "查看明细"},
     "score.drill.none": {
-        "en": "Select a region in the ranking (or open the page with region=XX in the link) to see "
-              "why it scores as it does.",
-        "zh": "在排名表中选择一个区域（或在链接中加上 region=XX）即可查看其得分明细。"},
+        "en": "Select a region in the ranking (or choose one in the Regions filter) to see why it "
+              "scores as it does.",
+        "zh": "在排名表中选择一个区域（或在“区域”筛选中选择）即可查看其得分明细。"},
     "score.drill.title": {"en": "{region}: rank {rank}, total {total}",
                           "zh": "{region}：排名 {rank}，总分 {total}"},
     "score.drill.weak": {"en": "Below the regions' median: {dims}.",
