@@ -129,3 +129,4 @@ def test_filter_chips_match_the_url_and_removing_one_removes_the_filter(data_dir
     assert not at.exception
     assert at.query_params["region"] in ("R2", ["R2"])
     assert at.query_params["channel"] in ("direct", ["direct"])
+

@@ -161,3 +161,24 @@ def test_a_phone_shows_two_tiles_per_row(server, browser):  # noqa: F811
         assert boxes[5]["y"] + boxes[5]["height"] < 1300
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("level, header, expect", [
+    ("region", "Region", "/region?"), ("industry", "Industry", "industry=")])
+def test_a_click_on_a_review_row_drills(server, browser, level, header, expect):  # noqa: F811
+    """On the weekly regional report a region's row opens its region review; an industry's row
+    becomes the industry filter (URL and chips)."""
+    context, page = _open(browser, f"{server.url}/?level={level}")
+    try:
+        frame = _frame(page, header)
+        frame.scroll_into_view_if_needed()
+        name = _column(frame, header)[0]
+        box = frame.bounding_box()
+        page.mouse.click(box["x"] + 18, box["y"] + HEADER_PX + ROW_PX / 2)
+        page.wait_for_function("(s) => location.href.includes(s)", arg=expect, timeout=30_000)
+        wait_until_idle(page)
+        chips = page.locator("[data-testid=stMain] [data-testid=stButtonGroup]").first \
+            .locator("button", has_text="✕")
+        assert [c.strip() for c in chips.all_inner_texts()] == [f"{name} ✕"]
+    finally:
+        context.close()

@@ -34,15 +34,16 @@ def finish(chart: alt.TopLevelMixin, height) -> alt.TopLevelMixin:
             .configure(font=FONT)
             .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12,
                             grid=False, labelLimit=160)
-            .configure_legend(labelFont=FONT, titleFont=FONT, orient="bottom",
+            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12, orient="bottom",
                               titleOrient="top", direction="horizontal",
-                              columns=legend_columns(["W" * 16]), labelLimit=200)
+                              columns=legend_columns(), labelLimit=200)
             .configure_view(strokeWidth=0))
 
 
-def _text_width(text: str, size: float = 12) -> float:
-    """Rough rendered width in pixels: CJK characters are square, Latin about half as wide."""
-    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.58 * size for c in text)
+def text_width(text: str, size: float = 12) -> float:
+    """Rough rendered width in pixels in ``FONT``: CJK characters (and "·", which the CJK font
+    draws full width) are square, Latin a little over half as wide."""
+    return sum(size if unicodedata.east_asian_width(c) in "WFA" else 0.58 * size for c in text)
 
 
 def wrap_text(text: str, width: float, size: float = 12) -> list[str]:
@@ -53,35 +54,39 @@ def wrap_text(text: str, width: float, size: float = 12) -> list[str]:
     lines = [""]
     for word in words:
         joined = f"{lines[-1]}{gap}{word}" if lines[-1] else word
-        if lines[-1] and _text_width(joined, size) > width:
+        if lines[-1] and text_width(joined, size) > width:
             lines.append(word)
         else:
             lines[-1] = joined
     return lines
 
 
-def legend_columns(names) -> alt.ExprRef:
-    """Legend columns as a Vega expression of the chart's width: as many entries per row as fit
-    (symbol and gap included), at least one."""
-    widest = max([_text_width(str(n)) for n in names] + [40]) + 34
-    return alt.ExprRef(f"max(1, floor(width / {widest:.0f}))")
+def legend_columns(names=()) -> alt.ExprRef:
+    """Legend columns as a Vega expression of the chart's width: the most columns whose entries
+    (symbol and gap included, each column as wide as its widest entry) fit, at least one.
+    Without names, one column per 150 pixels."""
+    sizes = [text_width(str(n)) + 30 for n in names]
+    if not sizes:
+        return alt.ExprRef("max(1, floor(width / 150))")
+    cases = [f"width >= {sum(max(sizes[j::k]) for j in range(k)):.0f} ? {k}"
+             for k in range(len(sizes), 1, -1)]
+    return alt.ExprRef(" : ".join([*cases, "1"]))
 
 
-def _abbreviated(units) -> str:
-    """A Vega expression writing ``datum.value`` with the largest unit it reaches."""
+def _abbreviated(lang: str) -> str:
+    """A Vega expression writing ``datum.value`` with the largest unit it reaches, the units of
+    ``fmt.money_short``: 万/亿 in Chinese, K/M/B in English."""
     expr = "format(datum.value, ',.0f')"
-    for threshold, unit in reversed(units):
+    for threshold, unit in reversed(_ZH_UNITS if lang == "zh" else _EN_UNITS):
         expr = (f"abs(datum.value) >= {threshold:.0f} ? "
                 f"format(datum.value / {threshold:.0f}, ',.2~f') + '{unit}' : {expr}")
     return expr
 
 
 def money_axis(lang: str, **axis) -> alt.Axis:
-    """Money axis labels abbreviated like the tiles (``fmt.money_short``): 万/亿 in Chinese,
-    K/M/B in English. Not d3's SI format: that writes billions as G and gives every tick the
-    largest tick's unit (0.86G, 0M)."""
-    return alt.Axis(labelExpr=_abbreviated(_ZH_UNITS if lang == "zh" else _EN_UNITS),
-                    **axis)
+    """Money axis labels abbreviated like the tiles: 1.5亿, 300万 / 1.5B, 300K. Not d3's SI
+    format: that writes billions as G and gives every tick the largest tick's unit (0.86G, 0M)."""
+    return alt.Axis(labelExpr=_abbreviated(lang), **axis)
 
 
 def count_axis(lang: str | None = None, **axis) -> alt.Axis:
@@ -89,8 +94,7 @@ def count_axis(lang: str | None = None, **axis) -> alt.Axis:
     when the language is not known; never d3's lower-case k."""
     if lang is None:
         return alt.Axis(format=",~d", **axis)
-    return alt.Axis(labelExpr=_abbreviated(_ZH_UNITS if lang == "zh" else _EN_UNITS),
-                    **axis)
+    return alt.Axis(labelExpr=_abbreviated(lang), **axis)
 
 
 def date_format(dates) -> str:
@@ -121,17 +125,18 @@ def label_lookup(names: dict) -> str:
     return " : ".join([*cases, "datum.label"])
 
 
+def name_lines(name: str, width: int = 10) -> list[str]:
+    """A category name as lines: split at " · " and wrapped at ``width`` characters."""
+    return [line for part in str(name).split(" · ")
+            for line in (textwrap.wrap(part, width, break_long_words=False) or [part])]
+
+
 def wrapped_labels(names, width: int = 10) -> str:
-    """A ``labelExpr`` writing each name on several lines: split at " · " and wrapped at
-    ``width`` characters, so the columns of a heatmap do not write into each other
-    ("prospectnewly activated"). Names that need no wrapping stay as they are."""
-    wrapped = {}
-    for name in dict.fromkeys(str(n) for n in names):
-        lines = [line for part in name.split(" · ")
-                 for line in (textwrap.wrap(part, width, break_long_words=False) or [part])]
-        if len(lines) > 1:
-            wrapped[name] = lines
-    return label_lookup(wrapped)
+    """A ``labelExpr`` writing each name on several lines (``name_lines``), so the columns of a
+    heatmap do not write into each other ("prospectnewly activated"). Names that need no
+    wrapping stay as they are."""
+    lines = {str(n): name_lines(n, width) for n in names}
+    return label_lookup({n: v for n, v in lines.items() if len(v) > 1})
 
 
 def revenue_trend(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLevelMixin:
@@ -235,7 +240,7 @@ def conversion(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin
     ``frame``: step_label, conversion, conversion_label, counts_label."""
     order = list(frame["step_label"])
     two_lines = {name: [f"{name.split(' → ')[0]} →", name.split(" → ", 1)[1]]
-                 for name in order if " → " in name and _text_width(name) > 150}
+                 for name in order if " → " in name and text_width(name) > 150}
     bars = alt.Chart(frame).mark_bar(color=ACCENT, cornerRadiusEnd=3).encode(
         y=alt.Y("step_label:N", sort=order, title=None,
                 axis=alt.Axis(labelLimit=240, labelOverlap=False,

@@ -47,7 +47,8 @@ def gm_trend(frame: pd.DataFrame, floors: pd.DataFrame, labels: dict[str, str]
         y="floor:Q", color=same_colour,
         tooltip=[alt.Tooltip("line_label:N", title=labels["line"]),
                  alt.Tooltip("floor_label:N", title=labels["floor"])])
-    return finish(alt.layer(trend, rules, *_floor_values(floors, same_colour)), 340)
+    # Taller than 340: on a phone the legend of four named floors takes four rows.
+    return finish(alt.layer(trend, rules, *_floor_values(floors, same_colour)), 380)
 
 
 def _floor_values(floors: pd.DataFrame, colour: alt.Color) -> list[alt.Chart]:

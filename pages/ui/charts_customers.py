@@ -8,8 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pages.ui.charts import (ACCENT, BAD, GOOD, NEUTRAL, finish, legend_columns,
-                             wrapped_labels)
+from pages.ui.charts import (ACCENT, BAD, GOOD, NEUTRAL, finish, legend_columns, name_lines,
+                             text_width, wrapped_labels)
 
 # Tier groups in display order and their colours: focus green, develop blue, serve orange.
 TIER_COLOURS = {"tier1": GOOD, "tier2": "#ef6c00", "tier3": ACCENT, "not_pursued": NEUTRAL,
@@ -137,18 +137,13 @@ def segment_heatmap(frame: pd.DataFrame, rows: list[str], columns: list[str],
     them), grouped by region group first when the frame has a ``region_group`` column; column
     names wrapped on several lines.
 
-    ``frame``: row, column, customers (every combination, zero included), optional
-    region_group."""
+    ``frame``: row, column, customers (every combination, zero included); optional
+    region_group and sort_key (see ``_row_order``)."""
     high = max(int(frame["customers"].max() or 0), 1)
     rows = _row_order(frame, rows)
     base = alt.Chart(frame).encode(
         y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=180)),
-        # "Tier 2 · serve", "A · newly activated" on several lines so every column's name fits
-        # under it, even four columns on a phone.
-        x=alt.X("column:N", sort=columns, title=None,
-                axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=0, labelOverlap=False,
-                              labelExpr=wrapped_labels(columns), labelPadding=6,
-                              labelFontSize=11)))
+        x=alt.X("column:N", sort=columns, title=None, axis=_column_axis(columns)))
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("customers:Q", legend=None,
                         scale=alt.Scale(scheme=scheme, domain=[0, high])),
@@ -162,14 +157,31 @@ def segment_heatmap(frame: pd.DataFrame, rows: list[str], columns: list[str],
     return finish(alt.layer(cells, text), alt.Step(24))
 
 
+def _column_axis(columns: list[str]) -> alt.Axis:
+    """Column names under the heatmap: "Tier 2 · serve", "A · newly activated" on several
+    lines; where even the longest line is wider than a column (a phone), each name on one line
+    at an angle instead."""
+    widest = max([text_width(line, 11) for c in columns for line in name_lines(c, 8)] + [1])
+    narrow = f"width / {max(len(columns), 1)} < {widest + 8:.0f}"
+    return alt.Axis(orient="bottom", labelLimit=0, labelOverlap=False, labelPadding=6,
+                    labelFontSize=11,
+                    labelExpr=f"{narrow} ? datum.label : ({wrapped_labels(columns, 8)})",
+                    labelAngle=alt.ExprRef(f"{narrow} ? -40 : 0"),
+                    labelAlign=alt.ExprRef(f"{narrow} ? 'right' : 'center'"))
+
+
 def _row_order(frame: pd.DataFrame, rows: list[str]) -> list[str]:
-    """``rows`` by display name, by region group first when the frame names each row's group
-    (rows without a group last)."""
-    if "region_group" not in frame.columns:
+    """``rows`` by display name (or by the frame's ``sort_key`` column when it has one: Python
+    sorts Chinese names by code point, not pinyin), by region group first when the frame has a
+    ``region_group`` column (rows without a group last)."""
+    extra = [c for c in ("region_group", "sort_key") if c in frame.columns]
+    if not extra:
         return sorted(rows)
-    groups = frame.drop_duplicates("row").set_index("row")["region_group"]
+    keys = frame.drop_duplicates("row").set_index("row")[extra]
 
     def key(row: str) -> tuple:
-        group = groups.get(row)
-        return (pd.isna(group), "" if pd.isna(group) else str(group), row)
+        group = keys["region_group"].get(row) if "region_group" in extra else None
+        name = keys["sort_key"].get(row) if "sort_key" in extra else row
+        return (pd.isna(group), "" if pd.isna(group) else str(group),
+                row if pd.isna(name) else str(name))
     return sorted(rows, key=key)

@@ -126,9 +126,11 @@ def height_for(rows: int) -> int:
 def show(shown: Table, lang: str, *, key: str | None = None, on_select="ignore",
          selection_mode="single-row", all_rows: bool = False):
     """Draw the table full width; ``all_rows``: tall enough for every row (up to a cap), for
-    tables one reads whole (18 regions). Returns the selection event when ``on_select`` is set."""
+    tables one reads whole (18 regions). Returns the selection event when ``on_select`` is set,
+    else None."""
     kwargs = {"height": height_for(len(shown.frame))} if all_rows else {}
     if on_select != "ignore":
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
-    return st.dataframe(shown.data(), column_config=shown.config, hide_index=True,
-                        width="stretch", placeholder=t("na", lang), key=key, **kwargs)
+    event = st.dataframe(shown.data(), column_config=shown.config, hide_index=True,
+                         width="stretch", placeholder=t("na", lang), key=key, **kwargs)
+    return None if on_select == "ignore" else event

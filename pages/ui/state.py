@@ -9,6 +9,7 @@ parameters with a visible notice, and seeds the keyed sidebar widgets from it; a
 from __future__ import annotations
 
 import functools
+import hashlib
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -406,6 +407,28 @@ def pick_region() -> None:
         st.query_params["region"] = region
     else:
         st.query_params.pop("region", None)
+
+
+def view_key(ctx: Context, name: str) -> str:
+    """A widget key that changes with the view, so a table's row selection starts afresh when
+    the rows change (a drill that filters the table must not select its new first row)."""
+    digest = hashlib.sha1(repr((ctx.view, ctx.url)).encode()).hexdigest()[:10]
+    return f"{name}_{digest}"
+
+
+def drill(ctx: Context, level: str, key) -> None:
+    """A click on a review row: a region opens its region review; an industry or a product line
+    becomes the filter; a region group filters to its regions."""
+    if level == "region":
+        open_region(ctx, key)
+    if level in ("industry", "product_line"):
+        st.query_params[level] = [key]
+    elif level == "region_group":
+        regions = ctx.dims["regions"]
+        group = regions["region_group"].isna() if key is None or key != key \
+            else regions["region_group"] == key
+        st.query_params["region"] = list(regions.loc[group, "region_id"])
+    st.rerun()
 
 
 def open_region(ctx: Context, region_id: str) -> None:

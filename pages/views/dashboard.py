@@ -94,12 +94,13 @@ st.segmented_control(t("review.level", lang), dashboard.LEVELS, key="w_level",
 review = state.metric(ctx, dashboard.review_table, args=(level,))
 selected = grid.show(
     tables.review(review, lang, state.review_label(ctx, level), k["gm_pct"], level), lang,
-    key=f"review_{level}", on_select="rerun" if level == "region" else "ignore", all_rows=True)
+    key=state.view_key(ctx, f"review_{level}"),
+    on_select="ignore" if level == "account" else "rerun", all_rows=True)
 st.caption(md("regional.caption", lang, floor=fmt.pct(k["gm_pct"], lang, 1)) + " "
            + md(f"review.caption.{level}", lang,
                 top=setting("customers.top_accounts")))
-if level == "region" and selected and selected.selection.rows:
-    state.open_region(ctx, review["key"].iloc[selected.selection.rows[0]])
+if selected and selected.selection.rows:  # drill: the region review, or the row as a filter
+    state.drill(ctx, level, review["key"].iloc[selected.selection.rows[0]])
 
 st.subheader(md("keyopps.title", lang))
 key_opps = state.metric(ctx, dashboard.key_opportunities)

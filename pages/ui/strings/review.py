@@ -11,14 +11,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.level.account": {"en": "Account", "zh": "客户"},
     "review.no_group": {"en": "no group", "zh": "未分大区"},
     "review.caption.region_group": {
-        "en": "Regions summed by their region group (the VP's level).",
-        "zh": "按所属大区汇总各区域（VP 层级）。"},
+        "en": "Regions summed by their region group (the VP's level); select a row to filter to "
+              "its regions.",
+        "zh": "按所属大区汇总各区域（VP 层级）；选中一行即筛选到该大区的区域。"},
     "review.caption.region": {
         "en": "Select a region's row to open its region review.",
         "zh": "选中某区域的行可打开该区域复盘。"},
-    "review.caption.industry": {"en": "One row per industry.", "zh": "每行业一行。"},
-    "review.caption.product_line": {"en": "One row per product line.",
-                                    "zh": "每产品线一行。"},
+    "review.caption.industry": {"en": "One row per industry; select a row to filter to it.",
+                                "zh": "每行业一行；选中一行即按该行业筛选。"},
+    "review.caption.product_line": {"en": "One row per product line; select a row to filter to it.",
+                                    "zh": "每产品线一行；选中一行即按该产品线筛选。"},
     "review.caption.account": {
         "en": "The {top} accounts with the most revenue in the period; accounts have no targets.",
         "zh": "本期收入最高的 {top} 个客户；客户没有目标。"},
