@@ -158,13 +158,14 @@ def revenue_trend(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt
     return finish(alt.layer(bars, line).resolve_scale(y="independent"), 300)
 
 
-def attainment_by_region(frame: pd.DataFrame, pace: float,
-                         labels: dict[str, str]) -> alt.TopLevelMixin:
+def attainment_by_region(frame: pd.DataFrame, pace: float, labels: dict[str, str],
+                         select: str | None = None) -> alt.TopLevelMixin:
     """Horizontal bars of attainment in the frame's row order, a 100% rule and a dashed pace rule;
     the % labels are drawn last, over a halo, so the pace rule never runs through them.
+    ``select``: the name of a click selection on a bar's ``region_id`` (for click-to-drill).
 
-    ``frame``: region (display name), revenue_attainment, status (translated on/behind pace),
-    attainment_label, revenue_label, target_label."""
+    ``frame``: region (display name), region_id, revenue_attainment, status (translated on/behind
+    pace), attainment_label, revenue_label, target_label."""
     statuses = [labels["on_track"], labels["behind"], labels["no_pace"]]
     # An explicit order: Vega-Lite drops a "-x" sort when layers share the y scale.
     bars = alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
@@ -182,9 +183,13 @@ def attainment_by_region(frame: pd.DataFrame, pace: float,
         x="x:Q")
     pace_rule = alt.Chart(pd.DataFrame({"x": [pace]})).mark_rule(
         color=NEUTRAL, strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
+    texts = bar_labels(bars, "attainment_label:N")
+    if select:  # on the bars only: a layer copied from them would declare it twice
+        bars = bars.add_params(alt.selection_point(name=select, fields=["region_id"],
+                                                   on="click")).mark_bar(cornerRadiusEnd=3,
+                                                                         cursor="pointer")
     # One 24-pixel band per region, so every region's name is readable.
-    return finish(alt.layer(bars, full, pace_rule, *bar_labels(bars, "attainment_label:N")),
-                  alt.Step(24))
+    return finish(alt.layer(bars, full, pace_rule, *texts), alt.Step(24))
 
 
 def funnel(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLevelMixin:

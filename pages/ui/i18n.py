@@ -193,6 +193,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "line: pace ({pace}). Green regions are on track.",
         "zh": "本期至今收入 ÷ 全期目标，由高到低。实线：100%；虚线：时间进度（{pace}）。"
               "绿色为达成进度的区域。"},
+    "attainment.click": {"en": "Click a region's bar to filter to it.",
+                         "zh": "点击某区域的条形即可按该区域筛选。"},
     "attainment.no_target": {
         "en": "Without a target (not shown): {regions}.", "zh": "无目标（未显示）：{regions}。"},
     "regional.title": {"en": "Weekly regional report", "zh": "分区周报"},

@@ -416,14 +416,21 @@ def view_key(ctx: Context, name: str) -> str:
     return f"{name}_{digest}"
 
 
+def filter_to(ctx: Context, name: str, value: str) -> None:
+    """Click to drill: ``value`` becomes the filter ``name`` (region, industry, product_line) in
+    the view and the URL."""
+    st.query_params[name] = [value]
+    st.rerun()
+
+
 def drill(ctx: Context, level: str, key) -> None:
     """A click on a review row: a region opens its region review; an industry or a product line
     becomes the filter; a region group filters to its regions."""
     if level == "region":
         open_region(ctx, key)
     if level in ("industry", "product_line"):
-        st.query_params[level] = [key]
-    elif level == "region_group":
+        filter_to(ctx, level, key)
+    if level == "region_group":
         regions = ctx.dims["regions"]
         group = regions["region_group"].isna() if key is None or key != key \
             else regions["region_group"] == key

@@ -133,10 +133,13 @@ for dimension, name in (("region", ctx.region_name), ("industry", ctx.industry_n
         cells = part[part["measure"] == measure]
         cells = cells.assign(row=cells["key"].map(name),
                              column=cells["category"].map(labels[measure]))
+        if dimension == "region":  # rows grouped by region group, then by name
+            groups = ctx.dims["regions"].set_index("region_id")["region_group"]
+            cells = cells.assign(region_group=cells["key"].map(groups))
         order = list(labels[measure].values())
         with column:
             st.altair_chart(charts.segment_heatmap(
-                cells[["row", "column", "customers"]], rows, order, {
+                cells.filter(["row", "column", "customers", "region_group"]), rows, order, {
                     "row": t(f"customers.segments.{dimension}", lang),
                     "column": t(f"customers.chart.{measure}", lang),
                     "customers": t("customers.chart.customers", lang)}, scheme),

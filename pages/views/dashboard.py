@@ -62,13 +62,18 @@ with right:
             attainment_label=with_target["revenue_attainment"].map(lambda v: fmt.pct(v, lang)),
             revenue_label=with_target["revenue"].map(lambda v: fmt.money_short(v, lang)),
             target_label=with_target["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
-        st.altair_chart(charts.attainment_by_region(bars, k["pace"], {
+        clicked = st.altair_chart(charts.attainment_by_region(bars, k["pace"], {
             "attainment": t("chart.attainment", lang), "on_track": t("chart.on_track", lang),
             "behind": t("chart.behind", lang), "no_pace": t("chart.no_pace", lang),
             "region": t("col.region", lang),
-            "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang)}),
-            width="stretch")
-    st.caption(md("attainment.caption", lang, pace=fmt.pct(k["pace"], lang)))
+            "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang)},
+            select="pick"), width="stretch", on_select="rerun", selection_mode="pick",
+            key=state.view_key(ctx, "attainment_chart"))
+        picked = [p.get("region_id") for p in clicked.selection.get("pick", [])]
+        if picked and picked[0]:  # click to drill: the region becomes the filter
+            state.filter_to(ctx, "region", picked[0])
+    st.caption(md("attainment.caption", lang, pace=fmt.pct(k["pace"], lang)) + " "
+               + md("attainment.click", lang))
     no_target = report.loc[report["revenue_attainment"].isna(), "region_id"]
     if len(no_target):
         st.caption(md("attainment.no_target", lang,

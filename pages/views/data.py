@@ -75,7 +75,7 @@ with left:
             rows_label=history["rows"].map(lambda n: f"{n:,}"))
         st.altair_chart(charts.row_counts(history, {
             "snapshot": t("data.chart.snapshot", lang), "rows": t("data.chart.rows", lang),
-            "table": t("data.chart.table", lang)}), width="stretch")
+            "table": t("data.chart.table", lang)}, lang), width="stretch")
     st.caption(md("data.rows.caption", lang))
 if info is not None:
     with right:
