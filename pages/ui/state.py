@@ -466,13 +466,6 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
     return ctx
 
 
-def movement_title(ctx: Context) -> str:
-    """"Pipeline this week", or "since <snapshot>" when the comparison is not last week's."""
-    if ctx.url.compare and ctx.compare is not None:
-        return md("weekpipe.title.since", ctx.lang, compare=ctx.compare.snapshot_id)
-    return md("weekpipe.title", ctx.lang)
-
-
 # ------------------------------------------------------------------------------- filter chips
 
 def _chips(ctx: Context) -> dict[str, str]:

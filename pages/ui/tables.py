@@ -73,14 +73,21 @@ def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> Table:
     ])
 
 
-def order_flow(frame: pd.DataFrame, lang: str, region_name) -> Table:
-    """The newest order lines: date, amount, margin, gm_pct and the special-price star first."""
-    return table([
+def order_line_money(frame: pd.DataFrame, lang: str) -> list[Col]:
+    """The first columns of any list of order lines: order/line, date, amount, margin, gm_pct."""
+    return [
         Col(t("col.order", lang), frame["order_id"] + "/" + frame["line_no"].astype(str)),
         Col(t("col.order_date", lang), frame["order_date"], "date"),
         Col(t("col.amount", lang), frame["revenue"], "money"),
         Col(t("col.gross_margin", lang), frame["gross_margin"], "money"),
         Col(t("col.gm_pct", lang), frame["gm_pct"], "pct"),
+    ]
+
+
+def order_flow(frame: pd.DataFrame, lang: str, region_name) -> Table:
+    """The newest order lines: date, amount, margin, gm_pct and the special-price star first."""
+    return table([
+        *order_line_money(frame, lang),
         Col(t("col.special_price", lang), frame["special_price"].map(
             lambda v: "★" if v is True else ""), width="small"),
         Col(t("col.customer", lang), frame["customer"]),

@@ -14,7 +14,7 @@ from pages.ui import fmt
 from pages.ui import vocab
 from pages.ui.grid import Col, Table, table
 from pages.ui.i18n import t
-from pages.ui.tables import BAD_BG
+from pages.ui.tables import BAD_BG, order_line_money
 
 WARNING_BG = "background-color: #fff8e1; color: #8d6e00"
 
@@ -65,11 +65,7 @@ def alerts(frame: pd.DataFrame, lang: str, region_name) -> Table:
 def drill_lines(frame: pd.DataFrame, lang: str, region_name) -> Table:
     """Order lines behind an alert, in the frame's order: the margin figures first."""
     return table([
-        Col(t("col.order", lang), frame["order_id"] + "/" + frame["line_no"].astype(str)),
-        Col(t("col.order_date", lang), frame["order_date"], "date"),
-        Col(t("col.amount", lang), frame["revenue"], "money"),
-        Col(t("col.gross_margin", lang), frame["gross_margin"], "money"),
-        Col(t("col.gm_pct", lang), frame["gm_pct"], "pct"),
+        *order_line_money(frame, lang),
         Col(t("alerts.col.discount", lang), frame["discount_pct"], "pct"),
         Col(t("col.special_price", lang), frame["special_price"], "check", width="small"),
         Col(t("alerts.col.high_margin", lang), frame["high_margin"], "check", width="small"),

@@ -72,6 +72,24 @@ def kpis(k: dict, lang: str) -> None:
     coverage(tiles[5], k, lang)
 
 
+def pipeline_this_week(ctx, moved: dict | None) -> None:
+    """The "pipeline this week" block (dashboard, region review): its title (or "since …" when
+    comparing further back), the movement tiles and their caption; without a comparison
+    snapshot, why there is none."""
+    lang, view = ctx.lang, ctx.view
+    if ctx.url.compare and ctx.compare is not None:
+        st.subheader(md("weekpipe.title.since", lang, compare=ctx.compare.snapshot_id))
+    else:
+        st.subheader(md("weekpipe.title", lang))
+    if moved is None:
+        st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id),
+                icon=":material/info:")
+        return
+    movement(moved, lang)
+    st.caption(md("weekpipe.caption", lang, period=view.period.code,
+                  compare=ctx.compare.snapshot_id, snapshot=view.snapshot_id))
+
+
 def movement(moved: dict, lang: str) -> None:
     """This week's pipeline movement (metrics.pipeline.movement): new, won, lost and slipped."""
     for cell, step in zip(st.columns(4), ("new", "won", "lost", "slipped")):

@@ -80,13 +80,8 @@ with right:
                      regions=", ".join(no_target.map(ctx.region_name))))
 
 # --- Pipeline this week ----------------------------------------------------------------------------
-st.subheader(state.movement_title(ctx))
-if ctx.compare is None:
-    st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id), icon=":material/info:")
-else:
-    tiles_ui.movement(state.metric(ctx, pipeline.movement), lang)
-    st.caption(md("weekpipe.caption", lang, period=view.period.code,
-                 compare=ctx.compare.snapshot_id, snapshot=view.snapshot_id))
+moved = state.metric(ctx, pipeline.movement) if ctx.compare else None
+tiles_ui.pipeline_this_week(ctx, moved)
 st.page_link(ctx.pages["pipeline"], label=t("weekpipe.link", lang),
              icon=":material/arrow_forward:", query_params=state.nav_params(ctx))
 

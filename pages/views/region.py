@@ -8,7 +8,7 @@ import streamlit as st
 
 from data.config import setting
 from metrics import alerts, dashboard, pipeline, reps, scorecard
-from pages.ui import fmt, grid, state, tables
+from pages.ui import grid, state, tables
 from pages.ui import tables_alerts
 from pages.ui import tables_review
 from pages.ui import tiles as tiles_ui
@@ -53,13 +53,8 @@ with right:
     grid.show(tables.review(industries, lang, state.review_label(ctx, "industry"),
                             k["gm_pct"], "industry"), lang, all_rows=True)
 
-st.subheader(state.movement_title(ctx))
-if ctx.compare is None:
-    st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id), icon=":material/info:")
-else:
-    tiles_ui.movement(state.metric(ctx, pipeline.movement), lang)
-    st.caption(md("weekpipe.caption", lang, period=view.period.code,
-                  compare=ctx.compare.snapshot_id, snapshot=view.snapshot_id))
+moved = state.metric(ctx, pipeline.movement) if ctx.compare else None
+tiles_ui.pipeline_this_week(ctx, moved)
 
 # The scorecard ranks every region on its whole business (SPEC §5.4): the region's row of it.
 st.subheader(md("region.scorecard", lang))
