@@ -66,6 +66,7 @@ SETTLE_MS = 1000
 TIMEOUT_S = 120
 VIEWPORT = {"width": 1500, "height": 2600}  # tall: every element is drawn, as in the tests
 RAMP_S = 0.5  # sessions of a concurrency run start this far apart
+PHASES = ("cold", "pages", "interactions", "concurrency")
 TARGETS = {"page_switch_s": 1.0, "fresh_tab_s": 2.5, "first_visit_s": 4.0,
            "concurrency_errors": 0, "concurrency_p95_s": 10.0, "server_rss_mib": 2048}
 
@@ -578,6 +579,7 @@ async def concurrency(browser, server: Server, names: list[str], sessions: int,
     links (each session starting at another page) until ``seconds`` are over; a session whose
     render failed opens its next page afresh."""
     renders: list[Render] = []
+    drain_s = await _drained(server)
     stop_at = time.monotonic() + seconds + RAMP_S * (sessions - 1)
     peak = {"rss_mib": server.rss_mib()}
 
@@ -609,7 +611,6 @@ async def concurrency(browser, server: Server, names: list[str], sessions: int,
         finally:
             await tab.close()
 
-    drain_s = await _drained(server)
     sampler = asyncio.create_task(sample())
     cpu, client_cpu, load = server.cpu_s(), server.client_cpu_s(), os.getloadavg()
     started = time.monotonic()
@@ -631,7 +632,7 @@ async def concurrency(browser, server: Server, names: list[str], sessions: int,
     }
 
 
-async def _drained(server: Server, limit_s: float = TIMEOUT_S) -> float:
+async def _drained(server: Server, limit_s: float = 3 * TIMEOUT_S) -> float:
     """Wait until the server is idle (script runs of closed sessions go on until they end), so
     that a run does not inherit the last one's backlog; the seconds waited."""
     started = time.monotonic()
@@ -738,17 +739,23 @@ def table(results: dict) -> str:
 
 async def run(args, data_dir: Path, names: list[str]) -> dict:
     results: dict = {"pages": {name: {} for name in names}}
+    phases = set(args.phases)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        _say("first visit after new data (validation of unseen snapshots) …")
-        results["first_visit_new_data"] = await first_visit_new_data(browser, data_dir)
-        _say(f"  dashboard {_fmt(results['first_visit_new_data']['seconds'])} s")
-        _say("cold: a fresh server process per page …")
-        for name, render in (await cold(browser, data_dir, names)).items():
-            results["pages"][name]["cold"] = render
+        if "cold" in phases:
+            _say("first visit after new data (validation of unseen snapshots) …")
+            results["first_visit_new_data"] = await first_visit_new_data(browser, data_dir)
+            _say(f"  dashboard {_fmt(results['first_visit_new_data']['seconds'])} s")
+            _say("cold: a fresh server process per page …")
+            for name, render in (await cold(browser, data_dir, names)).items():
+                results["pages"][name]["cold"] = render
+        if phases <= {"cold"}:
+            await browser.close()
+            return results
 
         server = Server(data_dir, "warm")
         try:
+            # Also what warms the server for the phases after it.
             _say("one fresh server: first visit of each page …")
             for name in names:
                 tab = await Tab.open(browser)
@@ -757,41 +764,53 @@ async def run(args, data_dir: Path, names: list[str]) -> dict:
                 results["pages"][name]["first_on_shared_server"] = asdict(render)
                 _say(f"  {name:<13} {_fmt(render.seconds)} s"
                      + (f"  {render.error}" if render.error else ""))
-            _say(f"fresh tabs and new browsers, {args.runs} rounds …")
-            for (kind, name), s in (await fresh_tabs(browser, server, names, args.runs)).items():
-                results["pages"][name][kind] = s
-                _say(f"  {kind:<11} {name:<13} median {_fmt(s['median_s'])} s  "
-                     f"{s['ws_kib']:.0f} KiB ws"
-                     + (f"  {len(s['errors'])} errors: {s['errors'][0]}" if s["errors"] else ""))
-            _say(f"page switches, {args.runs} per page …")
-            for name, s in (await page_switches(browser, server, names, args.runs)).items():
-                results["pages"][name]["page_switch"] = s
-                _say(f"  {name:<13} median {_fmt(s['median_s'])} s"
-                     + (f"  {len(s['errors'])} errors: {s['errors'][0]}" if s["errors"] else ""))
-            _say("filter change and drill-downs …")
-            results["interactions"] = await interactions(browser, server, data_dir, args.runs)
-            for kind, s in results["interactions"].items():
-                _say(f"  {kind:<22} median {_fmt(s['median_s'])} s  runs "
-                     f"{[_fmt(x) for x in s['runs_s']]}"
-                     + (f"  errors: {s['errors'][:2]}" if s["errors"] else ""))
-            _say(f"concurrency: {args.concurrency} sessions for {args.seconds:.0f} s …")
-            results["concurrency"] = await concurrency(browser, server, names, args.concurrency,
-                                                       args.seconds)
-            c = results["concurrency"]
-            _say(f"  {c['renders_per_s']:.2f} renders/s, p50 {_fmt(c['p50_s'])} s, p95 "
-                 f"{_fmt(c['p95_s'])} s, {c['errors']} errors, RSS peak "
-                 f"{c['server_rss_peak_sampled_mib']:.0f} MiB")
-            results["scaling"] = []
-            for sessions in args.scale:
-                s = await concurrency(browser, server, names, sessions, args.scale_seconds)
-                results["scaling"].append(s)
-                _say(f"  scaling {sessions:>2} sessions: {s['renders_per_s']:.2f} renders/s, "
-                     f"p50 {_fmt(s['p50_s'])} s, {s['errors']} errors")
+            if "pages" in phases:
+                await _pages(args, browser, server, names, results)
+            if "interactions" in phases:
+                _say("filter change and drill-downs …")
+                results["interactions"] = await interactions(browser, server, data_dir,
+                                                             args.runs)
+                for kind, s in results["interactions"].items():
+                    _say(f"  {kind:<22} median {_fmt(s['median_s'])} s  runs "
+                         f"{[_fmt(x) for x in s['runs_s']]}"
+                         + (f"  errors: {s['errors'][:2]}" if s["errors"] else ""))
+            if "concurrency" in phases:
+                await _concurrency(args, browser, server, names, results)
             results["server_peak_rss_mib"] = server.peak_rss_mib()
         finally:
             server.stop()
         await browser.close()
     return results
+
+
+async def _pages(args, browser, server: Server, names: list[str], results: dict) -> None:
+    _say(f"fresh tabs and new browsers, {args.runs} rounds …")
+    for (kind, name), s in (await fresh_tabs(browser, server, names, args.runs)).items():
+        results["pages"][name][kind] = s
+        _say(f"  {kind:<11} {name:<13} median {_fmt(s['median_s'])} s  {s['ws_kib']:.0f} KiB ws"
+             + (f"  {len(s['errors'])} errors: {s['errors'][0]}" if s["errors"] else ""))
+    _say(f"page switches, {args.runs} per page …")
+    for name, s in (await page_switches(browser, server, names, args.runs)).items():
+        results["pages"][name]["page_switch"] = s
+        _say(f"  {name:<13} median {_fmt(s['median_s'])} s"
+             + (f"  {len(s['errors'])} errors: {s['errors'][0]}" if s["errors"] else ""))
+
+
+async def _concurrency(args, browser, server: Server, names: list[str], results: dict) -> None:
+    _say(f"concurrency: {args.concurrency} sessions for {args.seconds:.0f} s …")
+    c = results["concurrency"] = await concurrency(browser, server, names, args.concurrency,
+                                                   args.seconds)
+    _say(f"  {c['renders_per_s']:.2f} renders/s, p50 {_fmt(c['p50_s'])} s, p95 "
+         f"{_fmt(c['p95_s'])} s, {c['errors']} errors, RSS peak "
+         f"{c['server_rss_peak_sampled_mib']:.0f} MiB (waited {c['drain_before_s']:.0f} s "
+         "for an idle server)")
+    results["scaling"] = []
+    for sessions in args.scale:
+        s = await concurrency(browser, server, names, sessions, args.scale_seconds)
+        results["scaling"].append(s)
+        _say(f"  scaling {sessions:>2} sessions: {s['renders_per_s']:.2f} renders/s, "
+             f"p50 {_fmt(s['p50_s'])} s, {s['errors']} errors (waited "
+             f"{s['drain_before_s']:.0f} s for an idle server)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -807,6 +826,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="sessions per scaling step (default 1 5 10 20)")
     parser.add_argument("--scale-seconds", type=float, help="per scaling step (default 30 s)")
     parser.add_argument("--pages", nargs="+", help="only these pages (default: all)")
+    parser.add_argument("--phases", nargs="+", default=list(PHASES), choices=PHASES,
+                        help="what to measure (default: all); the first visit of each page on "
+                             "the warm server is always measured, it warms the server")
     args = parser.parse_args(argv)
     quick = args.quick
     args.orders = args.orders or (1_000_000 if quick else 10_000_000)
