@@ -16,7 +16,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from pages.ui import layout, state
+from data.store import data_dir_from_env
+from pages.ui import auth, layout, state
 from pages.views import PAGES
 from pages.ui.i18n import DEFAULT_LANG, LANGS, t
 
@@ -27,12 +28,15 @@ st.set_page_config(page_title="Sales Cockpit", page_icon="📊", layout="wide")
 
 
 def main() -> None:
-    ctx = state.load()
+    # Who is looking comes first: signed out or unknown, the run stops before any data is read.
+    visitor = auth.visitor(data_dir_from_env(), state.url_lang())
+    ctx = state.load(visitor)
     pages = [
         st.Page(HERE / "pages" / "views" / f"{name}.py", title=t(f"page.{name}", ctx.lang),
                 icon=icon, url_path=name, default=name == "dashboard")
         for name, icon in PAGES
         if (HERE / "pages" / "views" / f"{name}.py").exists()
+        and (name != "importer" or visitor.may_import)
     ]
     # Navigation is drawn by state.sidebar with links that carry the view state across pages.
     page = st.navigation(pages, position="hidden")

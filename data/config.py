@@ -200,6 +200,12 @@ KEYS: dict[str, Key] = {k.name: k for k in (
         "The same for tier 3 accounts (half-yearly)."),
     Key("data.freshness_warning_days", 8, _number(1, 365, integer=True),
         "A snapshot older than this many days at the time of viewing is flagged as stale."),
+    Key("access.file", "access.toml", _text,
+        "With sign-in configured: the access file mapping people and groups to a role and scope "
+        "(a path relative to the data folder, or absolute)."),
+    Key("access.group_claim", "groups", _text,
+        "The OpenID Connect claim that lists a person's groups (for [groups.…] in the access "
+        "file)."),
     Key("stages.names_en", ["Identify", "Validate", "Propose", "Commit"], _texts,
         "The open pipeline stages in order (stage 1, 2, …); won is the stage after the last."),
     Key("stages.names_zh", ["识别商机", "确认商机", "制定方案", "达成意向"], _texts,

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data import config, extracts
+from data.access import Scope, limited
 from data.config import DATA_DIR_ENV, DEFAULT_DATA_DIR, data_dir_from_env  # noqa: F401
 from data.extracts import EXTRACTS
 from data.schema import REQUIRED_ANY, SCHEMA_VERSION, TABLES, Table
@@ -615,11 +616,73 @@ def _create_extracts(con: duckdb.DuckDBPyConnection, info: SnapshotInfo, schema:
                     f"SELECT * FROM read_parquet('{literal}')")
 
 
-def schema_name(snapshot_id: str) -> str:
-    """The DuckDB schema holding a snapshot's views (``2026-W47`` → ``s_2026_w47``)."""
+def schema_name(snapshot_id: str, scope: Scope | None = None) -> str:
+    """The DuckDB schema holding a snapshot's views (``2026-W47`` → ``s_2026_w47``); for a
+    limited scope, the schema of the rows that scope may see (``s_2026_w47__<scope key>``)."""
     if not SNAPSHOT_ID.match(snapshot_id):
         raise ValueError(f"not a snapshot id: {snapshot_id!r}")
-    return "s_" + snapshot_id.replace("-", "_").lower()
+    name = "s_" + snapshot_id.replace("-", "_").lower()
+    return f"{name}__{scope.key}" if limited(scope) else name
+
+
+# SPEC §11: what a limited scope sees of each table, as a predicate over the snapshot's full table
+# (``{full}``) and the scope's own views (``{scoped}``) made before it. A lead sees the rows of
+# their regions, a rep their own deals, customers and order lines; both see the activities,
+# scores and stage history of what they see, and every product and industry (names only).
+_BY_REGION = "region_id IN (SELECT region_id FROM {scoped}.scope_regions)"
+_SCOPED_ROWS: dict[str, dict[str, str]] = {
+    "lead": {"regions": _BY_REGION, "reps": _BY_REGION, "customers": _BY_REGION,
+             "orders": _BY_REGION, "opportunities": _BY_REGION, "targets": _BY_REGION},
+    "rep": {"regions": "region_id IN (SELECT region_id FROM {full}.reps "
+                       "WHERE rep_id IN (SELECT rep_id FROM {scoped}.scope_rep))",
+            "reps": "rep_id IN (SELECT rep_id FROM {scoped}.scope_rep)",
+            # Their customers: those they own, and those of their own deals and order lines.
+            "customers": "owner_rep_id IN (SELECT rep_id FROM {scoped}.scope_rep) "
+                         "OR customer_id IN (SELECT customer_id FROM {full}.orders "
+                         "WHERE rep_id IN (SELECT rep_id FROM {scoped}.scope_rep)) "
+                         "OR customer_id IN (SELECT customer_id FROM {full}.opportunities "
+                         "WHERE rep_id IN (SELECT rep_id FROM {scoped}.scope_rep))",
+            "orders": "rep_id IN (SELECT rep_id FROM {scoped}.scope_rep)",
+            "opportunities": "rep_id IN (SELECT rep_id FROM {scoped}.scope_rep)",
+            # The regional targets are not a rep's; their own are in rep_targets.
+            "targets": "false"},
+}
+_SCOPED_FOLLOWERS = {
+    "rep_targets": "rep_id IN (SELECT rep_id FROM {scoped}.reps)",
+    "customer_scores": "customer_id IN (SELECT customer_id FROM {scoped}.customers)",
+    "opportunity_history": "opportunity_id IN (SELECT opportunity_id FROM {scoped}.opportunities)",
+    "activities": "rep_id IN (SELECT rep_id FROM {scoped}.reps) "
+                  "OR customer_id IN (SELECT customer_id FROM {scoped}.customers)",
+}
+
+
+def _create_scoped(con: duckdb.DuckDBPyConnection, info: SnapshotInfo, scope: Scope,
+                   load: frozenset[str] = frozenset()) -> None:
+    """The schema a limited ``scope`` reads ``info`` from: per table only the scope's rows (a view
+    over the full schema's table; the tables named in ``load`` are copied once instead, as the
+    full schema does), and the extracts computed from those rows. The scope's regions or rep id
+    are stored with bound parameters; the statements name only schemas built by
+    ``schema_name`` and tables of the contract."""
+    full, scoped = schema_name(info.snapshot_id), schema_name(info.snapshot_id, scope)
+    names = {"full": _ident(full), "scoped": _ident(scoped)}
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {names['scoped']}")
+    con.execute(f"CREATE OR REPLACE TABLE {names['scoped']}.scope_regions AS "
+                "SELECT unnest($regions::VARCHAR[]) AS region_id", {"regions": list(scope.regions)})
+    con.execute(f"CREATE OR REPLACE TABLE {names['scoped']}.scope_rep AS "
+                "SELECT rep_id FROM (SELECT $rep::VARCHAR AS rep_id) WHERE rep_id IS NOT NULL",
+                {"rep": scope.rep_id})
+    rows = {**_SCOPED_ROWS[scope.role], **_SCOPED_FOLLOWERS}
+    for name in [*_SCOPED_ROWS[scope.role], *_SCOPED_FOLLOWERS,
+                 *(t for t in TABLES if t not in rows), "present_tables"]:
+        where = rows.get(name, "true").format(**names)
+        kind = "TABLE" if name in load else "VIEW"
+        con.execute(f"CREATE OR REPLACE {kind} {names['scoped']}.{_ident(name)} AS "
+                    f"SELECT * FROM {names['full']}.{_ident(name)} WHERE {where}")
+    con.execute(f"SET search_path = '{scoped}'")  # allow-listed by _ident above
+    try:
+        extracts.create(con, info.as_of, scoped)
+    finally:
+        con.execute("RESET search_path")
 
 
 class SnapshotDatabase:
@@ -628,22 +691,25 @@ class SnapshotDatabase:
     ``cursor(snapshot)`` hands out a new cursor (DuckDB connections are not thread-safe, cursors
     are) whose search path is that snapshot's schema, so metric SQL names plain tables. Snapshots
     passed as ``also`` are attached too, for queries that compare two weeks (their tables are
-    qualified with ``schema_name``)."""
+    qualified with ``schema_name``). With a limited ``scope`` (SPEC §11) the cursor reads the
+    scope's schemas instead, which hold only the rows the scope may see."""
 
     def __init__(self) -> None:
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()
         self._attached: dict[str, Path] = {}
 
-    def cursor(self, snapshot: SnapshotInfo,
-               also: tuple[SnapshotInfo, ...] = ()) -> duckdb.DuckDBPyConnection:
+    def cursor(self, snapshot: SnapshotInfo, also: tuple[SnapshotInfo, ...] = (),
+               scope: Scope | None = None) -> duckdb.DuckDBPyConnection:
         for info in (snapshot, *also):
             if not info.valid:
                 raise ValueError(f"snapshot {info.snapshot_id} is invalid: {info.errors[0]}")
-        schema = schema_name(snapshot.snapshot_id)
+        schema = schema_name(snapshot.snapshot_id, scope)
         with self._lock:
             for info in (snapshot, *also):
                 self._attach(info)
+                if limited(scope):
+                    self._attach_scoped(info, scope)
             cur = self._con.cursor()
         # SET takes no bound parameters; the schema name passed _ident's allow-list pattern.
         cur.execute("SET search_path = '" + schema + "'")
@@ -656,6 +722,13 @@ class SnapshotDatabase:
             small = frozenset(name for name, rows in info.row_counts.items() if rows <= LOAD_ROWS)
             _create_views(self._con, info.path, schema, load=small, present=info.tables)
             _create_extracts(self._con, info, schema)
+            self._attached[schema] = info.path
+
+    def _attach_scoped(self, info: SnapshotInfo, scope: Scope) -> None:
+        schema = schema_name(info.snapshot_id, scope)
+        if self._attached.get(schema) != info.path:
+            small = frozenset(name for name, rows in info.row_counts.items() if rows <= LOAD_ROWS)
+            _create_scoped(self._con, info, scope, load=small)
             self._attached[schema] = info.path
 
     def close(self) -> None:

@@ -97,8 +97,8 @@ def _on_snapshot(con, view: View, snapshot_id: str, as_of: dt.date, metric):
     """``metric(con, view as of the snapshot)`` read from the snapshot's schema; the cursor's
     search path is the served snapshot's again afterwards, also when the metric fails."""
     # SET takes no bound parameters; schema_name allow-lists the ISO week id.
-    schema = schema_name(snapshot_id)
-    served = schema_name(view.snapshot_id)
+    schema = schema_name(snapshot_id, view.scope)
+    served = schema_name(view.snapshot_id, view.scope)
     try:
         con.execute("SET search_path = '" + schema + "'")
     except duckdb.CatalogException:  # the search path is unchanged

@@ -343,7 +343,7 @@ def _movement_sql(view: View, select: str, computed: bool = False) -> tuple[str,
         raise ValueError("movement needs a comparison snapshot (view.compare)")
     opportunity_filter, params = filters(view, "o", table="opportunities")
     lines = (f"SELECT * FROM temp.{_LINES_TABLE}" if computed else
-             _MOVEMENT_SQL.format(s0=schema_name(view.compare), filter_0=opportunity_filter,
+             _MOVEMENT_SQL.format(s0=schema_name(view.compare, view.scope), filter_0=opportunity_filter,
                                   filter_1=opportunity_filter))
     sql = f"WITH lines AS ({lines}) {select}"
     params = {"start": view.period.start, "end": view.period.end, **params}
@@ -392,7 +392,7 @@ def movement_exact(con: duckdb.DuckDBPyConnection, view: View, computed: bool = 
         f"(SELECT coalesce(sum(signed_amount), 0) FROM lines WHERE movement = '{name}') AS {name}"
         for name in MOVEMENTS)  # names from the fixed MOVEMENTS tuple
     sql, params = _movement_sql(view, _MOVEMENT_TOTALS.format(
-        s0=schema_name(view.compare), filters=opportunity_filter, sums=sums), computed)
+        s0=schema_name(view.compare, view.scope), filters=opportunity_filter, sums=sums), computed)
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchone()))

@@ -3,7 +3,7 @@
     python -m metrics.report --data-dir DIR [--snapshot ID|latest] --section SECTION --period P
         [--region ID]… [--industry ID]… [--product-line PL]… [--compare ID]
         [--level region_group|region|industry|product_line|account] [--wins N]
-        [--format json|csv|markdown]
+        [--as IDENTITY] [--format json|csv|markdown]
 
 Money as plain numbers, ratios as fractions, missing values as null. Bad arguments: a one-line
 error on stderr and exit code 2.
@@ -49,7 +49,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data import config
+from data import access, config
+from data.access import AccessError, Scope, limited
 from data.config import ConfigError
 from data.schema import CHANNELS
 from data.store import (SnapshotDatabase, data_dir_from_env, discover, newest_valid,
@@ -148,6 +149,9 @@ def _parser() -> _Parser:
     p.add_argument("--product-line", action="append", default=[])
     p.add_argument("--channel", default=None, choices=CHANNELS)
     p.add_argument("--compare", default=None)
+    p.add_argument("--as", dest="identity", default=None, metavar="IDENTITY",
+                   help="compute as this person sees it: an e-mail of the access file (SPEC §11); "
+                        "default: the full data")
     p.add_argument("--level", default="region", choices=dashboard.LEVELS,
                    help="regional_report: the review level (SPEC §10.2)")
     p.add_argument("--wins", type=int, default=None,
@@ -212,16 +216,23 @@ def _compute(args: argparse.Namespace, notices: list[str]) -> object:
         weeks = forecast_accuracy.snapshots_in(View(info.snapshot_id, info.as_of, period), infos)
         by_id = {i.snapshot_id: i for i in infos}
         also = tuple(by_id[week] for week, _ in weeks if week != info.snapshot_id)
+    scope = _scope_of(args.identity, data_dir)
     db = SnapshotDatabase()
     try:
-        con = db.cursor(info, also=also)
+        con = db.cursor(info, also=also, scope=scope)
         dims = dashboard.dimensions(con)
+        if limited(scope):  # a region outside the scope is narrowed away, as a link is
+            outside = [r for r in args.region if r not in set(dims["regions"]["region_id"])]
+            if outside:
+                notices.append(f"note: --region {', '.join(outside)} is outside what "
+                               f"{args.identity} may see; narrowed to their scope")
+                args.region = [r for r in args.region if r not in outside]
         _check_known("--region", args.region, dims["regions"]["region_id"])
         _check_known("--industry", args.industry, dims["industries"]["industry_id"])
         _check_known("--product-line", args.product_line, dims["product_lines"]["product_line"])
         view = View(info.snapshot_id, info.as_of, period, tuple(args.region),
                     tuple(args.industry), tuple(args.product_line), args.channel,
-                    compare=compare.snapshot_id if compare else None)
+                    compare=compare.snapshot_id if compare else None, scope=scope)
         if args.section == "funnel_calculator":
             return _records(pipeline.funnel_calculator(con, view, args.wins))
         if args.section == "regional_report":
@@ -232,6 +243,20 @@ def _compute(args: argparse.Namespace, notices: list[str]) -> object:
         return SECTIONS[args.section](con, view)
     finally:
         db.close()
+
+
+def _scope_of(identity: str | None, data_dir: Path) -> Scope | None:
+    """``--as``: the scope the access file gives ``identity`` (None: the full data)."""
+    if identity is None:
+        return None
+    try:
+        scope = access.load(access.access_path(data_dir)).scope_of(identity)
+    except AccessError as exc:
+        raise UsageError(f"--as: {exc}") from None
+    if scope is None:
+        raise UsageError(f"--as: {identity} is not in the access file "
+                         f"{access.access_path(data_dir)}; no data is shown to them")
+    return scope
 
 
 def _parse_period(text: str):

@@ -401,6 +401,47 @@ def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
         return {"scorecard": _card(con, view, now), "quarter_review": _review(con, view, now)}
 
 
+# Published to every regional lead (SPEC §11): the ranking — which region, its total and rank and
+# how they moved — of every region; everything else only for the lead's own regions.
+PUBLISHED_COLUMNS = ("region_id", "name_en", "name_zh", "region_group", "total", "rank",
+                     "previous_total", "previous_rank", "rank_change", "total_change", "period",
+                     "kind")
+
+
+def published_overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """``overview`` as a lead may see it: the ranking of every region computed over the whole
+    business (the full snapshot, not the lead's rows) with every column but the published ones
+    blanked for regions outside the lead's scope. Any other scope: ``overview`` itself (a rep's
+    is computed over their own rows)."""
+    return _as_published(con, view, overview)
+
+
+def _as_published(con: duckdb.DuckDBPyConnection, view: View, fn) -> dict[str, pd.DataFrame]:
+    """``fn(con, view)`` (a dict of frames by region) as published to a lead (see
+    ``published_overview``)."""
+    scope = view.scope
+    if scope is None or scope.role != "lead":
+        return fn(con, view)
+    from data.store import schema_name  # the store imports metrics' view module
+    # SET takes no bound parameters; schema_name allow-lists the ISO week id and the scope key.
+    con.execute("SET search_path = '" + schema_name(view.snapshot_id) + "'")
+    try:
+        result = fn(con, replace(view, scope=None))
+    finally:
+        con.execute("SET search_path = '" + schema_name(view.snapshot_id, scope) + "'")
+    return {name: _published(frame, scope.regions) for name, frame in result.items()}
+
+
+def _published(frame: pd.DataFrame, regions: tuple[str, ...]) -> pd.DataFrame:
+    out = frame.copy()
+    other = ~out["region_id"].isin(regions)
+    for column in out.columns:
+        if column not in PUBLISHED_COLUMNS:
+            out[column] = out[column].astype(object).where(~other, None) \
+                if out[column].dtype == bool else out[column].mask(other)
+    return out
+
+
 # ------------------------------------------------------------------------------------ drill-down
 
 _INDUSTRY_SQL = """
@@ -495,8 +536,9 @@ def attention_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
 
 def report_scorecard(con: duckdb.DuckDBPyConnection, view: View) -> list[dict]:
     """SPEC §7 ``scorecard``: one object per region in rank order (scores 0–100 or null). Ranks
-    are always over every region; ``--region`` only narrows the rows listed."""
-    card = scorecard(con, view)
+    are always over every region; ``--region`` only narrows the rows listed. A lead gets the
+    published ranking (``published_overview``)."""
+    card = _as_published(con, view, lambda c, v: {"card": scorecard(c, v)})["card"]
     if view.regions:
         card = card[card["region_id"].isin(view.regions)]
     return [{key: _plain(row[key]) for key in REPORT_KEYS} for _, row in card.iterrows()]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from data.access import Scope
 from metrics.periods import Period
 
 
@@ -27,6 +28,9 @@ class View:
     channel: str | None = None
     # The snapshot a week-over-week comparison starts from (SPEC §5.2); None when not comparing.
     compare: str | None = None
+    # Who is looking (SPEC §11): a limited scope is read from a cursor that holds only its rows
+    # (``SnapshotDatabase.cursor(…, scope=view.scope)``); None is the full data.
+    scope: Scope | None = None
 
     @property
     def to_date_end(self) -> dt.date | None:

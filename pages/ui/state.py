@@ -25,8 +25,9 @@ from data.store import (DataFolderError, SnapshotDatabase, SnapshotInfo, data_di
 from metrics import availability, dashboard, pipeline
 from metrics.periods import (default_period, month_of, parse_period, period_choices,
                              quarter_of, week_of, year_of)
+from data.access import Scope
 from metrics.view import View
-from pages.ui import grid, start, vocab
+from pages.ui import auth, grid, start, vocab
 from pages.ui.i18n import DEFAULT_LANG, LANGS, md, t
 from pages.ui.url_state import MULTI, PAGE_LOCAL, Options, UrlState, parse, to_params
 
@@ -47,6 +48,8 @@ class Context:
     snapshots: list[SnapshotInfo] = field(default_factory=list)
     dims: dict[str, pd.DataFrame] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    # Who is looking (SPEC §11); nobody in the open app.
+    visitor: auth.Visitor = field(default_factory=auth.Visitor)
     # Why no page can be shown (an unusable configuration, an unreadable data folder), as the
     # message to show; pages stop after it.
     problem: str | None = None
@@ -88,14 +91,16 @@ def refresh_snapshots() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _dimensions(_info: SnapshotInfo, snapshot_path: str) -> dict[str, pd.DataFrame]:
-    return dashboard.dimensions(_database().cursor(_info))
+def _dimensions(_info: SnapshotInfo, snapshot_path: str,
+                scope: Scope | None) -> dict[str, pd.DataFrame]:
+    return dashboard.dimensions(_database().cursor(_info, scope=scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _metric(name: str, view: View, snapshot_path: str, args: tuple, _fn: Callable,
             _info: SnapshotInfo, _also: tuple[SnapshotInfo, ...], _facts: dict):
-    con = _database().cursor(_info, also=_also)
+    # The view names the scope: a limited one reads a cursor holding only its rows (SPEC §11).
+    con = _database().cursor(_info, also=_also, scope=view.scope)
     try:
         return _fn(con, view, *args, **_facts)
     finally:
@@ -116,8 +121,8 @@ def metric(ctx: Context, fn: Callable, view: View | None = None, args: tuple = (
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _deal(opportunity_id: str, snapshot_path: str, _info: SnapshotInfo):
-    con = _database().cursor(_info)
+def _deal(opportunity_id: str, snapshot_path: str, scope: Scope | None, _info: SnapshotInfo):
+    con = _database().cursor(_info, scope=scope)
     try:
         return pipeline.deal_detail(con, opportunity_id, _info.as_of)
     finally:
@@ -126,23 +131,29 @@ def _deal(opportunity_id: str, snapshot_path: str, _info: SnapshotInfo):
 
 def deal(ctx: Context, opportunity_id: str) -> dict | None:
     """One opportunity and its stage timeline, or None when the snapshot has no such deal."""
-    return _deal(opportunity_id, str(ctx.info.path), ctx.info)
+    return _deal(opportunity_id, str(ctx.info.path), ctx.view.scope, ctx.info)
 
 
 # ------------------------------------------------------------------------------------ view state
 
-def load() -> Context:
-    """Resolve this run's snapshot and view from the URL; record notices for what was dropped.
-    Pages read the result with ``context()``."""
-    ctx = _resolve()
+def url_lang() -> str:
+    """The language the URL asks for (``lang=``), else the default."""
+    return next((v for v in reversed(st.query_params.get_all("lang")) if v in LANGS),
+                DEFAULT_LANG)
+
+
+def load(visitor: auth.Visitor) -> Context:
+    """Resolve this run's snapshot and view from the URL for ``visitor``; record notices for
+    what was dropped or narrowed. Pages read the result with ``context()``."""
+    ctx = _resolve(visitor)
     st.session_state[_CONTEXT_KEY] = ctx
     return ctx
 
 
-def _resolve() -> Context:
+def _resolve(visitor: auth.Visitor) -> Context:
     data_dir = data_dir_from_env()
     raw = {name: st.query_params.get_all(name) for name in st.query_params}
-    lang = next((v for v in reversed(raw.get("lang", [])) if v in LANGS), DEFAULT_LANG)
+    lang = url_lang()
     try:
         config.current(data_dir)
     except config.ConfigError as exc:
@@ -153,7 +164,8 @@ def _resolve() -> Context:
     except DataFolderError as exc:
         return Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang),
                        problem=md("notice.data_folder", lang, error=exc))
-    ctx = Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang), snapshots=snapshots)
+    ctx = Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang), snapshots=snapshots,
+                  visitor=visitor)
     newest = newest_valid(snapshots)
     if newest is None:
         if snapshots:  # an empty folder gets the starting point instead (page_header)
@@ -175,7 +187,8 @@ def _resolve() -> Context:
         if requested == fallback_from:
             raw.pop("snapshot")
 
-    dims = _dimensions(info, str(info.path))
+    dims = ctx.dims = _dimensions(info, str(info.path), visitor.scope)
+    _narrow(ctx, raw, frozenset(dims["regions"]["region_id"]))
     options = Options(snapshots=frozenset(i.snapshot_id for i in snapshots if i.valid),
                       regions=frozenset(dims["regions"]["region_id"]),
                       industries=frozenset(dims["industries"]["industry_id"]),
@@ -199,11 +212,26 @@ def _resolve() -> Context:
     ctx.url, ctx.info, ctx.dims, ctx.compare = url, info, dims, compare
     ctx.view = View(info.snapshot_id, info.as_of, period, url.regions, url.industries,
                     url.product_lines, url.channel,
-                    compare=compare.snapshot_id if compare else None)
+                    compare=compare.snapshot_id if compare else None, scope=visitor.scope)
     if period.start > info.as_of:
         ctx.notices.append(md("notice.not_started", lang, period=period.code, start=period.start,
                               as_of=info.as_of))
     return ctx
+
+
+def _narrow(ctx: Context, raw: dict[str, list[str]], visible: frozenset[str]) -> None:
+    """A limited scope (SPEC §11): regions a link asks for outside the scope leave the view, with
+    a notice. (The numbers are narrowed where they are computed in any case.)"""
+    scope = ctx.visitor.scope
+    if scope is None or not scope.limited or not raw.get("region"):
+        return
+    outside = [r for r in raw["region"] if r not in visible]
+    if outside:
+        raw["region"] = [r for r in raw["region"] if r in visible]
+        if not raw["region"]:
+            raw.pop("region")
+        ctx.notices.append(md("auth.narrowed", ctx.lang, asked=", ".join(outside),
+                              scope=auth.scope_label(scope, ctx.lang, ctx.region_name)))
 
 
 def _without_defaults(url: UrlState, newest: SnapshotInfo, info: SnapshotInfo,
@@ -261,6 +289,7 @@ def sidebar(ctx: Context, pages: list) -> None:
         st.caption(md("nav.header", lang))
         for page in pages:
             st.page_link(page, query_params=nav_params(ctx))
+        auth.sidebar(ctx.visitor, lang, ctx.region_name)
         if ctx.view is None:
             _language_switch(ctx)
             return
@@ -460,7 +489,7 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
         st.stop()
     notices(ctx)
     if needs_snapshot and ctx.view is None:
-        if not ctx.snapshots:
+        if not ctx.snapshots and ctx.visitor.may_import:
             start.panel(ctx, on_written=refresh_snapshots)
         st.stop()
     return ctx

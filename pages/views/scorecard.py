@@ -30,7 +30,19 @@ st.caption(md("score.subtitle", lang, period=view.period.code,
              else t("na", lang)))
 st.caption(md("score.scope", lang))
 
-card = state.metric(ctx, scorecard.overview)["scorecard"]
+card = state.metric(ctx, scorecard.published_overview)["scorecard"]
+
+
+def region_name(region_id: str) -> str:
+    """A region's name: the ranking publishes every region's to a lead, whose own data names
+    only theirs."""
+    row = card.loc[card["region_id"] == region_id]
+    name = row[f"name_{lang}"].iloc[0] if len(row) else None
+    if not isinstance(name, str) or not name.strip():
+        name = row["name_en"].iloc[0] if len(row) else None
+    return name if isinstance(name, str) and name.strip() else ctx.region_name(region_id)
+
+
 head = scorecard.headline(card)
 highlighted = view.regions
 
@@ -73,7 +85,7 @@ tiles[1].metric(t("score.tile.median", lang),
                 t("na", lang) if head["median_total"] is None else f"{head['median_total']:.1f}",
                 help=md("score.tile.median.help", lang), border=True)
 tiles[2].metric(t("score.tile.best", lang),
-                ctx.region_name(head["best_region"]) if head["best_region"] else t("na", lang),
+                region_name(head["best_region"]) if head["best_region"] else t("na", lang),
                 delta=None if head["best_total"] is None
                 else t("score.tile.best.delta", lang, total=f"{head['best_total']:.1f}"),
                 delta_color="off", delta_arrow="off", border=True)
@@ -83,7 +95,7 @@ if len(highlighted) == 1 and highlighted[0] in by_region.index:
     ranked = not pd.isna(row["rank"])
     change = row["rank_change"]
     moved = ranked and not pd.isna(change) and change != 0
-    tiles[3].metric(t("score.tile.region", lang, region=ctx.region_name(highlighted[0])),
+    tiles[3].metric(t("score.tile.region", lang, region=region_name(highlighted[0])),
                     t("score.tile.region.value", lang, rank=int(row["rank"]),
                       ranked=head["ranked"]) if ranked
                     else t("score.tile.region.unranked", lang),
@@ -93,7 +105,7 @@ if len(highlighted) == 1 and highlighted[0] in by_region.index:
                     help=md("score.tile.region.help", lang, previous=previous.code), border=True)
 else:
     tiles[3].metric(t("score.tile.climber", lang),
-                    ctx.region_name(head["climber_region"]) if head["climber_region"]
+                    region_name(head["climber_region"]) if head["climber_region"]
                     else t("score.tile.climber.none", lang),
                     delta=_move_delta(head["climber_ranks"]) if head["climber_region"] else None,
                     border=True)
@@ -105,20 +117,31 @@ drill_slot = st.container()
 
 def _select_region(key: str, ids: list[str]) -> None:
     rows = st.session_state[key].selection.rows
-    if rows:
+    if not rows:
+        return
+    if ids[rows[0]] in visible:
         st.query_params["region"] = ids[rows[0]]
+    else:  # a lead sees every region's rank and total, the details of their own only (SPEC §11)
+        st.session_state["score_ranking_only"] = ids[rows[0]]
+
+
+visible = set(ctx.dims["regions"]["region_id"])
 
 
 st.subheader(md("score.table.title", lang))
-grid.show(tables.scorecard(card, lang, ctx.region_name, highlighted, scorecard.DIMENSIONS,
+grid.show(tables.scorecard(card, lang, region_name, highlighted, scorecard.DIMENSIONS,
                            {d: md(f"dimdef.{d}", lang) for d in scorecard.DIMENSIONS}),
           lang, key="score_table", all_rows=True,
           on_select=functools.partial(_select_region, "score_table", list(card["region_id"])))
 st.caption(md("score.table.caption", lang, previous=previous.code))
+ranking_only = st.session_state.pop("score_ranking_only", None)
+if ranking_only is not None:
+    st.info(md("auth.ranking_only", lang, region=region_name(ranking_only)),
+            icon=":material/lock:")
 unranked = card.loc[card["rank"].isna(), "region_id"]
 if len(unranked):
     st.caption(md("score.unranked", lang, period=view.period.code,
-                 regions=", ".join(unranked.map(ctx.region_name))))
+                 regions=", ".join(unranked.map(region_name))))
 
 left, right = st.columns([2, 3])
 with left:
@@ -129,7 +152,7 @@ with left:
         st.info(md("empty.table", lang))
     else:
         bars = bars.assign(
-            region=bars["region_id"].map(ctx.region_name),
+            region=bars["region_id"].map(region_name),
             total_label=bars["total"].map(lambda v: f"{v:.1f}"),
             rank_label=bars["rank"].map(lambda r: "–" if pd.isna(r) else str(int(r))),
             group=bars["region_id"].isin(highlighted).map(
@@ -148,11 +171,11 @@ with right:
 # --- Quarter review -------------------------------------------------------------------------------
 if view.period.kind == "quarter":
     st.subheader(md("score.review.title", lang, quarter=view.period.code))
-    review = state.metric(ctx, scorecard.overview)["quarter_review"]
+    review = state.metric(ctx, scorecard.published_overview)["quarter_review"]
     if review.empty:
         st.info(md("empty.table", lang))
     else:
-        grid.show(tables.quarter_review(review, lang, ctx.region_name, highlighted), lang,
+        grid.show(tables.quarter_review(review, lang, region_name, highlighted), lang,
                   all_rows=True)
     st.caption(md("score.review.caption", lang))
 
@@ -167,7 +190,7 @@ with drill_slot if highlighted else st.container():
     region = highlighted[0] if len(highlighted) == 1 else st.selectbox(
         t("score.drill.pick", lang), list(highlighted), format_func=ctx.region_name)
     row = by_region.loc[region]
-    name = ctx.region_name(region)
+    name = region_name(region)
     st.header(md("score.drill.title", lang, region=name,
                 rank=t("na", lang) if pd.isna(row["rank"]) else int(row["rank"]),
                 total=t("na", lang) if pd.isna(row["total"]) else f"{row['total']:.1f}"))
