@@ -3,6 +3,7 @@ the floors, money at stake by rule, high-margin mix by region, the alert table w
 rule and severity filters, a drill-down from any alert to its order lines or deal, and exports.
 Layout only: numbers come from metrics/alerts.py."""
 
+import functools
 import hashlib
 
 import streamlit as st
@@ -17,6 +18,8 @@ from pages.ui.i18n import md, t
 ctx = state.page_header("alerts")
 state.unavailable(ctx, "revenue", "products")
 lang = ctx.lang
+# Names of the ids in this run's tables, each looked up once (a table maps thousands of rows).
+region_name = functools.cache(ctx.region_name)
 
 view = ctx.view
 limits = alerts.thresholds()
@@ -116,7 +119,7 @@ with left:
         st.info(md("empty.table", lang))
     else:
         mix = mix.assign(
-            region=mix["region_id"].map(ctx.region_name),
+            region=mix["region_id"].map(region_name),
             share_label=mix["share"].map(lambda v: fmt.pct(v, lang, 1)),
             high_label=mix["high_margin_revenue"].map(lambda v: fmt.money_short(v, lang)),
             revenue_label=mix["revenue"].map(lambda v: fmt.money_short(v, lang)),
@@ -157,7 +160,7 @@ if shown.empty:
     st.info(md("alerts.filter.empty", lang) if len(frame) else
             t("alerts.empty", lang, period=view.period.code), icon=":material/filter_alt_off:")
 else:
-    table = tables.alerts(shown, lang, ctx.region_name)
+    table = tables.alerts(shown, lang, region_name)
     # A new key for each view and filter choice: the selection starts afresh on the top alert
     # instead of pointing at whatever alert now sits in the previously selected row.
     choice = repr((view, sorted(chosen_rules), sorted(chosen_severities or ())))
@@ -176,7 +179,7 @@ else:
 # --- Drill-down -----------------------------------------------------------------------------------
 if selected is not None:
     rule, entity_id = selected["rule"], selected["entity_id"]
-    entity = tables.entity_labels(shown.iloc[[rows[0]]], lang, ctx.region_name).iloc[0]
+    entity = tables.entity_labels(shown.iloc[[rows[0]]], lang, region_name).iloc[0]
     st.subheader(md("alerts.drill.title", lang, rule=t(f"alerts.rule.{rule}", lang),
                    entity=entity))
     drill = state.metric(ctx, alerts.drill_down(rule, entity_id))
@@ -184,7 +187,7 @@ if selected is not None:
         st.info(md("alerts.drill.gone", lang,
                   entity=t(f"alerts.entity.{selected['entity_type']}", lang)))
     elif drill["kind"] == "deal":
-        deal = tables.drill_deal(drill["frame"], lang, ctx.region_name)
+        deal = tables.drill_deal(drill["frame"], lang, region_name)
         grid.show(deal, lang)
         record = drill["frame"].iloc[0]
         st.caption(md("alerts.drill.deal", lang, expected=fmt.pct(record["expected_margin_pct"],
@@ -199,7 +202,7 @@ if selected is not None:
                                   t("alerts.col.floor", lang)),
                          money=(t("col.amount", lang), t("alerts.col.short", lang)))
     else:
-        lines = tables.drill_lines(drill["frame"], lang, ctx.region_name)
+        lines = tables.drill_lines(drill["frame"], lang, region_name)
         grid.show(lines, lang)
         if selected["entity_type"] == "order_line":
             st.caption(md("alerts.drill.line", lang))

@@ -2,6 +2,8 @@
 lifecycle by region and industry, and the accounts to act on. Layout only: numbers come from
 metrics/customers.py."""
 
+import functools
+
 import streamlit as st
 
 from metrics import customers
@@ -15,6 +17,9 @@ from pages.ui.i18n import md, t
 ctx = state.page_header("customers")
 state.unavailable(ctx, "revenue", "customer_scores")
 lang = ctx.lang
+# Names of the ids in this run's tables, each looked up once (a table maps thousands of rows).
+region_name = functools.cache(ctx.region_name)
+industry_name = functools.cache(ctx.industry_name)
 
 view = ctx.view
 filtered = bool(view.regions or view.industries)
@@ -76,7 +81,7 @@ with left:
         st.info(md("customers.matrix.none", lang))
     else:
         dots = scored.assign(
-            customer=scored["name"], region=scored["region_id"].map(ctx.region_name),
+            customer=scored["name"], region=scored["region_id"].map(region_name),
             tier_label=scored["tier_group"].map(lambda g: tables.tier_label(g, lang)),
             revenue_label=scored["revenue_12m"].map(lambda v: fmt.money(v, lang)),
         )[["customer", "region", "tier_group", "tier_label", "attractiveness", "feasibility",
@@ -124,7 +129,7 @@ segments = data["segments"]
 labels = {"tier": {g: tables.tier_label(g, lang) for g in customers.TIER_GROUPS},
           "lifecycle": {c: t(f"customers.lifecycle.{c}", lang) for c in customers.LIFECYCLES}}
 # Regions and industries one above the other (not in tabs: a chart in a hidden tab is not drawn).
-for dimension, name in (("region", ctx.region_name), ("industry", ctx.industry_name)):
+for dimension, name in (("region", region_name), ("industry", industry_name)):
     part = segments[segments["dimension"] == dimension]
     rows = list(dict.fromkeys(part["key"].map(name)))
     heat_tier, heat_lifecycle = st.columns(2)
@@ -152,7 +157,7 @@ top = data["top_accounts"]
 if top.empty:
     st.info(md("empty.table", lang))
 else:
-    grid.show(tables.top_accounts(top, lang, ctx.region_name, ctx.industry_name), lang)
+    grid.show(tables.top_accounts(top, lang, region_name, industry_name), lang)
 st.caption(md("customers.top.caption", lang, count=setting("customers.top_accounts")))
 
 st.subheader(md("customers.act.title", lang))
@@ -173,6 +178,6 @@ for tab, (key, frame, shown, caption) in zip(st.tabs(tab_labels), lists):
         if frame.empty:
             st.info(md("empty.table", lang))
         else:
-            grid.show(shown(frame, lang, ctx.region_name, ctx.industry_name), lang,
+            grid.show(shown(frame, lang, region_name, industry_name), lang,
                       key=f"customers_{key}")
         st.caption(caption)

@@ -2,6 +2,8 @@
 reason that applies, by region and rep, and their export. Layout only: numbers come from
 metrics/market_order.py."""
 
+import functools
+
 import streamlit as st
 
 from data.config import setting
@@ -14,6 +16,8 @@ from pages.ui.i18n import md, t
 ctx = state.page_header("market_order")
 state.unavailable(ctx, "revenue")
 lang = ctx.lang
+# Names of the ids in this run's tables, each looked up once (a table maps thousands of rows).
+region_name = functools.cache(ctx.region_name)
 view = ctx.view
 
 filtered = any((view.regions, view.industries, view.product_lines, view.channel))
@@ -45,11 +49,11 @@ if found.empty:
     st.stop()
 
 st.subheader(md("market.by_region", lang))
-grid.show(tables.by_region(found, lang, ctx.region_name), lang, all_rows=True)
+grid.show(tables.by_region(found, lang, region_name), lang, all_rows=True)
 st.caption(md("market.by_region.caption", lang))
 
 st.subheader(md("market.list", lang))
-table = tables.suspect_lines(found, lang, ctx.region_name)
+table = tables.suspect_lines(found, lang, region_name)
 grid.show(table, lang)
 st.caption(md("market.list.caption", lang,
               key_min=fmt.money(setting("business.key_opportunity_min"), lang),

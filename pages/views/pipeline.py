@@ -1,6 +1,8 @@
 """Pipeline (SPEC §6.2, §5.2, §5.3): tiles, funnel, week-over-week movement, conversion, coverage
 by region, and the stale / past-due / slipped deals with a stage timeline per deal. Layout only."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +19,8 @@ DEFAULT_WINS = 10
 ctx = state.page_header("pipeline")
 state.unavailable(ctx, "pipeline", "stage_history", "targets")
 lang = ctx.lang
+# Names of the ids in this run's tables, each looked up once (a table maps thousands of rows).
+region_name = functools.cache(ctx.region_name)
 
 view = ctx.view
 st.caption(md("pipeline.subtitle", lang, period=view.period.code, start=view.period.start,
@@ -32,7 +36,7 @@ def deal_detail(opportunity_id: str) -> None:
     d = detail["deal"]
     st.subheader(md("deal.title", lang, name=d["name"]))
     st.caption(md("deal.facts", lang, customer=d["customer"], rep=d["rep"],
-                  region=ctx.region_name(d["region_id"]), amount=fmt.money(d["amount"], lang),
+                  region=region_name(d["region_id"]), amount=fmt.money(d["amount"], lang),
                   status=t(f"status.{d['status']}", lang), stage=vocab.stage(d["stage"], lang),
                   close=d["closed_date"] if d["status"] != "open" else d["expected_close_date"]))
     timeline = detail["history"].assign(
@@ -133,7 +137,7 @@ with right:
         st.info(md("empty.table", lang))
     else:
         shown = shown.assign(
-            region=shown["region_id"].map(ctx.region_name),
+            region=shown["region_id"].map(region_name),
             coverage_label=shown["coverage"].map(lambda v: fmt.ratio(v, lang)),
             gap_label=shown["target_gap"].map(lambda v: fmt.money_short(v, lang)),
             pipeline_label=shown["open_pipeline"].map(lambda v: fmt.money_short(v, lang)),
@@ -147,7 +151,7 @@ with right:
     st.caption(md("coverage.caption", lang, reference=fmt.ratio(reference, lang)))
     met_regions = report.loc[report["target_met"].fillna(False).astype(bool), "region_id"]
     if len(met_regions):
-        st.caption(md("coverage.met", lang, regions=", ".join(met_regions.map(ctx.region_name))))
+        st.caption(md("coverage.met", lang, regions=", ".join(met_regions.map(region_name))))
 
 # --- Funnel calculator and forecast accuracy (SPEC §10.6, §10.3) ---------------------------------
 left, right = st.columns(2)
@@ -188,7 +192,7 @@ with right:
         by_region = state.metric(ctx, forecast_accuracy.forecast_accuracy, args=(weeks, True),
                                  also=attached)
         with st.expander(t("accuracy.by_region", lang)):
-            grid.show(tables.accuracy_by_region(by_region, lang, ctx.region_name), lang)
+            grid.show(tables.accuracy_by_region(by_region, lang, region_name), lang)
 
 # --- Deals that need attention --------------------------------------------------------------------
 st.subheader(md("attention.title", lang))
@@ -201,7 +205,7 @@ with stale_tab:
     if stale.empty:
         st.info(md("empty.table", lang))
     else:
-        state.deal_table(stale, tables.deals(stale, lang, ctx.region_name, "stale"), "stale_table",
+        state.deal_table(stale, tables.deals(stale, lang, region_name, "stale"), "stale_table",
                          lang)
     st.caption(md("stale.caption", lang, activity=setting("pipeline.stale_activity_days"),
                  stage=setting("pipeline.stale_stage_days")))
@@ -210,7 +214,7 @@ with due_tab:
     if due.empty:
         st.info(md("empty.table", lang))
     else:
-        state.deal_table(due, tables.deals(due, lang, ctx.region_name, "past_due"), "due_table",
+        state.deal_table(due, tables.deals(due, lang, region_name, "past_due"), "due_table",
                          lang)
     st.caption(md("pastdue.caption", lang, as_of=view.as_of))
 with slipped_tab:
@@ -221,7 +225,7 @@ with slipped_tab:
         if slipped.empty:
             st.info(md("empty.table", lang))
         else:
-            state.deal_table(slipped, tables.slipped(slipped, lang, ctx.region_name),
+            state.deal_table(slipped, tables.slipped(slipped, lang, region_name),
                              "slipped_table", lang)
         st.caption(md("slipped.caption", lang, compare=ctx.compare.snapshot_id,
                      period=view.period.code))
