@@ -1,8 +1,9 @@
 """Tables and exports of the margin alerts page.
 
-Each table is built once (``pages.ui.grid``: translated headers and raw values — money as
-numbers, ratios as fractions, gaps in points); the page shows it and exports the very same frame,
-so a download holds exactly the rows on screen. Only display decisions live here.
+Each table is built from ``pages.ui.grid`` columns (translated headers and raw values — money as
+numbers, ratios as fractions, gaps in points); a download is the same table built over all the
+rows (the alert table shows the largest ``export.SCREEN_ROWS`` on screen). Only display decisions
+live here.
 """
 
 from __future__ import annotations

@@ -22,13 +22,20 @@ def _name(name, fallback) -> str | None:
 
 # --- Market order ---------------------------------------------------------------------------------
 
-def suspect_lines(frame: pd.DataFrame, lang: str, region_name) -> Table:
+def suspect_lines(frame: pd.DataFrame, lang: str, region_name, limit: int | None = None) -> Table:
     """One row per suspect order line with every reason that applies (metrics.market_order gives
-    one row per line and reason), in the metric's order: region, rep, order, line."""
+    one row per line and reason), in the metric's order: region, rep, order, line. ``limit``:
+    only that many lines, those with the largest revenue (still in the metric's order)."""
     keys = ["order_id", "line_no"]
-    reasons = frame.groupby(keys, sort=False)["reason"].agg(
-        lambda rs: "; ".join(t(f"market.reason.{r}", lang) for r in rs))
-    lines = frame.drop_duplicates(keys).set_index(keys)
+    lines = frame.drop_duplicates(keys)
+    if limit is not None and len(lines) > limit:
+        lines = lines.nlargest(limit, "revenue", keep="first").sort_index()
+        frame = frame[pd.MultiIndex.from_frame(frame[keys]).isin(
+            pd.MultiIndex.from_frame(lines[keys]))]
+    labels = frame["reason"].map({r: t(f"market.reason.{r}", lang)
+                                  for r in market_order.REASONS})
+    reasons = labels.groupby([frame["order_id"], frame["line_no"]], sort=False).agg("; ".join)
+    lines = lines.set_index(keys)
     lines = lines.assign(reasons=reasons.reindex(lines.index)).reset_index()
     return table([
         Col(t("col.order", lang), lines["order_id"] + "/" + lines["line_no"].astype(str)),

@@ -142,24 +142,30 @@ with right:
                  money=critical_money))
 
 
-# --- Alert table ----------------------------------------------------------------------------------
-st.subheader(md("alerts.table.title", lang))
-controls = st.columns([3, 2])
-chosen_rules = controls[0].multiselect(
-    t("alerts.filter.rule", lang), list(alerts.RULES), key="alerts_rule",
-    format_func=lambda r: t(f"alerts.rule.{r}", lang), placeholder=t("filters.all", lang))
-chosen_severities = controls[1].segmented_control(
-    t("alerts.filter.severity", lang), list(alerts.SEVERITIES), selection_mode="multi",
-    key="alerts_severity", format_func=lambda v: t(f"alerts.severity.{v}", lang))
-# An empty choice means all, as in the sidebar filters.
-shown = frame[frame["rule"].isin(chosen_rules or alerts.RULES)
-              & frame["severity"].isin(chosen_severities or alerts.SEVERITIES)]
-shown = shown.reset_index(drop=True)
-selected = None
-if shown.empty:
-    st.info(md("alerts.filter.empty", lang) if len(frame) else
-            t("alerts.empty", lang, period=view.period.code), icon=":material/filter_alt_off:")
-else:
+# --- Alert table and drill-down -------------------------------------------------------------------
+@st.fragment
+def alert_list() -> None:
+    """The alert table with its page-local rule and severity filters, and the drill-down of the
+    selected alert: a fragment, so choosing a rule or an alert reruns this part, not the page."""
+    st.subheader(md("alerts.table.title", lang))
+    controls = st.columns([3, 2])
+    chosen_rules = controls[0].multiselect(
+        t("alerts.filter.rule", lang), list(alerts.RULES), key="alerts_rule",
+        format_func=lambda r: t(f"alerts.rule.{r}", lang), placeholder=t("filters.all", lang))
+    chosen_severities = controls[1].segmented_control(
+        t("alerts.filter.severity", lang), list(alerts.SEVERITIES), selection_mode="multi",
+        key="alerts_severity", format_func=lambda v: t(f"alerts.severity.{v}", lang))
+    # An empty choice means all, as in the sidebar filters.
+    matching = frame[frame["rule"].isin(chosen_rules or alerts.RULES)
+                     & frame["severity"].isin(chosen_severities or alerts.SEVERITIES)]
+    matching = matching.reset_index(drop=True)
+    # The largest at stake on screen (the frame is in that order); the downloads hold them all.
+    shown = export.screen_rows(matching)
+    if shown.empty:
+        st.info(md("alerts.filter.empty", lang) if len(frame) else
+                t("alerts.empty", lang, period=view.period.code),
+                icon=":material/filter_alt_off:")
+        return
     table = tables.alerts(shown, lang, region_name)
     # A new key for each view and filter choice: the selection starts afresh on the top alert
     # instead of pointing at whatever alert now sits in the previously selected row.
@@ -169,38 +175,48 @@ else:
                          width="stretch", placeholder=t("na", lang), key=table_key,
                          on_select="rerun", selection_mode="single-row",
                          selection_default={"selection": {"rows": [0], "columns": []}})
-    st.caption(md("alerts.table.caption", lang, shown=f"{len(shown):,}", total=f"{len(frame):,}"))
-    export.download_buttons(view, lang, table.frame, "alerts", "alerts_export",
-                     percent=(t("alerts.col.value", lang), t("alerts.col.threshold", lang)),
-                     money=(t("alerts.col.at_stake", lang), t("alerts.col.amount", lang)))
+    if len(matching) > len(shown):
+        st.caption(md("alerts.table.capped", lang, shown=f"{len(shown):,}",
+                      matching=f"{len(matching):,}", total=f"{len(frame):,}"))
+    else:
+        st.caption(md("alerts.table.caption", lang, shown=f"{len(shown):,}",
+                      total=f"{len(frame):,}"))
+    export.download_buttons(view, lang, lambda: tables.alerts(matching, lang, region_name).frame,
+                            "alerts", "alerts_export",
+                            percent=(t("alerts.col.value", lang), t("alerts.col.threshold", lang)),
+                            money=(t("alerts.col.at_stake", lang), t("alerts.col.amount", lang)))
     rows = [r for r in event.selection.rows if r < len(shown)]
-    selected = shown.iloc[rows[0]] if rows else None
+    if rows:
+        drill_down(shown.iloc[rows[0]], tables.entity_labels(shown.iloc[[rows[0]]], lang,
+                                                             region_name).iloc[0])
+    else:
+        st.info(md("alerts.drill.none", lang), icon=":material/touch_app:")
 
-# --- Drill-down -----------------------------------------------------------------------------------
-if selected is not None:
+
+def drill_down(selected, entity: str) -> None:
+    """The order lines or the deal behind the ``selected`` alert (a row of the alert frame)."""
     rule, entity_id = selected["rule"], selected["entity_id"]
-    entity = tables.entity_labels(shown.iloc[[rows[0]]], lang, region_name).iloc[0]
     st.subheader(md("alerts.drill.title", lang, rule=t(f"alerts.rule.{rule}", lang),
-                   entity=entity))
+                    entity=entity))
     drill = state.metric(ctx, alerts.drill_down(rule, entity_id))
     if drill["frame"].empty:
         st.info(md("alerts.drill.gone", lang,
-                  entity=t(f"alerts.entity.{selected['entity_type']}", lang)))
+                   entity=t(f"alerts.entity.{selected['entity_type']}", lang)))
     elif drill["kind"] == "deal":
         deal = tables.drill_deal(drill["frame"], lang, region_name)
         grid.show(deal, lang)
         record = drill["frame"].iloc[0]
-        st.caption(md("alerts.drill.deal", lang, expected=fmt.pct(record["expected_margin_pct"],
-                                                                 lang, 1),
-                     floor=fmt.pct(record["floor"], lang, 1)))
+        st.caption(md("alerts.drill.deal", lang,
+                      expected=fmt.pct(record["expected_margin_pct"], lang, 1),
+                      floor=fmt.pct(record["floor"], lang, 1)))
         if "pipeline" in ctx.pages:
             st.page_link(ctx.pages["pipeline"], label=t("alerts.drill.open_deal", lang),
                          icon=":material/timeline:",
                          query_params={**state.nav_params(ctx), "deal": entity_id})
         export.download_buttons(view, lang, deal.frame, "deal", "drill_export",
-                         percent=(t("alerts.col.expected_margin", lang),
-                                  t("alerts.col.floor", lang)),
-                         money=(t("col.amount", lang), t("alerts.col.short", lang)))
+                                percent=(t("alerts.col.expected_margin", lang),
+                                         t("alerts.col.floor", lang)),
+                                money=(t("col.amount", lang), t("alerts.col.short", lang)))
     else:
         lines = tables.drill_lines(drill["frame"], lang, region_name)
         grid.show(lines, lang)
@@ -211,11 +227,11 @@ if selected is not None:
             key = ("alerts.drill.capped" if drill["total_rows"] > len(lines.frame)
                    else "alerts.drill.lines")
             st.caption(md(key, lang, what=what, period=view.period.code,
-                          shown=f"{len(lines.frame):,}",
-                         total=f"{drill['total_rows']:,}"))
+                          shown=f"{len(lines.frame):,}", total=f"{drill['total_rows']:,}"))
         export.download_buttons(view, lang, lines.frame, "order-lines", "drill_export",
-                         percent=(t("col.gm_pct", lang), t("alerts.col.discount", lang)),
-                         money=(t("col.amount", lang), t("alerts.col.cost", lang),
-                                t("col.gross_margin", lang)))
-elif not shown.empty:
-    st.info(md("alerts.drill.none", lang), icon=":material/touch_app:")
+                                percent=(t("col.gm_pct", lang), t("alerts.col.discount", lang)),
+                                money=(t("col.amount", lang), t("alerts.col.cost", lang),
+                                       t("col.gross_margin", lang)))
+
+
+alert_list()

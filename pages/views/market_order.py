@@ -53,10 +53,13 @@ grid.show(tables.by_region(found, lang, region_name), lang, all_rows=True)
 st.caption(md("market.by_region.caption", lang))
 
 st.subheader(md("market.list", lang))
-table = tables.suspect_lines(found, lang, region_name)
+# The largest lines on screen; the downloads hold every line.
+table = tables.suspect_lines(found, lang, region_name, limit=export.SCREEN_ROWS)
 grid.show(table, lang)
 st.caption(md("market.list.caption", lang,
               key_min=fmt.money(setting("business.key_opportunity_min"), lang),
               discount=fmt.pct(setting("alerts.deep_discount"), lang)))
-export.download_buttons(view, lang, table.frame, "market-order", "market_export",
+export.capped_note(lang, len(table.frame), len(lines), "revenue")
+export.download_buttons(view, lang, lambda: tables.suspect_lines(found, lang, region_name).frame,
+                        "market-order", "market_export",
                         percent=(t("col.discount", lang),), money=(t("col.revenue", lang),))

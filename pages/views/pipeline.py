@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics import dashboard, forecast_accuracy, pipeline
 from data.config import setting
-from pages.ui import charts, fmt, grid, state, tables
+from pages.ui import charts, export, fmt, grid, state, tables
 from pages.ui import tiles as tiles_ui
 from pages.ui import vocab
 from pages.ui.i18n import md, t
@@ -195,28 +195,34 @@ with right:
             grid.show(tables.accuracy_by_region(by_region, lang, region_name), lang)
 
 # --- Deals that need attention --------------------------------------------------------------------
+def deal_list(deals: pd.DataFrame, emphasis: str, key: str, name: str, caption: str) -> None:
+    """Stale or past-due deals (most money at risk first) and what they are: the largest on
+    screen, a click opens one; the downloads hold them all."""
+    if deals.empty:
+        st.info(md("empty.table", lang))
+        st.caption(caption)
+        return
+    shown = export.screen_rows(deals)
+    state.deal_table(shown, tables.deals(shown, lang, region_name, emphasis), key, lang)
+    st.caption(caption)
+    export.capped_note(lang, len(shown), len(deals), "amount")
+    export.download_buttons(view, lang, lambda: tables.deals(deals, lang, region_name,
+                                                             emphasis).frame,
+                            name, f"{key}_export", money=(t("col.amount", lang),))
+
+
 st.subheader(md("attention.title", lang))
 st.caption(md("attention.caption", lang))
 stale_tab, due_tab, slipped_tab = st.tabs([t("stale.title", lang), t("pastdue.title", lang),
                                            t("slipped.title", lang)])
 open_deals = state.metric(ctx, pipeline.open_deals)
 with stale_tab:
-    stale = pipeline.stale_of(open_deals)
-    if stale.empty:
-        st.info(md("empty.table", lang))
-    else:
-        state.deal_table(stale, tables.deals(stale, lang, region_name, "stale"), "stale_table",
-                         lang)
-    st.caption(md("stale.caption", lang, activity=setting("pipeline.stale_activity_days"),
+    deal_list(pipeline.stale_of(open_deals), "stale", "stale_table", "stale-deals",
+              md("stale.caption", lang, activity=setting("pipeline.stale_activity_days"),
                  stage=setting("pipeline.stale_stage_days")))
 with due_tab:
-    due = pipeline.past_due_of(open_deals)
-    if due.empty:
-        st.info(md("empty.table", lang))
-    else:
-        state.deal_table(due, tables.deals(due, lang, region_name, "past_due"), "due_table",
-                         lang)
-    st.caption(md("pastdue.caption", lang, as_of=view.as_of))
+    deal_list(pipeline.past_due_of(open_deals), "past_due", "due_table", "past-due-deals",
+              md("pastdue.caption", lang, as_of=view.as_of))
 with slipped_tab:
     if ctx.compare is None:
         st.info(md("movement.no_compare", lang, snapshot=view.snapshot_id))

@@ -131,6 +131,12 @@ STRINGS = {
         "en": "{shown} of {total} alerts, largest margin at stake first. Select a row to drill "
               "into its order lines or deal.",
         "zh": "共 {total} 条预警，显示 {shown} 条，按涉及毛利由高到低。选择一行可查看对应的订单行或商机。"},
+    "alerts.table.capped": {
+        "en": "The {shown} alerts with the most margin at stake of the {matching} chosen ({total} "
+              "in all); the CSV and Excel downloads hold all {matching}. Select a row to drill "
+              "into its order lines or deal.",
+        "zh": "共 {total} 条预警，所选 {matching} 条中显示涉及毛利最大的 {shown} 条；CSV 和 Excel "
+              "下载包含全部 {matching} 条。选择一行可查看对应的订单行或商机。"},
     "alerts.filter.rule": {"en": "Rule", "zh": "规则"},
     "alerts.filter.severity": {"en": "Severity", "zh": "级别"},
     "alerts.filter.empty": {

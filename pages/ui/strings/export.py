@@ -1,0 +1,11 @@
+"""Strings of table downloads (pages/ui/export.py): the note under a table that shows only its
+largest rows while its downloads hold them all."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "export.capped": {
+        "en": "Showing the {shown} largest by {measure} of {total} rows; the CSV and Excel "
+              "downloads hold all {total}.",
+        "zh": "按{measure}显示最大的 {shown} 行（共 {total} 行）；CSV 和 Excel 下载包含全部 {total} 行。"},
+    "export.by.revenue": {"en": "revenue", "zh": "收入"},
+    "export.by.amount": {"en": "amount", "zh": "金额"},
+}
