@@ -26,7 +26,6 @@ Choices where the SPEC is silent:
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import duckdb
@@ -343,8 +342,51 @@ QUALIFY pareto_rank % greatest(1, ceil(count(*) OVER () / $points))::BIGINT = 0
 ORDER BY pareto_rank
 """
 
+# The matrix is drawn from cells of this many score points on each axis, with edges on the tier
+# threshold (so every customer of a cell is in the same tier), and the largest scored accounts on
+# top: thousands of customers in a few hundred cells instead of a dot each.
+MATRIX_CELL_POINTS = 0.5
+MATRIX_ACCOUNTS = 100
+# The highest score (SPEC §5.6: scores 1–10).
+_SCORE_MAX = 10
+
+_MATRIX_CELLS_SELECT = """
+WITH placed AS (
+    -- Cell k of an axis spans threshold + k·width to threshold + (k + 1)·width. A score of 10 on
+    -- the last cell's upper edge counts in the cell below it (never across the threshold), so no
+    -- cell lies past 10; rounding keeps a score on an edge in the cell that starts there.
+    SELECT tier_group, revenue_12m,
+           least(floor(round((attractiveness - $tier_threshold) / $cell, 6)), last_cell)
+               AS a_cell,
+           least(floor(round((feasibility - $tier_threshold) / $cell, 6)), last_cell) AS f_cell
+    FROM customer_rows, (
+        SELECT greatest(ceil(round(($score_max - $tier_threshold) / $cell, 6)) - 1, 0)
+            AS last_cell)
+    WHERE scored
+)
+SELECT round($tier_threshold + a_cell * $cell, 6) AS attractiveness_low,
+       round($tier_threshold + (a_cell + 1) * $cell, 6) AS attractiveness_high,
+       round($tier_threshold + f_cell * $cell, 6) AS feasibility_low,
+       round($tier_threshold + (f_cell + 1) * $cell, 6) AS feasibility_high,
+       tier_group, count(*) AS customers, sum(revenue_12m)::DOUBLE AS revenue_12m
+FROM placed
+GROUP BY ALL
+ORDER BY attractiveness_low, feasibility_low
+"""
+
+_MATRIX_ACCOUNTS_SELECT = """
+SELECT customer_id, name, region_id, tier_group, attractiveness, feasibility, revenue_12m
+FROM customer_rows
+WHERE scored AND revenue_12m > 0
+ORDER BY revenue_12m DESC, customer_id
+LIMIT $accounts
+"""
+
 _SELECTS = {
     "customers": ("SELECT * FROM customer_rows ORDER BY revenue_12m DESC, customer_id", {}),
+    "matrix_cells": (_MATRIX_CELLS_SELECT, {"cell": MATRIX_CELL_POINTS,
+                                            "score_max": _SCORE_MAX}),
+    "matrix_accounts": (_MATRIX_ACCOUNTS_SELECT, {"accounts": MATRIX_ACCOUNTS}),
     "summary": (_SUMMARY_SELECT, {}),
     "pareto": (_PARETO_SELECT, {"points": PARETO_POINTS}),
     "top_accounts": ("SELECT * FROM customer_rows WHERE pareto_rank IS NOT NULL "
@@ -408,6 +450,22 @@ def segment_counts(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     return _query(con, view, "segments")
 
 
+def matrix_cells(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """The prioritisation matrix (SPEC §5.6) as counts: scored customers per cell of
+    ``MATRIX_CELL_POINTS`` attractiveness × feasibility points, cell edges on the tier threshold
+    (a score of 10 counts in the cell below 10). Columns: attractiveness_low, attractiveness_high,
+    feasibility_low, feasibility_high (a cell holds low ≤ score < high), tier_group, customers,
+    revenue_12m (their sum); by attractiveness, then feasibility."""
+    return _query(con, view, "matrix_cells")
+
+
+def matrix_accounts(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """The ``MATRIX_ACCOUNTS`` scored customers with the largest positive revenue_12m, to name on
+    the matrix: customer_id, name, region_id, tier_group, attractiveness, feasibility,
+    revenue_12m; largest first."""
+    return _query(con, view, "matrix_accounts")
+
+
 def pareto(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """The Pareto curve: customers with revenue_12m > 0, largest first, with their share of the
     customers and the cumulative share of revenue_12m (≤ 80% A, ≤ 95% B, else C); thinned to
@@ -439,8 +497,8 @@ def missing_scores(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     return _query(con, view, "missing_scores")
 
 
-OVERVIEW_PARTS = ("customers", "summary", "segments", "pareto", "top_accounts", "dormant",
-                  "tier_1_idle", "missing_scores")
+OVERVIEW_PARTS = ("summary", "matrix_cells", "matrix_accounts", "segments", "pareto",
+                  "top_accounts", "dormant", "tier_1_idle", "missing_scores")
 
 
 def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:

@@ -329,7 +329,7 @@ def test_overview_matches_the_single_functions(snapshot):
     o = customers.overview(con, v)
     assert set(o) == set(customers.OVERVIEW_PARTS)
     assert o["summary"] == customers.summary(con, v)
-    assert o["customers"].equals(customers.customer_list(con, v))
+    assert o["matrix_cells"].equals(customers.matrix_cells(con, v))
     assert o["dormant"].equals(customers.dormant(con, v))
     # The temporary table is private to the cursor and gone afterwards.
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone() == (0,)

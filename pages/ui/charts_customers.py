@@ -30,23 +30,46 @@ def _jittered(field: str, jitter: str, threshold: float) -> str:
             f": clamp({moved}, 1, {threshold} - 0.005)")
 
 
-def matrix(frame: pd.DataFrame, threshold: float, labels: dict[str, str]) -> alt.TopLevelMixin:
-    """Attractiveness × feasibility scatter of scored customers, sized by revenue_12m, coloured
-    by tier, with the threshold lines and the quadrant names.
+def matrix(cells: pd.DataFrame, accounts: pd.DataFrame, threshold: float,
+           labels: dict[str, str]) -> alt.TopLevelMixin:
+    """Attractiveness × feasibility of the scored customers: cells shaded by how many customers
+    they hold, coloured by tier, the largest accounts on top as dots sized by revenue_12m, with
+    the threshold lines and the quadrant names.
 
-    ``frame``: customer, region, tier_group, tier_label, attractiveness, feasibility,
-    revenue_12m, revenue_label."""
-    groups = [g for g in TIER_COLOURS if g in set(frame["tier_group"])]
-    names = dict(zip(frame["tier_group"], frame["tier_label"]))
+    ``cells``: attractiveness_low/high, feasibility_low/high, tier_group, tier_label, customers,
+    attractiveness_range, feasibility_range, revenue_label. ``accounts``: customer, region,
+    tier_group, tier_label, attractiveness, feasibility, revenue_12m, revenue_label."""
+    groups = [g for g in TIER_COLOURS if g in set(cells["tier_group"])]
+    names = dict(zip(cells["tier_group"], cells["tier_label"]))
     colour = alt.Color("tier_label:N", title=labels["tier"],
                        legend=alt.Legend(columns=legend_columns(names.values())),
                        scale=alt.Scale(domain=[names[g] for g in groups],
                                        range=[TIER_COLOURS[g] for g in groups]))
     axis = dict(values=list(range(1, 11)), grid=False)
     x_scale = alt.Scale(domain=[0.8, 10.2], nice=False)
-    # Room above 10 and below 1 for the quadrant names, so no dot hides them.
+    # Room above 10 and below 1 for the quadrant names, so no cell or dot hides them.
     y_scale = alt.Scale(domain=[0.2, 10.8], nice=False)
-    dots = (alt.Chart(frame)
+    density = (alt.Chart(cells)
+               .mark_rect(stroke="white", strokeWidth=0.5, clip=True)
+               .encode(
+                   x=alt.X("attractiveness_low:Q", title=labels["attractiveness"], scale=x_scale,
+                           axis=alt.Axis(**axis)),
+                   x2="attractiveness_high:Q",
+                   y=alt.Y("feasibility_low:Q", title=labels["feasibility"], scale=y_scale,
+                           axis=alt.Axis(**axis)),
+                   y2="feasibility_high:Q",
+                   color=colour,
+                   opacity=alt.Opacity("customers:Q", title=labels["customers"],
+                                       scale=alt.Scale(type="sqrt", range=[0.15, 0.85],
+                                                       zero=False),
+                                       legend=alt.Legend(orient="right", tickCount=3)),
+                   tooltip=[alt.Tooltip("tier_label:N", title=labels["tier"]),
+                            alt.Tooltip("attractiveness_range:N",
+                                        title=labels["attractiveness"]),
+                            alt.Tooltip("feasibility_range:N", title=labels["feasibility"]),
+                            alt.Tooltip("customers:Q", title=labels["customers"], format=","),
+                            alt.Tooltip("revenue_label:N", title=labels["revenue"])]))
+    dots = (alt.Chart(accounts)
             .transform_window(row="row_number()")
             # Two deterministic pseudo-random numbers in [-0.5, 0.5) per dot.
             .transform_calculate(jx="((datum.row * 7919) % 997) / 997 - 0.5",
@@ -54,13 +77,10 @@ def matrix(frame: pd.DataFrame, threshold: float, labels: dict[str, str]) -> alt
             .transform_calculate(x=_jittered("attractiveness", "jx", threshold),
                                  y=_jittered("feasibility", "jy", threshold),
                                  size="max(datum.revenue_12m, 0)")
-            .mark_circle(opacity=0.45, stroke="white", strokeWidth=0.4)
+            .mark_circle(opacity=0.9, stroke=_INK, strokeWidth=0.8)
             .encode(
-                x=alt.X("x:Q", title=labels["attractiveness"], scale=x_scale,
-                        axis=alt.Axis(**axis)),
-                y=alt.Y("y:Q", title=labels["feasibility"], scale=y_scale,
-                        axis=alt.Axis(**axis)),
-                size=alt.Size("size:Q", legend=None, scale=alt.Scale(range=[12, 420])),
+                x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale),
+                size=alt.Size("size:Q", legend=None, scale=alt.Scale(range=[20, 320])),
                 color=colour,
                 tooltip=[alt.Tooltip("customer:N", title=labels["customer"]),
                          alt.Tooltip("region:N", title=labels["region"]),
@@ -87,7 +107,7 @@ def matrix(frame: pd.DataFrame, threshold: float, labels: dict[str, str]) -> alt
             fontWeight="bold", color=row["colour"]).encode(
             x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N")
         for i, row in corners.iterrows()]
-    return finish(alt.layer(dots, vertical, horizontal, *quadrant_names), 480)
+    return finish(alt.layer(density, dots, vertical, horizontal, *quadrant_names), 480)
 
 
 def pareto(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:

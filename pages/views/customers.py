@@ -76,24 +76,33 @@ tiles[5].metric(t("customers.kpi.share", lang), fmt.pct(s["abc_a_revenue_share"]
 left, right = st.columns([3, 2])
 with left:
     st.subheader(md("customers.matrix.title", lang))
-    scored = data["customers"][data["customers"]["scored"]]
-    if scored.empty:
+    cells = data["matrix_cells"]
+    if cells.empty:
         st.info(md("customers.matrix.none", lang))
     else:
-        dots = scored.assign(
-            customer=scored["name"], region=scored["region_id"].map(region_name),
-            tier_label=scored["tier_group"].map(lambda g: tables.tier_label(g, lang)),
-            revenue_label=scored["revenue_12m"].map(lambda v: fmt.money(v, lang)),
-        )[["customer", "region", "tier_group", "tier_label", "attractiveness", "feasibility",
-           "revenue_12m", "revenue_label"]]
-        st.altair_chart(charts.matrix(dots, config.tier_threshold, {
+        tier_names = {g: tables.tier_label(g, lang) for g in customers.TIER_GROUPS}
+        cells = cells.assign(
+            tier_label=cells["tier_group"].map(tier_names),
+            attractiveness_range=[f"{low:.1f}–{high:.1f}" for low, high in zip(
+                cells["attractiveness_low"], cells["attractiveness_high"])],
+            feasibility_range=[f"{low:.1f}–{high:.1f}" for low, high in zip(
+                cells["feasibility_low"], cells["feasibility_high"])],
+            revenue_label=cells["revenue_12m"].map(lambda v: fmt.money_short(v, lang)))
+        accounts = data["matrix_accounts"]
+        accounts = accounts.assign(
+            customer=accounts["name"], region=accounts["region_id"].map(region_name),
+            tier_label=accounts["tier_group"].map(tier_names),
+            revenue_label=accounts["revenue_12m"].map(lambda v: fmt.money(v, lang)))
+        st.altair_chart(charts.matrix(cells, accounts, config.tier_threshold, {
             "attractiveness": t("customers.chart.attractiveness", lang),
             "feasibility": t("customers.chart.feasibility", lang),
             "tier": t("customers.chart.tier", lang), "customer": t("col.customer", lang),
             "region": t("col.region", lang), "revenue": t("customers.chart.revenue", lang),
-            **{g: tables.tier_label(g, lang) for g in ("tier1", "tier2", "tier3", "not_pursued")},
+            "customers": t("customers.chart.customers", lang), **tier_names,
         }), width="stretch")
-    st.caption(md("customers.matrix.caption", lang, threshold=threshold))
+    st.caption(md("customers.matrix.caption", lang, threshold=threshold,
+                  accounts=fmt.count(len(data["matrix_accounts"]), lang),
+                  cell=f"{customers.MATRIX_CELL_POINTS:g}"))
 
     def _weights(axis: str) -> str:
         return ", ".join(f"{t(f'customers.criterion.{c}', lang)} {w:g}"

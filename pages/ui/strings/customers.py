@@ -80,13 +80,14 @@ STRINGS = {
     # Matrix
     "customers.matrix.title": {"en": "Prioritisation matrix", "zh": "客户优先级矩阵"},
     "customers.matrix.caption": {
-        "en": "Each dot is a scored customer: attractiveness across, feasibility up, size by "
-              "revenue in the last 12 months, colour by tier. Lines at the threshold {threshold}. "
-              "Dots are spread a little (never across a line) so equal scores stay visible; "
-              "hover for the exact scores.",
-        "zh": "每个点代表一家已评分客户：横轴为吸引力，纵轴为可行性，点的大小为近12个月收入，颜色为分级。"
-              "线为阈值 {threshold}。点位略有错开（不会越过阈值线），以便显示相同分数的客户；"
-              "悬停可查看精确分数。"},
+        "en": "Each square holds the scored customers whose scores fall in it ({cell} points each "
+              "way): the darker, the more customers; colour by tier. Dots are the {accounts} "
+              "largest accounts, sized by revenue in the last 12 months and spread a little "
+              "(never across a line). Lines at the threshold {threshold}; hover for counts and "
+              "exact scores.",
+        "zh": "每个方格包含分数落在其中的已评分客户（每个方向 {cell} 分）：颜色越深客户越多，颜色表示分级。"
+              "圆点为近12个月收入最大的 {accounts} 家客户，大小表示收入，位置略有错开（不会越过阈值线）。"
+              "线为阈值 {threshold}；悬停可查看客户数和精确分数。"},
     "customers.matrix.weights": {
         "en": "Weights in use ([customers]) — attractiveness: "
               "{attractiveness}; feasibility: {feasibility}; tier threshold {threshold}.",
