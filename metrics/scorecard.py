@@ -325,13 +325,16 @@ def contribution(now: pd.DataFrame, before: pd.DataFrame, w: dict[str, float]) -
     return (weighted_shares(now, w) - weighted_shares(before, w).fillna(0)).where(both, axis=0)
 
 
-def headline(card: pd.DataFrame) -> dict:
+def headline(card: pd.DataFrame, counted: tuple[str, ...] | None = None) -> dict:
     """The headline and tiles of a scorecard frame: regions listed and ranked, how many met the
     revenue target, the margin target and both, the median total, the best region and the region
-    that gained most ranks; the met counts are None when no region has a revenue target."""
+    that gained most ranks; the met counts are None when no region has a revenue target.
+    ``counted``: the regions whose targets are counted (a lead's own, whose published ranking
+    does not say whether other regions met theirs; ``regions`` is then their number)."""
     ranked = card[card["rank"].notna()]
-    met_revenue = card["met_revenue"].fillna(False).astype(bool)
-    met_margin = card["met_margin"].fillna(False).astype(bool)
+    mine = card if counted is None else card[card["region_id"].isin(counted)]
+    met_revenue = mine["met_revenue"].astype(object).fillna(False).astype(bool)
+    met_margin = mine["met_margin"].astype(object).fillna(False).astype(bool)
     best = ranked.sort_values("rank").iloc[0] if len(ranked) else None
     climbers = ranked[ranked["rank_change"].fillna(0) > 0].sort_values(
         ["rank_change", "rank"], ascending=[False, True])
@@ -339,7 +342,7 @@ def headline(card: pd.DataFrame) -> dict:
     # Without any revenue target no region can have met one: the counts are not available.
     counted = len(ranked) > 0
     return {
-        "regions": len(card), "ranked": len(ranked),
+        "regions": len(mine), "ranked": len(ranked),
         "met_revenue": int(met_revenue.sum()) if counted else None,
         "met_margin": int(met_margin.sum()) if counted else None,
         "met_both": int((met_revenue & met_margin).sum()) if counted else None,

@@ -283,7 +283,7 @@ def test_a_lead_sees_the_published_ranking_of_every_region(cases, world):
     other = mine.drop(index="GD")
     for column in ("revenue", "industry_attainment", "met_revenue", "margin_attainment"):
         assert other[column].isna().all(), column
-        assert mine.loc["GD", column] == whole.loc["GD", column]
+        same(mine.loc["GD", column], whole.loc["GD", column], column)
     # The cursor reads the lead's rows again afterwards.
     assert scoped_con.execute("SELECT DISTINCT region_id FROM orders").fetchall() == [("GD",)]
 
@@ -317,6 +317,18 @@ def test_the_report_publishes_the_ranking_to_a_lead(cases, world):
              for row in scorecard.report_scorecard(full_con, dataclasses.replace(view, scope=None))}
     assert list(mine) == list(whole)
     assert [r["rank"] for r in mine.values()] == [r["rank"] for r in whole.values()]
-    assert mine["GD"] == whole["GD"]
+    same(mine["GD"], whole["GD"], "GD")
     assert all(row["industry_attainment"] is None and row["met_revenue"] is None
                for region, row in mine.items() if region != "GD")
+
+
+def test_a_leads_headline_counts_their_own_regions(cases, world):
+    scope, scoped_con, _, full_con = cases["lead GD"]
+    view = _quarter(world, scope)
+    mine = scorecard.published_overview(scoped_con, view)["scorecard"]
+    whole = scorecard.overview(full_con, dataclasses.replace(view, scope=None))["scorecard"]
+    gd = whole[whole["region_id"] == "GD"].iloc[0]
+    head = scorecard.headline(mine, ("GD",))
+    assert head["regions"] == 1 and head["ranked"] == 18
+    assert head["met_both"] == int(bool(gd["met_revenue"]) and bool(gd["met_margin"]))
+    assert head["best_region"] == scorecard.headline(whole)["best_region"]

@@ -523,6 +523,9 @@ def filter_chips(ctx: Context) -> None:
                      on_change=_remove_chip,
                      args=(tuple(chips),), label_visibility="collapsed",
                      help=t("chips.help", lang))
+        elif ctx.visitor.scope is not None and ctx.visitor.scope.limited:
+            st.caption(md("chips.scope", lang, scope=auth.scope_label(
+                ctx.visitor.scope, lang, ctx.region_name)))
         else:
             st.caption(md("chips.none", lang))
     with right.popover(t("share.button", lang), icon=":material/share:", width="stretch"):

@@ -43,7 +43,8 @@ def region_name(region_id: str) -> str:
     return name if isinstance(name, str) and name.strip() else ctx.region_name(region_id)
 
 
-head = scorecard.headline(card)
+scope = ctx.visitor.scope
+head = scorecard.headline(card, scope.regions if scope and scope.role == "lead" else None)
 highlighted = view.regions
 
 if head["met_both"] is None:

@@ -27,6 +27,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This link asks for {asked}, outside what you may see ({scope}); showing your "
               "scope instead.",
         "zh": "该链接请求的 {asked} 超出您的查看范围（{scope}），已改为显示您的范围。"},
+    "chips.scope": {"en": "Everything you may see: {scope}.", "zh": "您可查看的全部范围：{scope}。"},
     "auth.import_admin_only": {
         "en": "Importing data is for administrators.",
         "zh": "仅管理员可以导入数据。"},
