@@ -4,9 +4,18 @@
         [--region ID]… [--industry ID]… [--product-line PL]… [--compare ID]
         [--level region_group|region|industry|product_line|account] [--wins N]
         [--as IDENTITY] [--format json|csv|markdown]
+    python -m metrics.report … --section pack --format pdf|pptx [--lang en|zh] [--out FILE]
+        [--mail-to ADDR[,ADDR…]]
 
 Money as plain numbers, ratios as fractions, missing values as null. Bad arguments: a one-line
 error on stderr and exit code 2.
+
+``--section pack`` writes the executive pack (SPEC §12, ``metrics.pack``) for the view — every
+filter above applies, ``--compare`` names the snapshot its pipeline movement starts from — as a
+PDF or a PowerPoint file in ``--lang``: to ``--out FILE`` (atomically: a temporary file beside
+it, then a rename) and, with ``--mail-to``, as an e-mail attachment through the SMTP server of
+the ``COCKPIT_SMTP_*`` environment variables (``metrics.mail``). It prints what it did as JSON:
+``{"section": "pack", "format", "pages", "bytes", "out", "mailed_to"}``.
 
 Output rules:
 
@@ -32,6 +41,12 @@ Exit codes and stderr:
   snapshot not older than the served one; an unusable configuration. Exactly one line on
   stderr, ``error: …``, nothing on stdout. Anything unexpected is reported the same way as
   ``error: internal error (<ExceptionType>): <message>`` — never a traceback.
+  For the pack also: a ``--format`` other than pdf / pptx (or pdf / pptx for another section),
+  ``--out`` or ``--mail-to`` for another section, neither of them for the pack, an ``--out``
+  whose folder does not exist or cannot be written or whose suffix is not the format's, a
+  recipient that is not an address, SMTP settings that are missing or malformed, a mail server
+  that cannot be reached or refuses the message (the pack is still written to ``--out``), and
+  missing Noto Sans CJK fonts.
 """
 
 from __future__ import annotations
@@ -135,7 +150,10 @@ SECTIONS = {
     "alerts": alerts.report_alerts,
     "customers": customers.report_customers,
     "snapshots": None,  # needs no snapshot connection
+    "pack": None,  # written to a file or mailed (see _compute, metrics.pack)
 }
+PACK_FORMATS = ("pdf", "pptx")
+LANGS = ("en", "zh")  # the languages of the translation layer (pages.ui.i18n.LANGS)
 
 
 def _parser() -> _Parser:
@@ -156,7 +174,12 @@ def _parser() -> _Parser:
                    help="regional_report: the review level (SPEC §10.2)")
     p.add_argument("--wins", type=int, default=None,
                    help="funnel_calculator: the number of wins to plan for")
-    p.add_argument("--format", default="json", choices=("json", "csv", "markdown"))
+    p.add_argument("--format", default="json",
+                   choices=("json", "csv", "markdown", *PACK_FORMATS))
+    p.add_argument("--lang", default="en", choices=LANGS, help="pack: its language")
+    p.add_argument("--out", type=Path, default=None, help="pack: the file to write")
+    p.add_argument("--mail-to", default=None, metavar="ADDR[,ADDR…]",
+                   help="pack: send it to these addresses (SMTP settings: COCKPIT_SMTP_*)")
     return p
 
 
@@ -165,12 +188,14 @@ def run(argv: list[str], notices: list[str] | None = None) -> tuple[object, str]
     the output format. Lines for stderr that do not stop the report (which snapshot was served)
     are appended to ``notices``."""
     args = _parser().parse_args(argv)
-    return _output(_compute(args, [] if notices is None else notices)), args.format
+    result = printed(_compute(args, [] if notices is None else notices))
+    return result, "json" if args.section == "pack" else args.format
 
 
 def _compute(args: argparse.Namespace, notices: list[str]) -> object:
     if args.section == "funnel_calculator" and (args.wins is None or args.wins < 1):
         raise UsageError("--wins: funnel_calculator needs the number of wins, 1 or more")
+    delivery = _check_pack_arguments(args)
     period = _parse_period(args.period) if args.period else None
     data_dir = args.data_dir or data_dir_from_env()
     flag = "--data-dir" if args.data_dir else config.DATA_DIR_ENV
@@ -204,11 +229,11 @@ def _compute(args: argparse.Namespace, notices: list[str]) -> object:
             raise UsageError(f"--compare: {compare.snapshot_id} (as_of {compare.as_of}) is not "
                              f"older than the served snapshot {info.snapshot_id} "
                              f"(as_of {info.as_of})")
-    if args.section != "pipeline_movement":
+    if args.section not in ("pipeline_movement", "pack"):
         compare = None
     elif compare is None:
         compare = previous_valid(infos, info)
-        if compare is None:
+        if compare is None and args.section == "pipeline_movement":  # the pack says so instead
             raise UsageError(
                 f"--compare: no snapshot older than {info.snapshot_id} to compare with")
     also = (compare,) if compare else ()
@@ -233,6 +258,8 @@ def _compute(args: argparse.Namespace, notices: list[str]) -> object:
         view = View(info.snapshot_id, info.as_of, period, tuple(args.region),
                     tuple(args.industry), tuple(args.product_line), args.channel,
                     compare=compare.snapshot_id if compare else None, scope=scope)
+        if args.section == "pack":
+            return _deliver_pack(con, view, args, delivery)
         if args.section == "funnel_calculator":
             return _records(pipeline.funnel_calculator(con, view, args.wins))
         if args.section == "regional_report":
@@ -243,6 +270,83 @@ def _compute(args: argparse.Namespace, notices: list[str]) -> object:
         return SECTIONS[args.section](con, view)
     finally:
         db.close()
+
+
+def _check_pack_arguments(args: argparse.Namespace) -> dict:
+    """The pack's own arguments, checked before any data is read: the format, the file to write
+    (its folder exists and can be written, its suffix is the format's), the recipients and the
+    SMTP settings. Returns the recipients and settings for ``_deliver_pack``."""
+    if args.section != "pack":
+        for flag, value in (("--out", args.out), ("--mail-to", args.mail_to)):
+            if value is not None:
+                raise UsageError(f"{flag}: only the pack (--section pack) is written to a file "
+                                 f"or mailed; {args.section} prints to stdout")
+        if args.format in PACK_FORMATS:
+            raise UsageError(f"--format {args.format}: only the pack (--section pack) is "
+                             f"written as {args.format}; {args.section} is json, csv or markdown")
+        return {}
+    if args.format not in PACK_FORMATS:
+        raise UsageError(f"--format: the pack is written as {' or '.join(PACK_FORMATS)}, "
+                         f"not {args.format}")
+    if args.out is None and not args.mail_to:
+        raise UsageError("--out: the pack needs a file to write (--out FILE) or recipients "
+                         "(--mail-to ADDR)")
+    if args.out is not None:
+        _check_out(args.out, args.format)
+    if not args.mail_to:
+        return {}
+    from metrics import mail
+
+    try:
+        return {"recipients": mail.recipients(args.mail_to), "smtp": mail.settings()}
+    except mail.MailError as exc:
+        raise UsageError(f"--mail-to: {exc}") from None
+
+
+def _check_out(out: Path, fmt: str) -> None:
+    try:
+        if out.suffix.lower() != f".{fmt}":
+            raise UsageError(f"--out: {out} does not end in .{fmt}, the --format")
+        if out.is_dir():
+            raise UsageError(f"--out: {out} is a folder; name the file to write")
+        folder = out.parent
+        if not folder.exists():
+            raise UsageError(f"--out: no such folder: {folder}")
+        if not folder.is_dir():
+            raise UsageError(f"--out: not a folder: {folder}")
+        if not os.access(folder, os.W_OK):
+            raise UsageError(f"--out: cannot write in {folder}: permission denied")
+    except ValueError as exc:  # a path Python cannot hand to the system (a NUL character)
+        raise UsageError(f"--out: not a usable path: {exc}") from None
+
+
+def _deliver_pack(con, view: View, args: argparse.Namespace, delivery: dict) -> dict:
+    """Build the pack, write it to ``--out`` and mail it to ``--mail-to``; what was done."""
+    from metrics import mail, pack
+
+    try:
+        built = pack.build(con, view, args.lang, args.format)
+    except pack.PackError as exc:
+        raise UsageError(f"--section pack: {exc}") from None
+    result = {"section": "pack", "format": args.format, "pages": built.pages,
+              "bytes": len(built.data), "out": None, "mailed_to": []}
+    if args.out is not None:
+        try:
+            pack.save(built.data, args.out)
+        except OSError as exc:
+            raise UsageError(f"--out: cannot write {exc.filename or args.out}: "
+                             f"{exc.strerror or exc}") from None
+        result["out"] = str(args.out)
+    if delivery.get("recipients"):
+        name = args.out.name if args.out is not None else built.file_name
+        try:
+            mail.send(delivery["smtp"], delivery["recipients"], built.mail_subject,
+                      built.mail_body, (name, built.data, built.mime))
+        except mail.MailError as exc:
+            written = f" (the pack was written to {args.out})" if args.out is not None else ""
+            raise UsageError(f"--mail-to: {exc}{written}") from None
+        result["mailed_to"] = list(delivery["recipients"])
+    return result
 
 
 def _scope_of(identity: str | None, data_dir: Path) -> Scope | None:
@@ -318,13 +422,13 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _output(value, key: str | None = None):
-    """The result as printed: money (keys of ``MONEY``) rounded to cents, non-finite numbers as
+def printed(value, key: str | None = None):
+    """A section's result as the report prints it: money (keys of ``MONEY``) rounded to cents, non-finite numbers as
     None, numpy / pandas scalars and dates as plain values; other numbers unchanged."""
     if isinstance(value, dict):
-        return {k: _output(v, k) for k, v in value.items()}
+        return {k: printed(v, k) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_output(v, key) for v in value]
+        return [printed(v, key) for v in value]
     value = _plain(value)
     if isinstance(value, float):
         if not math.isfinite(value):

@@ -16,7 +16,9 @@ import unicodedata
 import altair as alt
 import pandas as pd
 
+from pages.ui import fmt
 from pages.ui.fmt import _EN_UNITS, _ZH_UNITS
+from pages.ui.i18n import t
 
 # Noto Sans CJK renders Chinese labels in the canvas; the rest is the browser's sans-serif.
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, sans-serif"
@@ -190,6 +192,32 @@ def attainment_by_region(frame: pd.DataFrame, pace: float, labels: dict[str, str
                                                                          cursor="pointer")
     # One 24-pixel band per region, so every region's name is readable.
     return finish(alt.layer(bars, full, pace_rule, *texts), alt.Step(24))
+
+
+def attainment_figure(report: pd.DataFrame, pace: float | None, region_name, lang: str,
+                      select: str | None = None) -> alt.TopLevelMixin | None:
+    """Revenue attainment by region as the dashboard and the executive pack show it, from the
+    weekly regional report (``metrics.dashboard.regional_report`` or the report's rows of it):
+    the regions with a target, best first, coloured by pace, each bar labelled with its
+    attainment (revenue and target in the tooltip). None when no region has a target.
+    ``region_name(region_id)``: the name to show; ``select`` as in ``attainment_by_region``."""
+    with_target = report[report["revenue_attainment"].notna()]
+    if with_target.empty:
+        return None
+    bars = with_target.sort_values("revenue_attainment", ascending=False)
+    bars = bars.assign(
+        region=bars["region_id"].map(region_name),
+        status=bars["on_track"].map(lambda ok: t(
+            "chart.no_pace" if pd.isna(ok) else "chart.on_track" if ok else "chart.behind",
+            lang)),
+        attainment_label=bars["revenue_attainment"].map(lambda v: fmt.pct(v, lang)),
+        revenue_label=bars["revenue"].map(lambda v: fmt.money_short(v, lang)),
+        target_label=bars["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
+    return attainment_by_region(bars, pace, {
+        "attainment": t("chart.attainment", lang), "on_track": t("chart.on_track", lang),
+        "behind": t("chart.behind", lang), "no_pace": t("chart.no_pace", lang),
+        "region": t("col.region", lang), "revenue": t("col.revenue", lang),
+        "target": t("col.revenue_target", lang)}, select=select)
 
 
 def funnel(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.TopLevelMixin:

@@ -1,10 +1,11 @@
 """Weekly dashboard (SPEC §6.1): KPI tiles, 13-week trend, attainment by region, the weekly
 regional report, key opportunities and order flow. Layout only: numbers come from metrics/."""
 
-import pandas as pd
+import functools
+
 import streamlit as st
 
-from metrics import dashboard, pipeline
+from metrics import dashboard, pack, pipeline
 from data.config import setting
 from pages.ui import charts, fmt, grid, state, tables
 from pages.ui import tiles as tiles_ui
@@ -16,9 +17,25 @@ lang = ctx.lang
 
 view = ctx.view
 filtered = any((view.regions, view.industries, view.product_lines, view.channel))
-st.caption(md("dashboard.subtitle", lang, period=view.period.code,
-             to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
-             scope=t("scope.filtered" if filtered else "scope.national", lang)))
+subtitle, *downloads = st.columns([6, 2, 2], vertical_alignment="center")
+subtitle.caption(md("dashboard.subtitle", lang, period=view.period.code,
+                    to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
+                    scope=t("scope.filtered" if filtered else "scope.national", lang)))
+
+
+# --- Executive pack (SPEC §12) --------------------------------------------------------------------
+def _pack_file(kind: str) -> bytes:
+    """The pack of this view, built only when its button is clicked (Streamlit calls this on
+    another thread; the numbers come through the same cached metric call as the page's)."""
+    return pack.make(state.metric(ctx, pack.collect), view, lang, kind).data
+
+
+for column, kind, icon in zip(downloads, pack.FORMATS,
+                              (":material/picture_as_pdf:", ":material/slideshow:")):
+    column.download_button(t(f"pack.download.{kind}", lang), functools.partial(_pack_file, kind),
+                           file_name=pack.file_name(view, kind), mime=pack.MIME[kind],
+                           on_click="ignore", icon=icon, help=md("pack.download.help", lang),
+                           key=f"pack_{kind}", width="stretch")
 
 k = state.metric(ctx, dashboard.kpis)
 if k["revenue"] == 0 and k["open_pipeline"] == 0:
@@ -50,25 +67,13 @@ with left:
 report = state.metric(ctx, dashboard.regional_report)
 with right:
     st.subheader(md("attainment.title", lang))
-    with_target = report[report["revenue_attainment"].notna()]
-    if with_target.empty:
+    chart = charts.attainment_figure(report, k["pace"], ctx.region_name, lang, select="pick")
+    if chart is None:
         st.info(md("empty.table", lang))
     else:
-        bars = with_target.sort_values("revenue_attainment", ascending=False).assign(
-            region=with_target["region_id"].map(ctx.region_name),
-            status=with_target["on_track"].map(lambda ok: t(
-                "chart.no_pace" if pd.isna(ok) else "chart.on_track" if ok else "chart.behind",
-                lang)),
-            attainment_label=with_target["revenue_attainment"].map(lambda v: fmt.pct(v, lang)),
-            revenue_label=with_target["revenue"].map(lambda v: fmt.money_short(v, lang)),
-            target_label=with_target["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
-        clicked = st.altair_chart(charts.attainment_by_region(bars, k["pace"], {
-            "attainment": t("chart.attainment", lang), "on_track": t("chart.on_track", lang),
-            "behind": t("chart.behind", lang), "no_pace": t("chart.no_pace", lang),
-            "region": t("col.region", lang),
-            "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang)},
-            select="pick"), width="stretch", on_select="rerun", selection_mode="pick",
-            key=state.view_key(ctx, "attainment_chart"))
+        clicked = st.altair_chart(chart, width="stretch", on_select="rerun",
+                                  selection_mode="pick",
+                                  key=state.view_key(ctx, "attainment_chart"))
         picked = [p.get("region_id") for p in clicked.selection.get("pick", [])]
         if picked and picked[0]:  # click to drill: the region becomes the filter
             state.filter_to(ctx, "region", picked[0])
