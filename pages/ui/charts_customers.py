@@ -49,6 +49,12 @@ def matrix(cells: pd.DataFrame, accounts: pd.DataFrame, threshold: float,
     x_scale = alt.Scale(domain=[0.8, 10.2], nice=False)
     # Room above 10 and below 1 for the quadrant names, so no cell or dot hides them.
     y_scale = alt.Scale(domain=[0.2, 10.8], nice=False)
+    # Only the encoded columns go to the browser.
+    cells = cells[["attractiveness_low", "attractiveness_high", "feasibility_low",
+                   "feasibility_high", "tier_label", "customers", "attractiveness_range",
+                   "feasibility_range", "revenue_label"]]
+    accounts = accounts[["customer", "region", "tier_label", "attractiveness", "feasibility",
+                         "revenue_12m", "revenue_label"]]
     density = (alt.Chart(cells)
                .mark_rect(stroke="white", strokeWidth=0.5, clip=True)
                .encode(
@@ -118,7 +124,10 @@ def pareto(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
     revenue_label, cumulative_label."""
     classes = [c for c in ABC_COLOURS if c in set(frame["abc_class"])]
     names = dict(zip(frame["abc_class"], frame["abc_label"]))
-    # The curve starts at the origin (no customers, no revenue), in the first class's colour.
+    # Only the encoded columns go to the browser, once for all layers. The curve starts at the
+    # origin (no customers, no revenue), in the first class's colour.
+    frame = frame[["customer_share", "cumulative_share", "abc_label", "rank", "customer",
+                   "revenue_label", "cumulative_label"]]
     origin = frame.iloc[[0]].assign(customer_share=0.0, cumulative_share=0.0)
     frame = pd.concat([origin, frame], ignore_index=True)
     x = alt.X("customer_share:Q", title=labels["customer_share"],
@@ -133,8 +142,9 @@ def pareto(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
                         scale=alt.Scale(domain=[names[c] for c in classes],
                                         range=[ABC_COLOURS[c] for c in classes])))
     line = alt.Chart(frame).mark_line(color="#263238", strokeWidth=1.5).encode(x=x, y=y)
-    # Invisible points carry the tooltips (the origin has none).
-    hover = alt.Chart(frame.iloc[1:]).mark_circle(size=40, opacity=0).encode(
+    # Invisible points carry the tooltips (the origin, at share 0, has none).
+    hover = alt.Chart(frame).transform_filter("datum.customer_share > 0").mark_circle(
+        size=40, opacity=0).encode(
         x=x, y=y,
         tooltip=[alt.Tooltip("rank:Q", title=labels["rank"]),
                  alt.Tooltip("customer:N", title=labels["customer"]),

@@ -10,7 +10,7 @@ from metrics import customers
 from data.config import setting
 from metrics.periods import quarter_of
 from pages.ui import charts_customers as charts
-from pages.ui import fmt, grid, state
+from pages.ui import export, fmt, grid, state
 from pages.ui import tables_customers as tables
 from pages.ui.i18n import md, t
 
@@ -170,23 +170,34 @@ else:
 st.caption(md("customers.top.caption", lang, count=setting("customers.top_accounts")))
 
 st.subheader(md("customers.act.title", lang))
+# Each list: its largest customers on screen (by what it is sorted by), every one in a download.
 lists = (
     ("dormant", data["dormant"], tables.dormant,
-     t("customers.dormant.caption", lang, as_of=view.as_of)),
+     t("customers.dormant.caption", lang, as_of=view.as_of), "revenue_prior_12m",
+     "dormant-customers", ("customers.col.revenue_prior_12m", "customers.col.revenue_lifetime")),
     ("tier_1_idle", data["tier_1_idle"], tables.tier_1_idle,
      md("customers.idle.caption", lang, quarter=quarter.code, start=quarter.start,
-        as_of=view.as_of)),
+        as_of=view.as_of), "revenue_12m", "idle-focus-customers",
+     ("customers.col.revenue_12m",)),
     ("missing_scores", data["missing_scores"], tables.missing_scores,
-     md("customers.missing.caption", lang)),
+     md("customers.missing.caption", lang), "revenue_12m", "unscored-customers",
+     ("customers.col.revenue_12m",)),
 )
 tab_labels = [t("customers.act.dormant", lang, count=fmt.count(s["lifecycle_r"], lang)),
               t("customers.act.idle", lang, count=fmt.count(s["tier_1_idle"], lang)),
               t("customers.act.missing", lang, count=fmt.count(s["unscored"], lang))]
-for tab, (key, frame, shown, caption) in zip(st.tabs(tab_labels), lists):
+for tab, (key, frame, shown, caption, measure, name, money) in zip(st.tabs(tab_labels), lists):
     with tab:
         if frame.empty:
             st.info(md("empty.table", lang))
-        else:
-            grid.show(shown(frame, lang, region_name, industry_name), lang,
-                      key=f"customers_{key}")
+            st.caption(caption)
+            continue
+        top_rows = export.screen_rows(frame)
+        grid.show(shown(top_rows, lang, region_name, industry_name), lang,
+                  key=f"customers_{key}")
         st.caption(caption)
+        export.capped_note(lang, len(top_rows), len(frame), measure)
+        export.download_buttons(
+            view, lang, lambda frame=frame, shown=shown: shown(frame, lang, region_name,
+                                                               industry_name).frame,
+            name, f"customers_{key}_export", money=tuple(t(label, lang) for label in money))
