@@ -143,13 +143,15 @@ def test_alerts_page_shows_the_most_at_stake_and_downloads_every_alert(alerts_di
     ids = t("alerts.col.entity_id", "en")
     table = at.dataframe[0].value
     assert table[ids].tolist() == every["entity_id"].head(2).tolist()
-    assert any(f"The 2 alerts with the most margin at stake of the {len(every)} chosen"
-               in plain(c.value) for c in at.caption)
+    assert any(f"The 2 alerts with the most margin at stake of {len(every)}; the CSV and Excel "
+               f"downloads hold all {len(every)}." in plain(c.value) for c in at.caption)
     download = csv_rows(two_rows, "alerts")
     assert download[ids].astype(str).tolist() == every["entity_id"].tolist()
     # Only margin_floor: the three order lines, the two largest on screen, all three downloaded.
     at.multiselect(key="alerts_rule").set_value(["margin_floor"]).run()
     assert at.dataframe[0].value[ids].tolist() == ["O2/1", "O1/1"]
+    assert any(f"The 2 alerts with the most margin at stake of the 3 chosen ({len(every)} in all)"
+               in plain(c.value) for c in at.caption)
     assert csv_rows(two_rows, "alerts")[ids].tolist() == ["O2/1", "O1/1", "O3/1"]
 
 

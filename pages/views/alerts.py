@@ -176,7 +176,8 @@ def alert_list() -> None:
                          on_select="rerun", selection_mode="single-row",
                          selection_default={"selection": {"rows": [0], "columns": []}})
     if len(matching) > len(shown):
-        st.caption(md("alerts.table.capped", lang, shown=f"{len(shown):,}",
+        st.caption(md("alerts.table.capped" if len(matching) == len(frame)
+                      else "alerts.table.capped_chosen", lang, shown=f"{len(shown):,}",
                       matching=f"{len(matching):,}", total=f"{len(frame):,}"))
     else:
         st.caption(md("alerts.table.caption", lang, shown=f"{len(shown):,}",

@@ -132,6 +132,11 @@ STRINGS = {
               "into its order lines or deal.",
         "zh": "共 {total} 条预警，显示 {shown} 条，按涉及毛利由高到低。选择一行可查看对应的订单行或商机。"},
     "alerts.table.capped": {
+        "en": "The {shown} alerts with the most margin at stake of {total}; the CSV and Excel "
+              "downloads hold all {total}. Select a row to drill into its order lines or deal.",
+        "zh": "共 {total} 条预警，显示涉及毛利最大的 {shown} 条；CSV 和 Excel 下载包含全部 {total} 条。"
+              "选择一行可查看对应的订单行或商机。"},
+    "alerts.table.capped_chosen": {
         "en": "The {shown} alerts with the most margin at stake of the {matching} chosen ({total} "
               "in all); the CSV and Excel downloads hold all {matching}. Select a row to drill "
               "into its order lines or deal.",
