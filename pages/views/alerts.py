@@ -11,7 +11,7 @@ import streamlit as st
 from metrics import alerts
 from data import config
 from data.config import setting
-from pages.ui import charts_alerts, export, fmt, grid, state
+from pages.ui import chart_specs, charts_alerts, export, fmt, grid, state
 from pages.ui import tables_alerts as tables
 from pages.ui.i18n import md, t
 
@@ -71,6 +71,54 @@ if frame.empty:
     st.info(md("alerts.empty", lang, period=view.period.code), icon=":material/check_circle:")
 
 # --- Charts ---------------------------------------------------------------------------------------
+# Each chart's spec is built once per view, language and snapshot (pages.ui.chart_specs).
+drawn = (view, lang, str(ctx.info.path))
+
+
+def trend_chart(trend):
+    trend = trend.assign(
+        line_label=trend["product_line"].map(lambda pl: tables.line_label(pl, lang)),
+        gm_label=trend["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)),
+        revenue_label=trend["revenue"].map(lambda v: fmt.money_short(v, lang)))
+    floors = trend.drop_duplicates("product_line").dropna(subset=["floor"])
+    floors = floors.assign(floor_label=[
+        t("alerts.trend.floor", lang, line=line, value=fmt.pct(floor, lang))
+        for line, floor in zip(floors["line_label"], floors["floor"])])
+    return charts_alerts.gm_trend(trend, floors, {
+        "week": t("chart.week", lang), "gm_pct": t("chart.gm_pct", lang),
+        "line": t("alerts.chart.line", lang), "revenue": t("chart.revenue", lang),
+        "floor": t("alerts.chart.floor", lang)})
+
+
+def by_rule_chart(by_rule):
+    by_rule = by_rule.assign(
+        rule_label=by_rule["rule"].map(lambda r: t(f"alerts.rule.{r}", lang)),
+        severity_label=by_rule["severity"].map(lambda v: t(f"alerts.severity.{v}", lang)),
+        severity_order=by_rule["severity"].map(alerts.SEVERITIES.index),
+        at_stake_label=by_rule["at_stake"].map(lambda v: fmt.money_short(v, lang)),
+        total_label=by_rule["rule_at_stake"].map(lambda v: fmt.money_short(v, lang)))
+    return charts_alerts.at_stake_by_rule(by_rule, by_rule.drop_duplicates("rule"), {
+        "at_stake": t("alerts.col.at_stake", lang), "rule": t("alerts.col.rule", lang),
+        "severity": t("alerts.col.severity", lang), "count": t("alerts.byrule.alerts", lang),
+        "critical": t("alerts.severity.critical", lang),
+        "warning": t("alerts.severity.warning", lang)}, lang)
+
+
+def mix_chart(mix):
+    mix = mix.assign(
+        region=mix["region_id"].map(region_name),
+        share_label=mix["share"].map(lambda v: fmt.pct(v, lang, 1)),
+        high_label=mix["high_margin_revenue"].map(lambda v: fmt.money_short(v, lang)),
+        revenue_label=mix["revenue"].map(lambda v: fmt.money_short(v, lang)),
+        status=mix["below_target"].map(
+            lambda below: t("alerts.mix.below" if below else "alerts.mix.on_target", lang)))
+    return charts_alerts.high_margin_mix(mix, limits.high_margin_mix, {
+        "share": t("alerts.mix.share", lang), "region": t("col.region", lang),
+        "high_revenue": t("alerts.mix.high_revenue", lang),
+        "revenue": t("chart.revenue", lang), "below": t("alerts.mix.below", lang),
+        "on_target": t("alerts.mix.on_target", lang)})
+
+
 left, right = st.columns([3, 2])
 with left:
     st.subheader(md("alerts.trend.title", lang))
@@ -78,58 +126,24 @@ with left:
     if trend["gm_pct"].isna().all():
         st.info(md("empty.table", lang))
     else:
-        trend = trend.assign(
-            line_label=trend["product_line"].map(lambda pl: tables.line_label(pl, lang)),
-            gm_label=trend["gm_pct"].map(lambda v: fmt.pct(v, lang, 1)),
-            revenue_label=trend["revenue"].map(lambda v: fmt.money_short(v, lang)))
-        floors = trend.drop_duplicates("product_line").dropna(subset=["floor"])
-        floors = floors.assign(floor_label=[
-            t("alerts.trend.floor", lang, line=line, value=fmt.pct(floor, lang))
-            for line, floor in zip(floors["line_label"], floors["floor"])])
-        st.altair_chart(charts_alerts.gm_trend(trend, floors, {
-            "week": t("chart.week", lang), "gm_pct": t("chart.gm_pct", lang),
-            "line": t("alerts.chart.line", lang), "revenue": t("chart.revenue", lang),
-            "floor": t("alerts.chart.floor", lang)}), width="stretch")
+        chart_specs.draw(("alerts.trend", *drawn), lambda: trend_chart(trend))
     st.caption(md("alerts.trend.caption", lang))
 
 with right:
     st.subheader(md("alerts.byrule.title", lang))
-    by_rule = s["by_rule"]
-    if by_rule.empty:
+    if s["by_rule"].empty:
         st.info(md("empty.table", lang))
     else:
-        by_rule = by_rule.assign(
-            rule_label=by_rule["rule"].map(lambda r: t(f"alerts.rule.{r}", lang)),
-            severity_label=by_rule["severity"].map(lambda v: t(f"alerts.severity.{v}", lang)),
-            severity_order=by_rule["severity"].map(alerts.SEVERITIES.index),
-            at_stake_label=by_rule["at_stake"].map(lambda v: fmt.money_short(v, lang)),
-            total_label=by_rule["rule_at_stake"].map(lambda v: fmt.money_short(v, lang)))
-        st.altair_chart(charts_alerts.at_stake_by_rule(by_rule, by_rule.drop_duplicates("rule"), {
-            "at_stake": t("alerts.col.at_stake", lang), "rule": t("alerts.col.rule", lang),
-            "severity": t("alerts.col.severity", lang), "count": t("alerts.byrule.alerts", lang),
-            "critical": t("alerts.severity.critical", lang),
-            "warning": t("alerts.severity.warning", lang)}, lang), width="stretch")
+        chart_specs.draw(("alerts.by_rule", *drawn), lambda: by_rule_chart(s["by_rule"]))
     st.caption(md("alerts.byrule.caption", lang))
 
 left, right = st.columns(2)
 with left:
     st.subheader(md("alerts.mix.title", lang))
-    mix = overview["mix"]
-    if mix.empty:
+    if overview["mix"].empty:
         st.info(md("empty.table", lang))
     else:
-        mix = mix.assign(
-            region=mix["region_id"].map(region_name),
-            share_label=mix["share"].map(lambda v: fmt.pct(v, lang, 1)),
-            high_label=mix["high_margin_revenue"].map(lambda v: fmt.money_short(v, lang)),
-            revenue_label=mix["revenue"].map(lambda v: fmt.money_short(v, lang)),
-            status=mix["below_target"].map(
-                lambda below: t("alerts.mix.below" if below else "alerts.mix.on_target", lang)))
-        st.altair_chart(charts_alerts.high_margin_mix(mix, limits.high_margin_mix, {
-            "share": t("alerts.mix.share", lang), "region": t("col.region", lang),
-            "high_revenue": t("alerts.mix.high_revenue", lang),
-            "revenue": t("chart.revenue", lang), "below": t("alerts.mix.below", lang),
-            "on_target": t("alerts.mix.on_target", lang)}), width="stretch")
+        chart_specs.draw(("alerts.mix", *drawn), lambda: mix_chart(overview["mix"]))
     st.caption(md("alerts.mix.caption", lang, period=view.period.code,
                  target=fmt.pct(limits.high_margin_mix, lang)))
 

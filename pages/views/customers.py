@@ -10,7 +10,7 @@ from metrics import customers
 from data.config import setting
 from metrics.periods import quarter_of
 from pages.ui import charts_customers as charts
-from pages.ui import export, fmt, grid, state
+from pages.ui import chart_specs, export, fmt, grid, state
 from pages.ui import tables_customers as tables
 from pages.ui.i18n import md, t
 
@@ -73,33 +73,54 @@ tiles[5].metric(t("customers.kpi.share", lang), fmt.pct(s["abc_a_revenue_share"]
                 border=True)
 
 # --- Charts ---------------------------------------------------------------------------------------
+# Each chart's spec is built once per view, language and snapshot (pages.ui.chart_specs).
+drawn = (view, lang, str(ctx.info.path))
+tier_names = {g: tables.tier_label(g, lang) for g in customers.TIER_GROUPS}
+
+
+def matrix_chart():
+    cells = data["matrix_cells"]
+    cells = cells.assign(
+        tier_label=cells["tier_group"].map(tier_names),
+        attractiveness_range=[f"{low:.1f}–{high:.1f}" for low, high in zip(
+            cells["attractiveness_low"], cells["attractiveness_high"])],
+        feasibility_range=[f"{low:.1f}–{high:.1f}" for low, high in zip(
+            cells["feasibility_low"], cells["feasibility_high"])],
+        revenue_label=cells["revenue_12m"].map(lambda v: fmt.money_short(v, lang)))
+    accounts = data["matrix_accounts"]
+    accounts = accounts.assign(
+        customer=accounts["name"], region=accounts["region_id"].map(region_name),
+        tier_label=accounts["tier_group"].map(tier_names),
+        revenue_label=accounts["revenue_12m"].map(lambda v: fmt.money(v, lang)))
+    return charts.matrix(cells, accounts, config.tier_threshold, {
+        "attractiveness": t("customers.chart.attractiveness", lang),
+        "feasibility": t("customers.chart.feasibility", lang),
+        "tier": t("customers.chart.tier", lang), "customer": t("col.customer", lang),
+        "region": t("col.region", lang), "revenue": t("customers.chart.revenue", lang),
+        "customers": t("customers.chart.customers", lang), **tier_names})
+
+
+def pareto_chart():
+    curve = data["pareto"]
+    curve = curve.assign(
+        customer=curve["name"], rank=curve["pareto_rank"],
+        abc_label=curve["abc_class"].map(lambda c: t(f"customers.abc.{c}", lang)),
+        revenue_label=curve["revenue_12m"].map(lambda v: fmt.money(v, lang)),
+        cumulative_label=curve["cumulative_share"].map(lambda v: fmt.pct(v, lang, 1)))
+    return charts.pareto(curve, {
+        "customer_share": t("customers.chart.customer_share", lang),
+        "cumulative_share": t("customers.chart.cumulative_share", lang),
+        "abc": t("customers.chart.abc", lang), "rank": t("customers.chart.rank", lang),
+        "customer": t("col.customer", lang), "revenue": t("customers.chart.revenue", lang)})
+
+
 left, right = st.columns([3, 2])
 with left:
     st.subheader(md("customers.matrix.title", lang))
-    cells = data["matrix_cells"]
-    if cells.empty:
+    if data["matrix_cells"].empty:
         st.info(md("customers.matrix.none", lang))
     else:
-        tier_names = {g: tables.tier_label(g, lang) for g in customers.TIER_GROUPS}
-        cells = cells.assign(
-            tier_label=cells["tier_group"].map(tier_names),
-            attractiveness_range=[f"{low:.1f}–{high:.1f}" for low, high in zip(
-                cells["attractiveness_low"], cells["attractiveness_high"])],
-            feasibility_range=[f"{low:.1f}–{high:.1f}" for low, high in zip(
-                cells["feasibility_low"], cells["feasibility_high"])],
-            revenue_label=cells["revenue_12m"].map(lambda v: fmt.money_short(v, lang)))
-        accounts = data["matrix_accounts"]
-        accounts = accounts.assign(
-            customer=accounts["name"], region=accounts["region_id"].map(region_name),
-            tier_label=accounts["tier_group"].map(tier_names),
-            revenue_label=accounts["revenue_12m"].map(lambda v: fmt.money(v, lang)))
-        st.altair_chart(charts.matrix(cells, accounts, config.tier_threshold, {
-            "attractiveness": t("customers.chart.attractiveness", lang),
-            "feasibility": t("customers.chart.feasibility", lang),
-            "tier": t("customers.chart.tier", lang), "customer": t("col.customer", lang),
-            "region": t("col.region", lang), "revenue": t("customers.chart.revenue", lang),
-            "customers": t("customers.chart.customers", lang), **tier_names,
-        }), width="stretch")
+        chart_specs.draw(("customers.matrix", *drawn), matrix_chart)
     st.caption(md("customers.matrix.caption", lang, threshold=threshold,
                   accounts=fmt.count(len(data["matrix_accounts"]), lang),
                   cell=f"{customers.MATRIX_CELL_POINTS:g}"))
@@ -113,51 +134,47 @@ with left:
 
 with right:
     st.subheader(md("customers.pareto.title", lang))
-    curve = data["pareto"]
-    if curve.empty:
+    if data["pareto"].empty:
         st.info(md("customers.pareto.none", lang))
     else:
-        curve = curve.assign(
-            customer=curve["name"], rank=curve["pareto_rank"],
-            abc_label=curve["abc_class"].map(lambda c: t(f"customers.abc.{c}", lang)),
-            revenue_label=curve["revenue_12m"].map(lambda v: fmt.money(v, lang)),
-            cumulative_label=curve["cumulative_share"].map(lambda v: fmt.pct(v, lang, 1)))
-        st.altair_chart(charts.pareto(curve, {
-            "customer_share": t("customers.chart.customer_share", lang),
-            "cumulative_share": t("customers.chart.cumulative_share", lang),
-            "abc": t("customers.chart.abc", lang), "rank": t("customers.chart.rank", lang),
-            "customer": t("col.customer", lang), "revenue": t("customers.chart.revenue", lang),
-        }), width="stretch")
+        chart_specs.draw(("customers.pareto", *drawn), pareto_chart)
     st.caption(md("customers.pareto.caption", lang, count=fmt.count(s["abc_a"], lang),
                  share=fmt.pct(s["abc_a_customer_share"], lang),
                  a_share=fmt.pct(s["abc_a_revenue_share"], lang)))
 
 # --- Tiers and lifecycle by region and industry ---------------------------------------------------
 st.subheader(md("customers.segments.title", lang))
-segments = data["segments"]
-labels = {"tier": {g: tables.tier_label(g, lang) for g in customers.TIER_GROUPS},
+labels = {"tier": tier_names,
           "lifecycle": {c: t(f"customers.lifecycle.{c}", lang) for c in customers.LIFECYCLES}}
-# Regions and industries one above the other (not in tabs: a chart in a hidden tab is not drawn).
-for dimension, name in (("region", region_name), ("industry", industry_name)):
+SCHEMES = {"tier": "greens", "lifecycle": "blues"}
+
+
+def segment_chart(dimension: str, measure: str):
+    name = {"region": region_name, "industry": industry_name}[dimension]
+    segments = data["segments"]
     part = segments[segments["dimension"] == dimension]
     rows = list(dict.fromkeys(part["key"].map(name)))
-    heat_tier, heat_lifecycle = st.columns(2)
-    for column, measure, scheme in ((heat_tier, "tier", "greens"),
-                                    (heat_lifecycle, "lifecycle", "blues")):
-        cells = part[part["measure"] == measure]
-        cells = cells.assign(row=cells["key"].map(name),
-                             column=cells["category"].map(labels[measure]))
-        if dimension == "region":  # rows grouped by region group, then by name
-            groups = ctx.dims["regions"].set_index("region_id")["region_group"]
-            cells = cells.assign(region_group=cells["key"].map(groups))
-        order = list(labels[measure].values())
+    cells = part[part["measure"] == measure]
+    cells = cells.assign(row=cells["key"].map(name),
+                         column=cells["category"].map(labels[measure]))
+    if dimension == "region":  # rows grouped by region group, then by name
+        groups = ctx.dims["regions"].set_index("region_id")["region_group"]
+        cells = cells.assign(region_group=cells["key"].map(groups))
+    return charts.segment_heatmap(
+        cells.filter(["row", "column", "customers", "region_group"]), rows,
+        list(labels[measure].values()), {
+            "row": t(f"customers.segments.{dimension}", lang),
+            "column": t(f"customers.chart.{measure}", lang),
+            "customers": t("customers.chart.customers", lang)}, SCHEMES[measure])
+
+
+# Regions and industries one above the other (not in tabs: a chart in a hidden tab is not drawn).
+for dimension in ("region", "industry"):
+    for column, measure in zip(st.columns(2), ("tier", "lifecycle")):
         with column:
-            st.altair_chart(charts.segment_heatmap(
-                cells.filter(["row", "column", "customers", "region_group"]), rows, order, {
-                    "row": t(f"customers.segments.{dimension}", lang),
-                    "column": t(f"customers.chart.{measure}", lang),
-                    "customers": t("customers.chart.customers", lang)}, scheme),
-                width="stretch")
+            chart_specs.draw(("customers.segments", dimension, measure, *drawn),
+                             lambda dimension=dimension, measure=measure:
+                             segment_chart(dimension, measure))
 st.caption(md("customers.segments.caption", lang))
 
 # --- Tables ---------------------------------------------------------------------------------------

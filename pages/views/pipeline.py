@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics import dashboard, forecast_accuracy, pipeline
 from data.config import setting
-from pages.ui import charts, export, fmt, grid, state, tables
+from pages.ui import chart_specs, charts, export, fmt, grid, state, tables
 from pages.ui import tiles as tiles_ui
 from pages.ui import vocab
 from pages.ui.i18n import md, t
@@ -53,6 +53,9 @@ def deal_detail(opportunity_id: str) -> None:
 if ctx.url.deal:
     deal_detail(ctx.url.deal)
 
+# Each chart's spec is built once per view, language and snapshot (pages.ui.chart_specs).
+drawn = (view, lang, str(ctx.info.path))
+
 # --- KPI tiles ------------------------------------------------------------------------------------
 summary = state.metric(ctx, pipeline.summary)
 k = state.metric(ctx, dashboard.kpis)
@@ -85,10 +88,9 @@ with left:
             amount_label=stages["amount"].map(lambda v: fmt.money_short(v, lang)),
             weighted_label=stages["weighted_amount"].map(lambda v: fmt.money_short(v, lang)),
             count_label=stages["count"].map(lambda n: t("funnel.count", lang, count=n)))
-        st.altair_chart(charts.funnel(stages, {
+        chart_specs.draw(("pipeline.funnel", *drawn), lambda: charts.funnel(stages, {
             "stage": t("col.stage", lang), "amount": t("col.amount", lang),
-            "weighted": t("col.weighted_amount", lang), "count": t("funnel.deals", lang)}, lang),
-            width="stretch")
+            "weighted": t("col.weighted_amount", lang), "count": t("funnel.deals", lang)}, lang))
     st.caption(md("funnel.caption", lang))
     undated = state.metric(ctx, pipeline.undated_open)
     if undated["count"]:
@@ -105,9 +107,8 @@ with right:
         bars = bars.assign(
             step_label=bars["step"].map(lambda s: t(f"movement.{s}", lang)),
             amount_label=bars["amount"].map(lambda v: fmt.money_short(v, lang)))
-        st.altair_chart(charts.waterfall(bars, {
-            "amount": t("col.amount", lang), "step": t("movement.step", lang)}, lang),
-            width="stretch")
+        chart_specs.draw(("pipeline.waterfall", *drawn), lambda: charts.waterfall(bars, {
+            "amount": t("col.amount", lang), "step": t("movement.step", lang)}, lang))
         moved = state.metric(ctx, pipeline.movement_overview)["movement"]
         st.caption(md("movement.caption", lang, compare=ctx.compare.snapshot_id,
                      advanced=moved["advanced"], regressed=moved["regressed"]))
@@ -123,9 +124,9 @@ with left:
         conversion_label=conv["conversion"].map(lambda v: fmt.pct(v, lang)),
         counts_label=[t("conversion.counts", lang, converted=c, entered=e)
                       for c, e in zip(conv["converted"], conv["entered"])])
-    st.altair_chart(charts.conversion(conv, {
+    chart_specs.draw(("pipeline.conversion", *drawn), lambda: charts.conversion(conv, {
         "conversion": t("conversion.axis", lang), "step": t("col.stage", lang),
-        "counts": t("conversion.counts_title", lang)}), width="stretch")
+        "counts": t("conversion.counts_title", lang)}))
     st.caption(md("conversion.caption", lang, period=view.period.code))
 
 with right:
@@ -143,11 +144,11 @@ with right:
             pipeline_label=shown["open_pipeline"].map(lambda v: fmt.money_short(v, lang)),
             status=(shown["coverage"] >= reference).map(
                 lambda ok: t("coverage.covered" if ok else "coverage.short", lang)))
-        st.altair_chart(charts.coverage_by_region(shown, reference, {
-            "coverage": t("kpi.coverage", lang), "region": t("col.region", lang),
-            "pipeline": t("coverage.pipeline", lang), "gap": t("coverage.gap", lang),
-            "covered": t("coverage.covered", lang), "short": t("coverage.short", lang)}),
-            width="stretch")
+        chart_specs.draw(("pipeline.coverage", *drawn), lambda: charts.coverage_by_region(
+            shown, reference, {
+                "coverage": t("kpi.coverage", lang), "region": t("col.region", lang),
+                "pipeline": t("coverage.pipeline", lang), "gap": t("coverage.gap", lang),
+                "covered": t("coverage.covered", lang), "short": t("coverage.short", lang)}))
     st.caption(md("coverage.caption", lang, reference=fmt.ratio(reference, lang)))
     met_regions = report.loc[report["target_met"].fillna(False).astype(bool), "region_id"]
     if len(met_regions):
@@ -176,15 +177,15 @@ with right:
         st.info(md("accuracy.none", lang, period=view.period.code, snapshot=view.snapshot_id))
     else:
         actual = accuracy["actual"].iloc[0]
-        st.altair_chart(charts.forecast_accuracy(
+        # The weeks are in the key: a snapshot written later may join the period's weeks.
+        chart_specs.draw(("pipeline.accuracy", weeks, *drawn), lambda: charts.forecast_accuracy(
             accuracy.assign(
                 week=accuracy["snapshot_id"],
                 forecast_label=accuracy["forecast"].map(lambda v: fmt.money_short(v, lang)),
                 error_label=accuracy["error"].map(lambda v: fmt.signed_pct(v, lang))),
             None if pd.isna(actual) else float(actual),
             {"week": t("accuracy.week", lang), "forecast": t("accuracy.forecast", lang),
-             "actual": t("accuracy.actual", lang), "error": t("accuracy.error", lang)}, lang),
-            width="stretch")
+             "actual": t("accuracy.actual", lang), "error": t("accuracy.error", lang)}, lang))
         st.caption(md("accuracy.caption", lang, period=view.period.code,
                       snapshot=view.snapshot_id, actual=fmt.money_short(actual, lang),
                       final=t("accuracy.final" if view.as_of >= view.period.end
