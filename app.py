@@ -22,12 +22,27 @@ from pages.views import PAGES
 from pages.ui.i18n import DEFAULT_LANG, LANGS, t
 
 HERE = Path(__file__).resolve().parent
+# True only in the process's very first run, which Streamlit sends through the old mode: the
+# widgets it draws would carry other ids than the same widgets in every later run, so a first
+# click on them (Sign in, a filter) would be lost. That run only starts the next one.
+_OLD_MODE_RUN = bool(PagesManager.uses_pages_directory)
 PagesManager.uses_pages_directory = False
 
 st.set_page_config(page_title="Sales Cockpit", page_icon="📊", layout="wide")
 
 
+def _restart_old_mode_run() -> None:
+    """Run the page the URL names again, with its query, in the mode of every later run."""
+    pages = [st.Page(HERE / "pages" / "views" / f"{name}.py", url_path=name,
+                     default=name == "dashboard")
+             for name, _ in PAGES if (HERE / "pages" / "views" / f"{name}.py").exists()]
+    page = st.navigation(pages, position="hidden")
+    st.switch_page(page, query_params={k: st.query_params.get_all(k) for k in st.query_params})
+
+
 def main() -> None:
+    if _OLD_MODE_RUN:
+        _restart_old_mode_run()
     # Who is looking comes first: signed out or unknown, the run stops before any data is read.
     visitor = auth.visitor(data_dir_from_env(), state.url_lang())
     ctx = state.load(visitor)

@@ -32,8 +32,9 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run app.py`` in its own process group, healthy before use."""
 
-    def __init__(self, data_dir: Path, log: Path) -> None:
-        self.port = free_port()
+    def __init__(self, data_dir: Path, log: Path, port: int | None = None,
+                 args: tuple[str, ...] = ()) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "wb")
         # Unexpected errors as exception elements the tests can see (app.py), not the visitor's
@@ -43,7 +44,7 @@ class StreamlitServer:
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *args],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True)
 

@@ -153,6 +153,7 @@ def load(visitor: auth.Visitor) -> Context:
 def _resolve(visitor: auth.Visitor) -> Context:
     data_dir = data_dir_from_env()
     raw = {name: st.query_params.get_all(name) for name in st.query_params}
+    asked = {name: list(values) for name, values in raw.items()}
     lang = url_lang()
     try:
         config.current(data_dir)
@@ -205,7 +206,7 @@ def _resolve(visitor: auth.Visitor) -> Context:
     compare = by_id[url.compare] if url.compare else default_compare
     url = _without_defaults(url, newest, info, default_compare)
     canonical = to_params(url)
-    if _as_lists(canonical) != raw:
+    if _as_lists(canonical) != asked:
         st.query_params.from_dict(canonical)
 
     period = parse_period(url.period) if url.period else default_period(info.as_of)
