@@ -561,22 +561,42 @@ def _alerts(numbers: dict, view: View, lang: str) -> Page:
 # ------------------------------------------------------------------------------------ charts
 
 def font_files() -> dict[str, Path]:
-    """The Noto Sans CJK regular and bold collections: from ``COCKPIT_PACK_FONT_DIR``, else the
-    usual system folders (Debian's fonts-noto-cjk)."""
-    folders = [os.environ[FONT_DIR_ENV]] if os.environ.get(FONT_DIR_ENV) else list(FONT_DIRS)
-    for folder in folders:
-        found = {style: Path(folder) / name for style, name in FONT_FILES.items()}
-        if all(path.is_file() for path in found.values()):
+    """The Noto Sans CJK regular and bold collections: from ``COCKPIT_PACK_FONT_DIR`` when set,
+    else the usual system folders (Debian's fonts-noto-cjk)."""
+    chosen = os.environ.get(FONT_DIR_ENV)
+    found = _in_folder(Path(chosen)) if chosen else _on_this_system()
+    if found is None:
+        raise PackError(f"the pack needs the Noto Sans CJK fonts ({', '.join(FONT_FILES.values())})"
+                        f" in {chosen or ', '.join(FONT_DIRS)}; on Debian: apt-get install "
+                        f"fonts-noto-cjk, or set {FONT_DIR_ENV}")
+    return found
+
+
+def fonts_missing() -> str | None:
+    """Why no pack can be drawn on this machine (its fonts are missing), else None."""
+    try:
+        font_files()
+    except PackError as exc:
+        return str(exc)
+    return None
+
+
+def _in_folder(folder: Path) -> dict[str, Path] | None:
+    found = {style: folder / name for style, name in FONT_FILES.items()}
+    return found if all(path.is_file() for path in found.values()) else None
+
+
+@functools.cache
+def _on_this_system() -> dict[str, Path] | None:
+    for folder in FONT_DIRS:
+        found = _in_folder(Path(folder))
+        if found:
             return found
-    if not os.environ.get(FONT_DIR_ENV):
-        for hit in sorted(glob.glob(f"/usr/share/fonts/**/{FONT_FILES['']}", recursive=True)):
-            found = {style: Path(hit).with_name(name) for style, name in FONT_FILES.items()}
-            if all(path.is_file() for path in found.values()):
-                return found
-    where = os.environ.get(FONT_DIR_ENV) or ", ".join(FONT_DIRS)
-    raise PackError(f"the pack needs the Noto Sans CJK fonts ({', '.join(FONT_FILES.values())}) "
-                    f"in {where}; on Debian: apt-get install fonts-noto-cjk, or set "
-                    f"{FONT_DIR_ENV}")
+    for hit in sorted(glob.glob(f"/usr/share/fonts/**/{FONT_FILES['']}", recursive=True)):
+        found = _in_folder(Path(hit).parent)
+        if found:
+            return found
+    return None
 
 
 @functools.cache
@@ -597,6 +617,8 @@ def draw(chart: Chart, height: float | None = None) -> bytes:
     size = {"width": CHART_WIDTH, "height": round(height or chart.height)}
     spec = chart.figure.properties(**size, autosize=alt.AutoSizeParams(
         type="fit", contains="padding")).to_dict()
+    # A page-wide money axis gets a tick every 40 pixels; labels such as "26亿" would touch.
+    spec.setdefault("config", {}).setdefault("axis", {})["labelSeparation"] = 8
     return _vl_convert().vegalite_to_png(spec, scale=CHART_SCALE)
 
 
@@ -630,9 +652,10 @@ def fit_columns(table: Table, width: float, size: float, min_size: float = 6.0,
 
 def _two_lines(text: str, size: float) -> float:
     """The width of ``text`` broken into two lines at its best break: between words, or between
-    any two characters of a Chinese text; a single Latin word stays whole."""
+    any two characters of a Chinese text longer than six; a single Latin word and a short
+    Chinese heading stay whole ("达进度", not "达进" over "度")."""
     wide = any(charts.text_width(c) == 12 for c in text)
-    if " " not in text and not wide:
+    if " " not in text and (not wide or len(text) <= 6):
         return charts.text_width(text, size)
     parts = text.split(" ") if " " in text else list(text)
     gap = " " if " " in text else ""

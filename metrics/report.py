@@ -304,20 +304,19 @@ def _check_pack_arguments(args: argparse.Namespace) -> dict:
 
 
 def _check_out(out: Path, fmt: str) -> None:
-    try:
-        if out.suffix.lower() != f".{fmt}":
-            raise UsageError(f"--out: {out} does not end in .{fmt}, the --format")
-        if out.is_dir():
-            raise UsageError(f"--out: {out} is a folder; name the file to write")
-        folder = out.parent
-        if not folder.exists():
-            raise UsageError(f"--out: no such folder: {folder}")
-        if not folder.is_dir():
-            raise UsageError(f"--out: not a folder: {folder}")
-        if not os.access(folder, os.W_OK):
-            raise UsageError(f"--out: cannot write in {folder}: permission denied")
-    except ValueError as exc:  # a path Python cannot hand to the system (a NUL character)
-        raise UsageError(f"--out: not a usable path: {exc}") from None
+    if "\0" in str(out):  # Path.is_dir and .exists say False where the system would refuse
+        raise UsageError("--out: not a usable path: it holds a NUL character")
+    if out.is_dir():
+        raise UsageError(f"--out: {out} is a folder; name the file to write")
+    if out.suffix.lower() != f".{fmt}":
+        raise UsageError(f"--out: {out} does not end in .{fmt}, the --format")
+    folder = out.parent
+    if not folder.exists():
+        raise UsageError(f"--out: no such folder: {folder}")
+    if not folder.is_dir():
+        raise UsageError(f"--out: not a folder: {folder}")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"--out: cannot write in {folder}: permission denied")
 
 
 def _deliver_pack(con, view: View, args: argparse.Namespace, delivery: dict) -> dict:

@@ -30,12 +30,15 @@ def _pack_file(kind: str) -> bytes:
     return pack.make(state.metric(ctx, pack.collect), view, lang, kind).data
 
 
+no_fonts = pack.fonts_missing()
 for column, kind, icon in zip(downloads, pack.FORMATS,
                               (":material/picture_as_pdf:", ":material/slideshow:")):
     column.download_button(t(f"pack.download.{kind}", lang), functools.partial(_pack_file, kind),
                            file_name=pack.file_name(view, kind), mime=pack.MIME[kind],
-                           on_click="ignore", icon=icon, help=md("pack.download.help", lang),
-                           key=f"pack_{kind}", width="stretch")
+                           on_click="ignore", icon=icon, key=f"pack_{kind}", width="stretch",
+                           disabled=no_fonts is not None,
+                           help=md("pack.download.unavailable", lang, reason=no_fonts)
+                           if no_fonts else md("pack.download.help", lang))
 
 k = state.metric(ctx, dashboard.kpis)
 if k["revenue"] == 0 and k["open_pipeline"] == 0:

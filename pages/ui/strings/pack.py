@@ -69,6 +69,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "top alerts — built when you click (a few seconds).",
         "zh": "本视图的周会简报——封面、关键指标、产品线、区域达成与分区周报、商机变动、记分卡排名和主要预警——"
               "点击后生成（需几秒钟）。"},
+    "pack.download.unavailable": {"en": "No pack can be made on this server: {reason}.",
+                                  "zh": "此服务器无法生成简报：{reason}。"},
     # The e-mail
     "pack.mail.subject": {"en": "Weekly sales review {period} · {snapshot}",
                           "zh": "销售周报 {period} · {snapshot}"},
