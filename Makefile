@@ -18,13 +18,17 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt
 
 install: $(VENV)/.installed
 
-# The browser tests drive Debian's Chromium and need a CJK font to render Chinese.
+# The browser tests drive Debian's Chromium and need a CJK font to render Chinese; the executive
+# pack draws with that font too, and its tests read the PDFs with poppler-utils (pdftotext,
+# pdffonts).
 browser-deps:
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-		echo "chromium and fonts-noto-cjk present"; \
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+		&& command -v pdftotext >/dev/null && command -v pdffonts >/dev/null; then \
+		echo "chromium, fonts-noto-cjk and poppler-utils present"; \
 	else \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+			poppler-utils; \
 	fi
 
 # Demo data only when the data dir holds no snapshot yet.
@@ -50,11 +54,13 @@ report: install
 # every page's metrics cold and warm, peak RSS, vs a naive pandas path; writes bench/results.json;
 # then every page in Chromium at 10M lines (issue 16: cold, fresh tab, page switch, drill-downs,
 # 20 sessions; bench/browser_results.json); then importing a 1M-line order CSV
-# (bench/import_results.json).
+# (bench/import_results.json); then the executive pack at 10M lines, PDF and PPTX in English and
+# Chinese, each in a fresh process (issue 19: ≤ 20 s; bench/data/pack_results.json).
 bench: install browser-deps
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.browser
 	$(BIN)/python -m bench.import_bench
+	$(BIN)/python -m bench.pack_bench
 
 # Mutation testing of the metric boundaries: flips comparisons and nudges compared constants in
 # metrics/ (on a temporary copy) and prints the survivors and the score (README "Tests").
