@@ -778,14 +778,16 @@ def test_report_with_random_arguments(pool, capsys, data):
 
 
 @pytest.mark.parametrize("section, fmt", [
-    *((section, "json") for section in SECTIONS),
+    *((section, "json") for section in SECTIONS if section != "pack"),
+    ("pack", "pdf"),  # the executive pack is a file (tests/test_pack.py)
     *((section, fmt) for section in ("alerts", "pipeline", "regional_report")
       for fmt in ("csv", "markdown"))])
-def test_every_report_section_on_the_usual_week(pool, capsys, section, fmt):
+def test_every_report_section_on_the_usual_week(pool, capsys, tmp_path, section, fmt):
     root, _ = pool
     args = ["--data-dir", str(root), "--section", section, "--snapshot", "2026-W47",
             "--period", "FY26Q3", "--format", fmt,
-            *(["--wins", "3"] if section == "funnel_calculator" else [])]
+            *(["--wins", "3"] if section == "funnel_calculator" else []),
+            *(["--out", str(tmp_path / "pack.pdf")] if section == "pack" else [])]
     code = report.main(args)
     out, err = capsys.readouterr()
     check_report_run(code, out, err, args)
