@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 # True only in the process's very first run, which Streamlit sends through the old mode: the
 # widgets it draws would carry other ids than the same widgets in every later run, so a first
 # click on them (Sign in, a filter) would be lost. That run only starts the next one.
-_OLD_MODE_RUN = bool(PagesManager.uses_pages_directory)
+_OLD_MODE_RUN = bool(PagesManager.uses_pages_directory) and state.first_run()
 PagesManager.uses_pages_directory = False
 
 st.set_page_config(page_title="Sales Cockpit", page_icon="📊", layout="wide")

@@ -12,7 +12,9 @@ import json
 import re
 import shutil
 import tempfile
+import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,6 +148,8 @@ class SnapshotInfo:
                                                                 compare=False)
     # data/extracts.py tables computed when the snapshot was validated: name → Parquet file.
     extracts: dict[str, Path] = field(default_factory=dict, hash=False, compare=False)
+    # Not checked yet: being validated in the background (``discover(…, wait=False)``).
+    preparing: bool = False
 
     @property
     def tables(self) -> frozenset[str]:
@@ -153,9 +157,13 @@ class SnapshotInfo:
         return frozenset(self.row_counts)
 
 
-def discover(data_dir: Path) -> list[SnapshotInfo]:
+def discover(data_dir: Path, wait: bool = True) -> list[SnapshotInfo]:
     """Every snapshot folder, newest first, each validated. Hidden folders (writes in progress)
-    are skipped; a foreign or half-written folder is listed as invalid, never raised."""
+    are skipped; a foreign or half-written folder is listed as invalid, never raised.
+
+    ``wait=False`` (the app's visitors): a folder not validated yet is not validated here but in
+    the background (``prepare``), and listed meanwhile as invalid with ``preparing`` set, so
+    a visitor is served the newest snapshot that is ready instead of waiting for a new one."""
     root = Path(data_dir) / "snapshots"
     try:
         if not root.is_dir():
@@ -165,7 +173,14 @@ def discover(data_dir: Path) -> list[SnapshotInfo]:
     except OSError as exc:
         raise DataFolderError(f"cannot read the data folder {root}: "
                               f"{exc.strerror or type(exc).__name__}") from None
-    infos = [validate(path) for path in folders]
+    if wait:
+        infos = [validate(path) for path in folders]
+    else:
+        infos = [validate(path) if _prepared(path) else _preparing_info(path)
+                 for path in folders]
+        new = [info.snapshot_id for info in infos if info.preparing]
+        if new:
+            prepare(Path(data_dir), max(new))
     return sorted(infos, key=lambda i: (i.as_of or _week_sunday(i.snapshot_id), i.snapshot_id),
                   reverse=True)
 
@@ -179,6 +194,113 @@ def _week_sunday(snapshot_id: str) -> dt.date:
         except ValueError:
             pass
     return dt.date.min
+
+
+def _prepared(path: Path) -> bool:
+    """True when ``path`` has been validated (in this process, or recorded by an earlier one),
+    or the background could not (then whoever asks validates it, and sees why)."""
+    if str(path.resolve()) in _unpreparable:
+        return True
+    key = _validation_cache_key(path)
+    with _validation_lock:
+        if key in _validation_cache:
+            return True
+    return _record_dir(path, key).joinpath("record.json").is_file()
+
+
+def _preparing_info(path: Path) -> SnapshotInfo:
+    errors: list[str] = []
+    _, as_of = _read_manifest(path, errors)
+    return SnapshotInfo(path.name, path, as_of, False, ("not checked yet",), preparing=True)
+
+
+# ------------------------------------------------------------------------ background preparation
+
+@dataclass
+class _Preparation:
+    """What the background preparation of a data folder is doing."""
+
+    thread: threading.Thread | None = None
+    current: str | None = None
+    started: float = 0.0
+    done: list[str] = field(default_factory=list)
+
+
+_preparations: dict[str, _Preparation] = {}
+_unpreparable: set[str] = set()
+_preparations_lock = threading.Lock()
+
+
+def prepare(data_dir: Path, first: str | None = None) -> None:
+    """Validate, in a background thread, every snapshot folder of ``data_dir`` that has no
+    validation yet, newest first (validation also records its extracts, so serving it is then
+    fast). At most one such thread per data folder; it ends when nothing is left. ``first``:
+    the folder it will start with (reported by ``preparing`` from now on)."""
+    key = str(Path(data_dir).resolve())
+    with _preparations_lock:
+        state = _preparations.setdefault(key, _Preparation())
+        if state.thread is not None and state.thread.is_alive():
+            return
+        if first is not None:
+            state.current, state.started = first, time.monotonic()
+        state.thread = threading.Thread(target=_prepare_all, args=(Path(data_dir), state),
+                                        name="snapshot-preparation", daemon=True)
+        state.thread.start()
+
+
+def _prepare_all(data_dir: Path, state: _Preparation) -> None:
+    while True:
+        root = data_dir / "snapshots"
+        try:
+            folders = sorted((p for p in root.iterdir()
+                              if p.is_dir() and not p.name.startswith(".")), reverse=True)
+        except OSError:
+            break
+        pending = [path for path in folders if not _prepared(path)]
+        if not pending:
+            break
+        state.current, state.started = pending[0].name, time.monotonic()
+        try:
+            validate(pending[0])
+        except Exception:  # noqa: BLE001 - never stop serving; a visitor's validation reports it
+            logging.getLogger("cockpit").exception("preparing %s failed", pending[0])
+            with _preparations_lock:
+                _unpreparable.add(str(pending[0].resolve()))
+            break
+        finally:
+            state.done.append(state.current)
+            state.current = None
+
+
+_watched: set[str] = set()
+
+
+def watch(data_dir: Path, every_s: float = 10.0) -> None:
+    """Look for new snapshot folders every ``every_s`` seconds and prepare them at once, so a
+    snapshot written while the app runs is ready before its first visitor asks for it. One
+    watcher per data folder and process."""
+    key = str(Path(data_dir).resolve())
+    with _preparations_lock:
+        if key in _watched:
+            return
+        _watched.add(key)
+
+    def look() -> None:
+        while True:
+            try:
+                discover(Path(data_dir), wait=False)
+            except Exception:  # noqa: BLE001 - an unreadable folder now may be readable later
+                pass
+            time.sleep(every_s)
+    threading.Thread(target=look, name="snapshot-watch", daemon=True).start()
+
+
+def preparing(data_dir: Path) -> tuple[str, float] | None:
+    """The snapshot the background is validating and for how many seconds, or None."""
+    state = _preparations.get(str(Path(data_dir).resolve()))
+    if state is None or state.current is None:
+        return None
+    return state.current, time.monotonic() - state.started
 
 
 def newest_valid(infos: list[SnapshotInfo]) -> SnapshotInfo | None:
@@ -202,17 +324,24 @@ def validate(path: Path) -> SnapshotInfo:
     cache_key = _validation_cache_key(path)
     with _validation_lock:
         cached = _validation_cache.get(cache_key)
+        folder_lock = _folder_locks.setdefault(str(path.resolve()), threading.Lock())
     if cached is not None:
         return cached
-    info = _read_record(path, cache_key) or _record(path, cache_key, _validate_uncached(path))
-    with _validation_lock:
-        _validation_cache[cache_key] = info
+    with folder_lock:  # one validation of a folder at a time (the background's, a visitor's)
+        with _validation_lock:
+            cached = _validation_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        info = _read_record(path, cache_key) or _record(path, cache_key, _validate_uncached(path))
+        with _validation_lock:
+            _validation_cache[cache_key] = info
     return info
 
 
 _validation_cache: dict[tuple, SnapshotInfo] = {}
 _VALIDATION_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
 _validation_lock = threading.Lock()
+_folder_locks: dict[str, threading.Lock] = {}
 # Part of every record's key: bump when validation or the extracts change what they produce.
 RECORD_VERSION = 4
 CACHE_DIR = "cache"

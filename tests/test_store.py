@@ -233,3 +233,75 @@ def test_a_newest_snapshot_with_a_broken_manifest_still_sorts_first(tmp_path, ma
     infos = discover(tmp_path)
     assert [i.snapshot_id for i in infos] == ["2026-W47", "2026-W46"]
     assert not infos[0].valid and newest_valid(infos).snapshot_id == "2026-W46"
+
+
+# ------------------------------------------------------------------ background preparation
+
+def _wait_prepared(data_dir, seconds: float = 60) -> None:
+    import time
+    deadline = time.monotonic() + seconds
+    while store.preparing(data_dir) is not None or any(
+            not store._prepared(p) for p in (data_dir / "snapshots").iterdir()):
+        assert time.monotonic() < deadline, "the background preparation did not finish"
+        time.sleep(0.05)
+
+
+def test_a_new_snapshot_is_prepared_in_the_background_while_the_ready_one_is_served(
+        tmp_path, monkeypatch):
+    ready = make_snapshot(tmp_path, "2026-11-15", orders=[order("2026-11-02", 100, 80)])
+    write_snapshot(tmp_path, D("2026-11-22"), build_tables(orders=[order("2026-11-16", 7, 5)]),
+                   source="test fixture")
+    import threading
+    release = threading.Event()
+    checked = []
+    original = store._validate_uncached
+
+    def slow(path):  # the new week is checked only when the test lets it
+        assert release.wait(30)
+        checked.append(path.name)
+        return original(path)
+    monkeypatch.setattr(store, "_validate_uncached", slow)
+
+    infos = discover(tmp_path, wait=False)  # returns at once: nothing is validated inline
+    assert [(i.snapshot_id, i.valid, i.preparing) for i in infos] == [
+        ("2026-W47", False, True), ("2026-W46", True, False)]
+    assert infos[0].as_of == D("2026-11-22")  # read from the manifest
+    assert newest_valid(infos) == ready
+    assert store.preparing(tmp_path)[0] == "2026-W47"
+    release.set()
+    _wait_prepared(tmp_path)
+    assert checked == ["2026-W47"]  # once, in the background
+    infos = discover(tmp_path, wait=False)
+    assert [(i.snapshot_id, i.valid, i.preparing) for i in infos] == [
+        ("2026-W47", True, False), ("2026-W46", True, False)]
+
+
+def test_a_folder_is_validated_once_when_two_ask_at_the_same_time(tmp_path, monkeypatch):
+    path = write_snapshot(tmp_path, D("2026-11-22"), build_tables(orders=[order("2026-11-16", 7, 5)]),
+                          source="test fixture")
+    import threading
+    calls = []
+    original = store._validate_uncached
+
+    def counted(p):
+        calls.append(p.name)
+        return original(p)
+    monkeypatch.setattr(store, "_validate_uncached", counted)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(validate(path))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == ["2026-W47"] and all(r.valid for r in results)
+
+
+def test_the_watcher_prepares_a_snapshot_written_while_the_app_runs(tmp_path):
+    (tmp_path / "snapshots").mkdir()
+    store.watch(tmp_path, every_s=0.05)
+    write_snapshot(tmp_path, D("2026-11-22"), build_tables(orders=[order("2026-11-16", 7, 5)]),
+                   source="test fixture")
+    _wait_prepared(tmp_path)
+    assert _records(tmp_path), "no validation record written in the background"
+    [info] = discover(tmp_path, wait=False)
+    assert info.valid and not info.preparing

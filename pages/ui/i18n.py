@@ -61,6 +61,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "notice.fallback": {
         "en": "Snapshot {bad} is invalid ({error}); showing {good}, the newest valid snapshot.",
         "zh": "快照 {bad} 无效（{error}）；现显示最新的有效快照 {good}。"},
+    "notice.preparing": {
+        "en": "Snapshot {new} has arrived and is being checked; showing {served} until it is "
+              "ready (about a minute at 10 million order lines).",
+        "zh": "快照 {new} 已到达，正在校验；校验完成前显示 {served}（1000 万订单行约需一分钟）。"},
+    "preparing.title": {"en": "Checking the new data …", "zh": "正在校验新数据……"},
+    "preparing.detail": {
+        "en": "Snapshot {snapshot}: validating every table against the data contract and "
+              "deriving its summaries — {seconds} s so far. The page opens when it is done.",
+        "zh": "快照 {snapshot}：正在按数据契约校验各表并生成汇总——已用 {seconds} 秒。完成后页面自动打开。"},
+    "preparing.done": {"en": "The new data is ready.", "zh": "新数据已就绪。"},
     "notice.no_snapshot": {
         "en": "No valid snapshot found in {data_dir}. Create demo data with `make run`, or set "
               "COCKPIT_DATA_DIR to a folder holding snapshots/.",

@@ -8,8 +8,10 @@ parameters with a visible notice, and seeds the keyed sidebar widgets from it; a
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
+import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,7 +23,7 @@ import streamlit as st
 from data import config
 from data.schema import CHANNELS
 from data.store import (DataFolderError, SnapshotDatabase, SnapshotInfo, data_dir_from_env,
-                        discover, newest_valid, previous_valid)
+                        discover, newest_valid, preparing, previous_valid, watch)
 from metrics import availability, dashboard, pipeline
 from metrics.periods import (default_period, month_of, parse_period, period_choices,
                              quarter_of, week_of, year_of)
@@ -50,6 +52,8 @@ class Context:
     notices: list[str] = field(default_factory=list)
     # Who is looking (SPEC §11); nobody in the open app.
     visitor: auth.Visitor = field(default_factory=auth.Visitor)
+    # No snapshot is ready yet, but one is being checked in the background.
+    preparing: bool = False
     # Why no page can be shown (an unusable configuration, an unreadable data folder), as the
     # message to show; pages stop after it.
     problem: str | None = None
@@ -72,6 +76,16 @@ def _name(frame: pd.DataFrame | None, key: str, value: str, lang: str) -> str:
     return value
 
 
+_started = False
+
+
+def first_run() -> bool:
+    """True the first time it is asked in this process (app.py's first run), False after."""
+    global _started
+    first, _started = not _started, True
+    return first
+
+
 # ------------------------------------------------------------------------------------- data access
 
 @st.cache_resource(show_spinner=False)
@@ -81,8 +95,11 @@ def _database() -> SnapshotDatabase:
 
 @st.cache_data(ttl=30, show_spinner=False)
 def _snapshots(data_dir: str) -> list[SnapshotInfo]:
-    # Re-read every 30 s so a newly written snapshot appears without a restart.
-    return discover(Path(data_dir))
+    # Re-read every 30 s so a newly written snapshot appears without a restart. A folder not
+    # checked yet is checked in the background (data.store.prepare) while the visitor is served
+    # the newest snapshot that is ready; the store watches the folder for new ones.
+    watch(Path(data_dir))
+    return discover(Path(data_dir), wait=False)
 
 
 def refresh_snapshots() -> None:
@@ -168,10 +185,20 @@ def _resolve(visitor: auth.Visitor) -> Context:
     ctx = Context(lang=lang, data_dir=data_dir, url=UrlState(lang=lang), snapshots=snapshots,
                   visitor=visitor)
     newest = newest_valid(snapshots)
+    new = [i for i in snapshots if i.preparing]
+    if new:
+        refresh_snapshots()  # the next run looks again
+        ctx.snapshots = snapshots = [i for i in snapshots if not i.preparing]
     if newest is None:
-        if snapshots:  # an empty folder gets the starting point instead (page_header)
+        if new:
+            ctx.preparing = True  # page_header waits for it, showing what is being checked
+        elif snapshots:  # an empty folder gets the starting point instead (page_header)
             ctx.notices.append(md("notice.no_snapshot", lang, data_dir=data_dir))
         return ctx
+    newer = [i.snapshot_id for i in new if (i.as_of or dt.date.min) > newest.as_of]
+    if newer:
+        ctx.notices.append(md("notice.preparing", lang, new=", ".join(newer),
+                              served=newest.snapshot_id))
 
     by_id = {info.snapshot_id: info for info in snapshots}
     requested = next(iter(reversed(raw.get("snapshot", []))), None)
@@ -489,6 +516,8 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
         st.error(ctx.problem, icon=":material/error:")
         st.stop()
     notices(ctx)
+    if ctx.preparing:
+        _wait_for_preparation(ctx)
     if needs_snapshot and ctx.view is None:
         if not ctx.snapshots and ctx.visitor.may_import:
             start.panel(ctx, on_written=refresh_snapshots)
@@ -565,6 +594,36 @@ def unavailable(ctx: Context, *groups: str) -> None:
 
 def _unavailable(con, view) -> dict:
     return availability.unavailable(con)
+
+
+def _wait_for_preparation(ctx: Context, limit_s: float = 600) -> None:
+    """No snapshot is ready and one is being checked: show which and for how long, and serve the
+    page as soon as it is ready."""
+    lang = ctx.lang
+    with st.status(t("preparing.title", lang), expanded=True) as status:
+        line = st.empty()
+        started, first = time.monotonic(), preparing(ctx.data_dir)
+        while time.monotonic() - started < limit_s:
+            now = preparing(ctx.data_dir)
+            if now is None or first is None or now[0] != first[0]:  # one is ready: serve it
+                break
+            line.caption(md("preparing.detail", lang, snapshot=now[0], seconds=f"{now[1]:.0f}"))
+            time.sleep(0.5)
+        status.update(label=t("preparing.done", lang), state="complete")
+    refresh_snapshots()
+    st.rerun()
+
+
+def scope_words(ctx: Context) -> str:
+    """What a page's numbers cover, for its subtitle: a filtered view, the visitor's scope when
+    it is limited (SPEC §11), else all regions."""
+    view = ctx.view
+    if any((view.regions, view.industries, view.product_lines, view.channel)):
+        return t("scope.filtered", ctx.lang)
+    scope = ctx.visitor.scope
+    if scope is not None and scope.limited:
+        return auth.scope_label(scope, ctx.lang, ctx.region_name)
+    return t("scope.national", ctx.lang)
 
 
 def notices(ctx: Context) -> None:

@@ -16,10 +16,9 @@ state.unavailable(ctx, "revenue", "pipeline", "activities", "customer_scores")
 lang = ctx.lang
 view = ctx.view
 
-filtered = any((view.regions, view.industries, view.product_lines, view.channel))
 st.caption(md("reps.subtitle", lang, period=view.period.code,
               to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
-              scope=t("scope.filtered" if filtered else "scope.national", lang)))
+              scope=state.scope_words(ctx)))
 
 team = state.metric(ctx, reps.team)
 norm = setting("reps.face_to_face_per_week")
