@@ -179,3 +179,33 @@ def test_customer_lists_show_the_largest_and_download_all(dormant_dir, monkeypat
     assert note in [plain(c.value) for c in at.caption]
     download = csv_rows(two_rows, "dormant-customers")
     assert download[customer].tolist() == ["Guangzhou School", "Harbin Power", "Chengdu Bureau"]
+
+
+def test_a_chart_drawn_from_its_cached_spec_is_the_chart_altair_draws():
+    """pages.ui.chart_specs keeps what st.altair_chart sends (a Streamlit upgrade that changes
+    that conversion fails here), and builds a chart once per key."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import altair as alt
+        import pandas as pd
+        import streamlit as st
+
+        from pages.ui import chart_specs
+
+        frame = pd.DataFrame({"region": ["北一", "South Two"], "revenue": [3.5, 4.0]})
+
+        def build():
+            return alt.Chart(frame).mark_bar().encode(x="revenue:Q", y="region:N")
+
+        st.altair_chart(build(), width="stretch")
+        chart_specs.draw(("test.chart", 1), build)
+        chart_specs.draw(("test.chart", 1), lambda: 1 / 0)  # the same key: not built again
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    drawn = [chart.proto for chart in at.get("vega_lite_chart")]
+    assert len(drawn) == 3
+    assert drawn[0].spec == drawn[1].spec == drawn[2].spec
+    assert [d.data.data for d in drawn[0].datasets] == [d.data.data for d in drawn[2].datasets]
+    assert drawn[0].datasets and drawn[0].datasets[0].data.data
