@@ -51,7 +51,6 @@ def main() -> None:
                 icon=icon, url_path=name, default=name == "dashboard")
         for name, icon in PAGES
         if (HERE / "pages" / "views" / f"{name}.py").exists()
-        and (name != "importer" or visitor.may_import)
     ]
     # Navigation is drawn by state.sidebar with links that carry the view state across pages.
     page = st.navigation(pages, position="hidden")

@@ -95,8 +95,7 @@ def sign_in(page, server, email: str) -> None:
     try:
         page.locator(f"button[name=sub][value='{email}']").click(timeout=60_000)
     except playwright_api.TimeoutError:
-        page.screenshot(path="/tmp/signin-fail.png")
-        print("URL", page.url, page.inner_text("body")[:500])
+        page.screenshot(path=str(SCREENSHOTS / "signin-failed.png"))
         raise
     page.get_by_text("Signed in as").or_(page.get_by_text("access list does not name you")) \
         .first.wait_for(timeout=60_000)
@@ -176,8 +175,11 @@ def test_a_rep_sees_their_own_deals_and_orders(server, page, data_dir, capsys):
     assert 0 < mine["revenue"] < gd["revenue"] and 0 < mine["forecast"] < gd["forecast"]
     assert tile(page, "Revenue") == fmt.money_short(mine["revenue"], "en")
     assert tile(page, "Forecast") == fmt.money_short(mine["forecast"], "en")
-    # Importing data is an administrator's: no page for it.
+    # Importing data is an administrator's: no link to it, and its address says so.
     assert "Import" not in sidebar(page)
+    open_page(page, server, "/importer")
+    assert "Importing data is for administrators." in page.inner_text("body")
+    assert page.locator("[data-testid=stFileUploader]").count() == 0
 
 
 def test_an_unknown_identity_sees_no_numbers_and_can_sign_out(server, page):

@@ -316,7 +316,8 @@ def sidebar(ctx: Context, pages: list) -> None:
         st.title(md("app.title", lang))
         st.caption(md("nav.header", lang))
         for page in pages:
-            st.page_link(page, query_params=nav_params(ctx))
+            if page.url_path != "importer" or ctx.visitor.may_import:
+                st.page_link(page, query_params=nav_params(ctx))
         auth.sidebar(ctx.visitor, lang, ctx.region_name)
         if ctx.view is None:
             _language_switch(ctx)
@@ -612,6 +613,14 @@ def _wait_for_preparation(ctx: Context, limit_s: float = 600) -> None:
         status.update(label=t("preparing.done", lang), state="complete")
     refresh_snapshots()
     st.rerun()
+
+
+def may_import(ctx: Context) -> None:
+    """Writing data is an administrator's (SPEC §11): anyone else gets a message and the page
+    stops."""
+    if not ctx.visitor.may_import:
+        st.info(md("auth.import_admin_only", ctx.lang), icon=":material/lock:")
+        st.stop()
 
 
 def scope_words(ctx: Context) -> str:

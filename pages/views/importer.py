@@ -13,6 +13,7 @@ from pages.ui import state
 from pages.ui.i18n import md, t
 
 ctx = state.page_header("importer", needs_snapshot=False)
+state.may_import(ctx)
 lang = ctx.lang
 st.caption(md("import.subtitle", lang, data_dir=ctx.data_dir))
 

@@ -21,8 +21,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "auth.scope.executive": {"en": "Executive · all regions", "zh": "高管 · 全部区域"},
     "auth.scope.admin": {"en": "Administrator · all regions, import", "zh": "管理员 · 全部区域及导入"},
     "auth.scope.lead": {"en": "Regional lead · {regions}", "zh": "区域负责人 · {regions}"},
-    "auth.scope.rep": {"en": "Rep {rep} · own deals, customers and orders",
-                       "zh": "销售 {rep} · 本人商机、客户与订单"},
+    "auth.scope.rep": {"en": "Rep {rep} · own deals, customers and orders (regional targets "
+                              "not included)",
+                       "zh": "销售 {rep} · 本人商机、客户与订单（不含区域目标）"},
     "auth.narrowed": {
         "en": "This link asks for {asked}, outside what you may see ({scope}); showing your "
               "scope instead.",
