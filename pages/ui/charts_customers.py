@@ -45,7 +45,7 @@ def matrix(cells: pd.DataFrame, accounts: pd.DataFrame, threshold: float,
                        legend=alt.Legend(columns=legend_columns(names.values())),
                        scale=alt.Scale(domain=[names[g] for g in groups],
                                        range=[TIER_COLOURS[g] for g in groups]))
-    axis = dict(values=list(range(1, 11)), grid=False)
+    axis = dict(values=list(range(1, 11)), grid=False, format="d")
     x_scale = alt.Scale(domain=[0.8, 10.2], nice=False)
     # Room above 10 and below 1 for the quadrant names, so no cell or dot hides them.
     y_scale = alt.Scale(domain=[0.2, 10.8], nice=False)
@@ -65,10 +65,10 @@ def matrix(cells: pd.DataFrame, accounts: pd.DataFrame, threshold: float,
                            axis=alt.Axis(**axis)),
                    y2="feasibility_high:Q",
                    color=colour,
-                   opacity=alt.Opacity("customers:Q", title=labels["customers"],
+                   # The darker, the more customers (the caption says so; a tooltip counts).
+                   opacity=alt.Opacity("customers:Q", legend=None,
                                        scale=alt.Scale(type="sqrt", range=[0.15, 0.85],
-                                                       zero=False),
-                                       legend=alt.Legend(orient="right", tickCount=3)),
+                                                       zero=False)),
                    tooltip=[alt.Tooltip("tier_label:N", title=labels["tier"]),
                             alt.Tooltip("attractiveness_range:N",
                                         title=labels["attractiveness"]),
