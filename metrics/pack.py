@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from data import config
+from data.access import limited
 from metrics import dashboard, pipeline, report
 from metrics.view import View
 from pages.ui import charts, fmt, vocab
@@ -247,13 +248,17 @@ def file_name(view: View, kind: str) -> str:
 
 
 def _filtered(view: View) -> bool:
-    return bool(view.regions or view.industries or view.product_lines or view.channel)
+    """Narrowed by a filter, or by who it is for (a lead's or a rep's scope, SPEC §11)."""
+    return bool(view.regions or view.industries or view.product_lines or view.channel
+                or limited(view.scope))
 
 
 def filters_text(view: View, names: dict, lang: str) -> str:
     """The view's filters by name ("Filtered view: region Guangdong; channel Partner"), or
     that it covers everything."""
     parts = []
+    if limited(view.scope):
+        parts.append(vocab.scope(view.scope, lang, lambda r: _name(names["regions"], r, lang)))
     if view.regions:
         parts.append(t("pack.filter.region", lang, names=_listed(
             (_name(names["regions"], r, lang) for r in view.regions), lang)))

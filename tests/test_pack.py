@@ -520,3 +520,26 @@ def test_the_readme_documents_the_smtp_settings():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name, _, meaning in mail.SETTINGS:
         assert f"| `{name}` |" in readme and meaning in readme
+
+
+@pytest.mark.parametrize("kind", pack.FORMATS)
+def test_a_leads_pack_is_their_scope_and_says_so_on_every_page(data_dir, tmp_path, kind):
+    """Built --as a regional lead (SPEC §11): the numbers are the lead's region's, and every
+    page names the scope."""
+    (data_dir / "access.toml").write_text('[people."lead.r2@example.com"]\nrole = "lead"\n'
+                                          'regions = ["R2"]\n', encoding="utf-8")
+    try:
+        path = tmp_path / f"lead.{kind}"
+        assert main(["--data-dir", str(data_dir), "--section", "pack", "--period", PERIOD,
+                     "--format", kind, "--lang", "en", "--out", str(path),
+                     "--as", "lead.r2@example.com"]) == 0
+        mine = _report(data_dir, "dashboard", "--as", "lead.r2@example.com")
+        assert mine == _report(data_dir, "dashboard", "--region", "R2")
+        pages = pages_of(path)
+        said = t("pack.filters.some", "en", filters="Regional lead · South Two")
+        assert len(pages) == 8 and all(said in " ".join(text.split()) for text in pages)
+        assert fmt.money(mine["revenue"], "en") in " ".join(pages[1].split())
+        whole = _report(data_dir, "dashboard")
+        assert fmt.money(whole["revenue"], "en") not in " ".join(" ".join(pages).split())
+    finally:
+        (data_dir / "access.toml").unlink()

@@ -14,6 +14,7 @@ import streamlit as st
 
 from data import access, config
 from data.access import AccessError, Person, Scope
+from pages.ui import vocab
 from pages.ui.i18n import md, t
 
 
@@ -80,23 +81,12 @@ def _refused(message: str, lang: str) -> None:
     st.stop()
 
 
-def scope_label(scope: Scope | None, lang: str, region_name=str) -> str:
-    """What a scope covers, in words: 'Executive · all regions', 'Regional lead · GD', …"""
-    if scope is None:
-        return t("auth.scope.all", lang)
-    if scope.role == "lead":
-        return t("auth.scope.lead", lang, regions=", ".join(map(region_name, scope.regions)))
-    if scope.role == "rep":
-        return t("auth.scope.rep", lang, rep=scope.rep_id)
-    return t(f"auth.scope.{scope.role}", lang)
-
-
 def sidebar(who: Visitor, lang: str, region_name=str) -> None:
     """The visitor's name and scope, and the sign-out control; or that the app is open."""
     if who.person is None:
         st.caption(md("auth.open", lang))
         return
     st.caption(md("auth.signed_in", lang, name=who.person.name,
-                  scope=scope_label(who.scope, lang, region_name)))
+                  scope=vocab.scope(who.scope, lang, region_name)))
     st.button(t("auth.sign_out", lang), icon=":material/logout:", on_click=st.logout,
               key="w_sign_out")

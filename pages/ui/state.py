@@ -259,7 +259,7 @@ def _narrow(ctx: Context, raw: dict[str, list[str]], visible: frozenset[str]) ->
         if not raw["region"]:
             raw.pop("region")
         ctx.notices.append(md("auth.narrowed", ctx.lang, asked=", ".join(outside),
-                              scope=auth.scope_label(scope, ctx.lang, ctx.region_name)))
+                              scope=vocab.scope(scope, ctx.lang, ctx.region_name)))
 
 
 def _without_defaults(url: UrlState, newest: SnapshotInfo, info: SnapshotInfo,
@@ -555,7 +555,7 @@ def filter_chips(ctx: Context) -> None:
                      args=(tuple(chips),), label_visibility="collapsed",
                      help=t("chips.help", lang))
         elif ctx.visitor.scope is not None and ctx.visitor.scope.limited:
-            st.caption(md("chips.scope", lang, scope=auth.scope_label(
+            st.caption(md("chips.scope", lang, scope=vocab.scope(
                 ctx.visitor.scope, lang, ctx.region_name)))
         else:
             st.caption(md("chips.none", lang))
@@ -631,7 +631,7 @@ def scope_words(ctx: Context) -> str:
         return t("scope.filtered", ctx.lang)
     scope = ctx.visitor.scope
     if scope is not None and scope.limited:
-        return auth.scope_label(scope, ctx.lang, ctx.region_name)
+        return vocab.scope(scope, ctx.lang, ctx.region_name)
     return t("scope.national", ctx.lang)
 
 

@@ -26,3 +26,15 @@ def product_line(line_id, lang: str) -> str:
     if line_id is None or line_id != line_id:  # None or NaN
         return t("na", lang)
     return config.current().product_line(str(line_id)).name(lang)
+
+
+def scope(scope, lang: str, region_name=str) -> str:
+    """What a sign-in scope (data.access.Scope, None: the open app) covers, in words:
+    'Executive · all regions', 'Regional lead · Guangdong', …"""
+    if scope is None:
+        return t("auth.scope.all", lang)
+    if scope.role == "lead":
+        return t("auth.scope.lead", lang, regions=", ".join(map(region_name, scope.regions)))
+    if scope.role == "rep":
+        return t("auth.scope.rep", lang, rep=scope.rep_id)
+    return t(f"auth.scope.{scope.role}", lang)
