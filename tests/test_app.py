@@ -284,3 +284,12 @@ def test_the_dashboard_shows_the_product_line_table(data_dir, monkeypatch):
     assert table["产品线"].tolist() == ["台式机 (PC)", "合计"]
     # Money stays a number (it sorts by value); the column is formatted in the data's currency.
     assert table["收入"].tolist() == [1_800, 1_800]
+
+
+@pytest.mark.parametrize("lang, said", [("en", "Demo — no sign-in"), ("zh", "演示模式——未启用登录")])
+def test_without_sign_in_the_app_is_open_and_says_so(data_dir, monkeypatch, lang, said):
+    """No [auth] in the secrets (SPEC §11): every number, and the sidebar says it is a demo."""
+    at = run(data_dir, monkeypatch, lang=lang)
+    assert not at.exception
+    assert any(said in c.value for c in at.sidebar.caption)
+    assert at.metric and not [b for b in at.sidebar.button if "Sign out" in b.label]
