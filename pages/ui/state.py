@@ -59,21 +59,34 @@ class Context:
     problem: str | None = None
 
     def region_name(self, region_id: str) -> str:
-        return _name(self.dims.get("regions"), "region_id", region_id, self.lang)
+        return self._names("regions", "region_id").get(region_id, region_id)
 
     def industry_name(self, industry_id: str) -> str:
-        return _name(self.dims.get("industries"), "industry_id", industry_id, self.lang)
+        return self._names("industries", "industry_id").get(industry_id, industry_id)
+
+    def _names(self, table: str, key: str) -> dict[str, str]:
+        """id → name of a dimension, built once per run (tables name thousands of rows)."""
+        frame = self.dims.get(table)
+        cache = self.__dict__.setdefault("_name_cache", {})
+        token = (table, id(frame), self.lang)
+        if token not in cache:
+            cache[token] = _names(frame, key, self.lang)
+        return cache[token]
 
 
-def _name(frame: pd.DataFrame | None, key: str, value: str, lang: str) -> str:
-    """The name in ``lang``, else the English name, else the id (SPEC §9)."""
+def _names(frame: pd.DataFrame | None, key: str, lang: str) -> dict[str, str]:
+    """Each id's name in ``lang``, else its English name; an id without one keeps the id
+    (SPEC §9)."""
     if frame is None or frame.empty:
-        return value
-    match = frame.loc[frame[key] == value]
-    for column in (f"name_{lang}", "name_en"):
-        if len(match) and pd.notna(match[column].iloc[0]) and str(match[column].iloc[0]).strip():
-            return str(match[column].iloc[0])
-    return value
+        return {}
+    names = {}
+    for row in frame.to_dict("records"):
+        for column in (f"name_{lang}", "name_en"):
+            value = row.get(column)
+            if isinstance(value, str) and value.strip():
+                names[row[key]] = value
+                break
+    return names
 
 
 _started = False
@@ -623,11 +636,13 @@ def may_import(ctx: Context) -> None:
         st.stop()
 
 
-def scope_words(ctx: Context) -> str:
-    """What a page's numbers cover, for its subtitle: a filtered view, the visitor's scope when
-    it is limited (SPEC §11), else all regions."""
+def scope_words(ctx: Context,
+                filters: tuple[str, ...] = ("regions", "industries", "product_lines", "channel")
+                ) -> str:
+    """What a page's numbers cover, for its subtitle: a filtered view (by one of the ``filters``
+    the page applies), the visitor's scope when it is limited (SPEC §11), else all regions."""
     view = ctx.view
-    if any((view.regions, view.industries, view.product_lines, view.channel)):
+    if any(getattr(view, name) for name in filters):
         return t("scope.filtered", ctx.lang)
     scope = ctx.visitor.scope
     if scope is not None and scope.limited:

@@ -24,10 +24,9 @@ region_name = functools.cache(ctx.region_name)
 view = ctx.view
 limits = alerts.thresholds()
 
-filtered = any((view.regions, view.industries, view.product_lines, view.channel))
 st.caption(md("alerts.subtitle", lang, period=view.period.code,
              to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
-             scope=t("scope.filtered" if filtered else "scope.national", lang)))
+             scope=state.scope_words(ctx)))
 
 overview = state.metric(ctx, alerts.overview)
 s, frame = overview["summary"], overview["alerts"]

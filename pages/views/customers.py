@@ -22,9 +22,8 @@ region_name = functools.cache(ctx.region_name)
 industry_name = functools.cache(ctx.industry_name)
 
 view = ctx.view
-filtered = bool(view.regions or view.industries)
 st.caption(md("customers.subtitle", lang, as_of=view.as_of, snapshot=view.snapshot_id,
-             scope=t("scope.filtered" if filtered else "scope.national", lang)))
+             scope=state.scope_words(ctx, ("regions", "industries"))))
 if view.product_lines or view.channel:
     st.caption(md("customers.filters_ignored", lang))
 

@@ -16,11 +16,10 @@ state.unavailable(ctx, "revenue", "targets", "pipeline")
 lang = ctx.lang
 
 view = ctx.view
-filtered = any((view.regions, view.industries, view.product_lines, view.channel))
 subtitle, *downloads = st.columns([6, 2, 2], vertical_alignment="center")
 subtitle.caption(md("dashboard.subtitle", lang, period=view.period.code,
                     to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
-                    scope=t("scope.filtered" if filtered else "scope.national", lang)))
+                    scope=state.scope_words(ctx)))
 
 
 # --- Executive pack (SPEC §12) --------------------------------------------------------------------

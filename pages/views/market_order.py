@@ -20,10 +20,9 @@ lang = ctx.lang
 region_name = functools.cache(ctx.region_name)
 view = ctx.view
 
-filtered = any((view.regions, view.industries, view.product_lines, view.channel))
 st.caption(md("market.subtitle", lang, period=view.period.code,
               to_date=view.to_date_end or view.period.start, snapshot=view.snapshot_id,
-              scope=t("scope.filtered" if filtered else "scope.national", lang)))
+              scope=state.scope_words(ctx)))
 # The check is a monthly ritual: from any other period, one click to the month of as_of.
 month = month_of(min(view.as_of, view.period.end))
 if view.period.code != month.code:
