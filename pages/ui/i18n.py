@@ -65,6 +65,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Snapshot {new} has arrived and is being checked; showing {served} until it is "
               "ready (about a minute at 10 million order lines).",
         "zh": "快照 {new} 已到达，正在校验；校验完成前显示 {served}（1000 万订单行约需一分钟）。"},
+    "computing": {"en": "Computing the numbers for this view …", "zh": "正在计算此视图的数据……"},
     "preparing.title": {"en": "Checking the new data …", "zh": "正在校验新数据……"},
     "preparing.detail": {
         "en": "Snapshot {snapshot}: validating every table against the data contract and "

@@ -146,8 +146,11 @@ def metric(ctx: Context, fn: Callable, view: View | None = None, args: tuple = (
     be in ``args``). ``facts``: keyword arguments the snapshot itself determines (such as what
     its validation recorded), so they are not part of the key."""
     attached = tuple(dict.fromkeys(s for s in (ctx.compare, *also) if s is not None))
-    return _metric(f"{fn.__module__}.{fn.__qualname__}", view or ctx.view, str(ctx.info.path),
-                   args, fn, ctx.info, attached, facts)
+    # A cached call returns at once; one computed shows what is happening after half a second
+    # (st.spinner's delay), so a first visit is never a silent wait.
+    with st.spinner(t("computing", ctx.lang)):
+        return _metric(f"{fn.__module__}.{fn.__qualname__}", view or ctx.view,
+                       str(ctx.info.path), args, fn, ctx.info, attached, facts)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
