@@ -66,6 +66,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "ready (about a minute at 10 million order lines).",
         "zh": "快照 {new} 已到达，正在校验；校验完成前显示 {served}（1000 万订单行约需一分钟）。"},
     "computing": {"en": "Computing the numbers for this view …", "zh": "正在计算此视图的数据……"},
+    "notice.preparing_older": {
+        "en": "Snapshot {older} is being checked; comparisons with it (week-over-week movement) "
+              "appear here when it is ready.",
+        "zh": "快照 {older} 正在校验；与其对比的内容（周环比变动）将在校验完成后显示。"},
     "preparing.title": {"en": "Checking the new data …", "zh": "正在校验新数据……"},
     "preparing.detail": {
         "en": "Snapshot {snapshot}: validating every table against the data contract and "

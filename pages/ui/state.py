@@ -54,6 +54,8 @@ class Context:
     visitor: auth.Visitor = field(default_factory=auth.Visitor)
     # No snapshot is ready yet, but one is being checked in the background.
     preparing: bool = False
+    # Snapshots being checked in the background while this one is served.
+    pending: tuple[str, ...] = ()
     # Why no page can be shown (an unusable configuration, an unreadable data folder), as the
     # message to show; pages stop after it.
     problem: str | None = None
@@ -211,10 +213,14 @@ def _resolve(visitor: auth.Visitor) -> Context:
         elif snapshots:  # an empty folder gets the starting point instead (page_header)
             ctx.notices.append(md("notice.no_snapshot", lang, data_dir=data_dir))
         return ctx
+    ctx.pending = tuple(i.snapshot_id for i in new)
     newer = [i.snapshot_id for i in new if (i.as_of or dt.date.min) > newest.as_of]
+    older = [i.snapshot_id for i in new if (i.as_of or dt.date.min) < newest.as_of]
     if newer:
         ctx.notices.append(md("notice.preparing", lang, new=", ".join(newer),
                               served=newest.snapshot_id))
+    if older:
+        ctx.notices.append(md("notice.preparing_older", lang, older=", ".join(older)))
 
     by_id = {info.snapshot_id: info for info in snapshots}
     requested = next(iter(reversed(raw.get("snapshot", []))), None)
@@ -535,6 +541,8 @@ def page_header(name: str, needs_snapshot: bool = True) -> Context:
     notices(ctx)
     if ctx.preparing:
         _wait_for_preparation(ctx)
+    if ctx.pending:
+        _rerun_when_prepared(ctx.data_dir)
     if needs_snapshot and ctx.view is None:
         if not ctx.snapshots and ctx.visitor.may_import:
             start.panel(ctx, on_written=refresh_snapshots)
@@ -611,6 +619,15 @@ def unavailable(ctx: Context, *groups: str) -> None:
 
 def _unavailable(con, view) -> dict:
     return availability.unavailable(con)
+
+
+@st.fragment(run_every=2)
+def _rerun_when_prepared(data_dir: Path) -> None:
+    """While snapshots are checked in the background, look every 2 s; when one is ready, run
+    the page again with it (the newest week, or last week's comparison)."""
+    if preparing(data_dir) is None:
+        refresh_snapshots()
+        st.rerun()
 
 
 def _wait_for_preparation(ctx: Context, limit_s: float = 600) -> None:
