@@ -46,7 +46,7 @@ import pyarrow.compute as pc
 from data import config
 from data.config import SCORE_CRITERIA
 from data.schema import ACTIVITY_TYPES, CHANNELS, OPPORTUNITY_SOURCES
-from data.store import iso_week_id, write_snapshot
+from data.store import discover, iso_week_id, write_snapshot
 
 # ------------------------------------------------------------------------------------ vocabulary
 
@@ -2079,6 +2079,8 @@ def main(argv: list[str] | None = None) -> int:
                               demo_crm.DEALS if args.deals is None else args.deals, args.seed)
         else:
             generate(args.data_dir, args.as_of, args.weeks, args.orders, args.seed)
+        # Checked and recorded now, so the app's first visitor does not wait for it.
+        discover(args.data_dir)
     except OSError as exc:
         print(f"error: --data-dir {args.data_dir}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from data.store import discover
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -34,6 +36,9 @@ class StreamlitServer:
 
     def __init__(self, data_dir: Path, log: Path, port: int | None = None,
                  args: tuple[str, ...] = ()) -> None:
+        # The snapshots are checked (and recorded) before the server starts, so what a test
+        # sees does not depend on the background check of new data racing it.
+        discover(data_dir)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "wb")
