@@ -31,12 +31,15 @@ PagesManager.uses_pages_directory = False
 st.set_page_config(page_title="Sales Cockpit", page_icon="📊", layout="wide")
 
 
+def _pages(lang: str) -> list:
+    return [st.Page(HERE / "pages" / "views" / f"{name}.py", title=t(f"page.{name}", lang),
+                    icon=icon, url_path=name, default=name == "dashboard")
+            for name, icon in PAGES if (HERE / "pages" / "views" / f"{name}.py").exists()]
+
+
 def _restart_old_mode_run() -> None:
     """Run the page the URL names again, with its query, in the mode of every later run."""
-    pages = [st.Page(HERE / "pages" / "views" / f"{name}.py", url_path=name,
-                     default=name == "dashboard")
-             for name, _ in PAGES if (HERE / "pages" / "views" / f"{name}.py").exists()]
-    page = st.navigation(pages, position="hidden")
+    page = st.navigation(_pages(DEFAULT_LANG), position="hidden")
     st.switch_page(page, query_params={k: st.query_params.get_all(k) for k in st.query_params})
 
 
@@ -46,12 +49,7 @@ def main() -> None:
     # Who is looking comes first: signed out or unknown, the run stops before any data is read.
     visitor = auth.visitor(data_dir_from_env(), state.url_lang())
     ctx = state.load(visitor)
-    pages = [
-        st.Page(HERE / "pages" / "views" / f"{name}.py", title=t(f"page.{name}", ctx.lang),
-                icon=icon, url_path=name, default=name == "dashboard")
-        for name, icon in PAGES
-        if (HERE / "pages" / "views" / f"{name}.py").exists()
-    ]
+    pages = _pages(ctx.lang)
     # Navigation is drawn by state.sidebar with links that carry the view state across pages.
     page = st.navigation(pages, position="hidden")
     layout.apply()
