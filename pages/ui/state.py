@@ -385,10 +385,6 @@ def sidebar(ctx: Context, pages: list) -> None:
                          help=md("filters.compare.help", lang),
                          on_change=_write_param, args=("compare",))
         _language_switch(ctx)
-        st.divider()
-        st.caption(md("link.header", lang))
-        st.code(share_link(ctx), language=None, wrap_lines=True)
-        st.caption(md("link.caption", lang, snapshot=ctx.info.snapshot_id))
 
 
 def _language_switch(ctx: Context) -> None:
