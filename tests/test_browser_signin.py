@@ -19,8 +19,8 @@ from playwright import sync_api as playwright_api
 
 from metrics.report import main as report_main
 from pages.ui import fmt
-from tests.browser_support import (CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, StreamlitServer,
-                                   free_port, wait_until_idle)
+from tests.browser_support import SCREENSHOTS, StreamlitServer, free_port, wait_until_idle
+from tests.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 AS_OF = dt.date(2026, 11, 22)
 ACCESS = """
@@ -38,14 +38,6 @@ rep = "GD-AE04"
 USERS = [User(sub=email, claims={"email": email, "name": name}) for email, name in (
     ("ceo@example.com", "Zhang Wei"), ("lead.gd@example.com", "Chen Jing"),
     ("gd-ae04@example.com", "Liu Tao"), ("stranger@example.com", "Sun Li"))]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
