@@ -40,7 +40,7 @@ demo: install
 	fi
 
 run: demo
-	COCKPIT_DATA_DIR=$(DATA_DIR) $(BIN)/streamlit run app.py --server.port $(PORT)
+	COCKPIT_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pages.ui.serve --server.port $(PORT)
 
 test: install browser-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests

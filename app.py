@@ -4,8 +4,10 @@ A pages/ folder beside this script puts Streamlit in its old auto-discovered mul
 wraps this script in a navigation of its own that knows none of the pages registered below, so a
 deep link such as /pipeline is first reported as "page not found", and any pages/*.py would be
 run without this frame. The pages are registered explicitly here, so that mode is switched off
-(Streamlit reads the flag before each run; only a process's very first run still goes through
-it), and page scripts live in pages/views/ in any case.
+(Streamlit reads the flag before each run; started by pages/ui/serve.py, as ``make run`` does,
+the flag is off before the first run too; under a plain ``streamlit run`` the process's very first
+run still goes through it and is restarted below), and page scripts live in pages/views/ in any
+case.
 """
 
 import logging

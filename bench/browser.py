@@ -2,9 +2,10 @@
 
 What a person feels, measured from outside: seconds from navigation to a finished, settled page
 in headless Chromium (Playwright on the system Chromium, as in tests/browser_support.py), with
-``streamlit run app.py`` serving the 10M-order-line data of bench/run.py (generated once under
-bench/data/, git-ignored). For every page of pages/views PAGES, on its URL (region review needs
-``region=GD``, market order ``period=2026-11``):
+``python -m pages.ui.serve`` (``streamlit run app.py``, ready first) serving the 10M-order-line
+data of bench/run.py (generated once under bench/data/, git-ignored). For every page of
+pages/views PAGES, on its URL (region review needs ``region=GD``, market order
+``period=2026-11``):
 
 - cold: the first visit after a server start, a fresh server process per page (the validation
   records on disk are reused, as on a restart; a new browser context, as each server has a
@@ -358,16 +359,16 @@ def _cpu_s(pids) -> float:
 
 
 class Server(StreamlitServer):
-    """``streamlit run app.py`` (tests/browser_support.py: its own process group, a free port)
+    """``python -m pages.ui.serve`` (tests/browser_support.py: its own process group, a free port)
     with its memory and CPU time, and the CPU time of this client (Playwright, Chromium)."""
 
-    def __init__(self, data_dir: Path, log_name: str) -> None:
+    def __init__(self, data_dir: Path, log_name: str, check_first: bool = True) -> None:
         LOGS.mkdir(parents=True, exist_ok=True)
         self.log_path = LOGS / f"{log_name}.log"
         started = time.monotonic()
         # An exception element names the error (the committed config redacts it).
         os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
-        super().__init__(data_dir, self.log_path)
+        super().__init__(data_dir, self.log_path, check_first=check_first)
         try:
             self.wait_healthy(timeout=120)
         except Exception:
@@ -423,9 +424,10 @@ def _fmt(seconds: float | None) -> str:
     return "–" if seconds is None else f"{seconds:.2f}"
 
 
-async def first_visit(browser, data_dir: Path, target: Target, log_name: str) -> dict:
+async def first_visit(browser, data_dir: Path, target: Target, log_name: str,
+                      check_first: bool = True) -> dict:
     """A fresh server process and its very first visitor, on ``target``."""
-    server = Server(data_dir, log_name)
+    server = Server(data_dir, log_name, check_first=check_first)
     try:
         tab = await Tab.open(browser)
         render = await tab.goto(server.url, target)
@@ -443,7 +445,8 @@ async def first_visit_new_data(browser, data_dir: Path) -> dict:
         (Path(tmp) / "snapshots").mkdir()
         for snapshot in sorted((data_dir / "snapshots").iterdir()):
             (Path(tmp) / "snapshots" / snapshot.name).symlink_to(snapshot.resolve())
-        return await first_visit(browser, Path(tmp), page_target("dashboard"), "new-data")
+        return await first_visit(browser, Path(tmp), page_target("dashboard"), "new-data",
+                                 check_first=False)
 
 
 async def cold(browser, data_dir: Path, names: list[str]) -> dict:

@@ -32,13 +32,16 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """``streamlit run app.py`` in its own process group, healthy before use."""
+    """``python -m pages.ui.serve`` (``streamlit run app.py``) in its own process group, healthy
+    before use."""
 
     def __init__(self, data_dir: Path, log: Path, port: int | None = None,
-                 args: tuple[str, ...] = ()) -> None:
+                 args: tuple[str, ...] = (), check_first: bool = True) -> None:
         # The snapshots are checked (and recorded) before the server starts, so what a test
-        # sees does not depend on the background check of new data racing it.
-        discover(data_dir)
+        # sees does not depend on the background check of new data racing it; without
+        # ``check_first`` the server finds them unchecked, as after an import.
+        if check_first:
+            discover(data_dir)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "wb")
@@ -46,7 +49,7 @@ class StreamlitServer:
         # short message.
         env = {**os.environ, "COCKPIT_DATA_DIR": str(data_dir), "COCKPIT_SHOW_ERRORS": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [sys.executable, "-m", "pages.ui.serve",  # streamlit run app.py, ready first
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", *args],

@@ -63,21 +63,19 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, browser):
+def browser_data(tmp_path_factory):
     from data.demo import generate
 
     data_dir = tmp_path_factory.mktemp("browser-data")
     generate(data_dir, AS_OF, weeks=2, orders=20_000, seed=7)
-    srv = StreamlitServer(data_dir, tmp_path_factory.mktemp("logs") / "streamlit.log")
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, browser_data):
+    srv = StreamlitServer(browser_data, tmp_path_factory.mktemp("logs") / "streamlit.log")
     try:
         srv.wait_healthy()
-        # A server process's very first run goes through Streamlit's pages-folder mode (see
-        # app.py), which reports a deep link as "page not found": run the app once first, so
-        # each test sees what every later visitor sees, whatever the test order.
-        warm = browser.new_page()
-        warm.goto(srv.url)
-        wait_until_idle(warm)
-        warm.close()
         yield srv
     finally:
         srv.stop()
@@ -147,6 +145,28 @@ def test_page_renders(server, tab, spec, lang):
                         "[data-testid=stVegaLiteChart] svg").count() >= spec["charts"]
     assert page.get_by_role("heading", name=spec["label"][lang]).first.is_visible()
     assert page.get_by_text(spec["text"][lang], exact=True).first.is_visible()
+
+
+def test_first_visit_after_a_restart_opens_the_deep_link(browser_data, browser, tmp_path):
+    """The server is started by pages/ui/serve.py, which readies the app before it listens:
+    the very first visitor of a new process, arriving on a page's own address, gets that page —
+    not Streamlit's "page not found" of its pages-folder mode — and a first click that counts."""
+    srv = StreamlitServer(browser_data, tmp_path / "streamlit.log")
+    try:
+        srv.wait_healthy()
+        tab = Tab(browser)
+        tab.open(f"{srv.url}/alerts?lang=zh")
+        page = tab.page
+        assert page.get_by_role("heading", name="毛利预警").first.is_visible()
+        assert page.locator("[data-testid=stDialog]").count() == 0
+        assert "/alerts" in page.url and tab.errors == []
+        page.locator("[data-testid=stSidebar] a[href^=pipeline]").first.click()
+        wait_until_idle(page)
+        assert page.get_by_role("heading", name="商机管道").first.is_visible()
+        tab.close()
+    finally:
+        srv.stop()
+    assert "ready to serve" in (tmp_path / "streamlit.log").read_text()
 
 
 @pytest.mark.parametrize("lang, heading", [("en", "Guangdong: rank"), ("zh", "广东：排名")])

@@ -117,6 +117,23 @@ def _snapshots(data_dir: str) -> list[SnapshotInfo]:
     return discover(Path(data_dir), wait=False)
 
 
+def warm() -> None:
+    """Before the server listens (pages/ui/serve.py): attach the snapshot a first visitor is
+    served and last week's, and read their dimensions, so the first page run after a restart
+    only queries. Snapshots not checked yet are left to the background check."""
+    data_dir = data_dir_from_env()
+    snapshots = [i for i in discover(data_dir, wait=False) if not i.preparing]
+    newest = newest_valid(snapshots)
+    if newest is None:
+        return
+    previous = previous_valid(snapshots, newest)
+    con = _database().cursor(newest, also=(previous,) if previous else ())
+    try:
+        dashboard.dimensions(con)
+    finally:
+        con.close()
+
+
 def refresh_snapshots() -> None:
     """Forget the discovered snapshots, so a snapshot written just now is served at once."""
     _snapshots.clear()
