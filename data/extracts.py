@@ -1,7 +1,8 @@
 """Snapshot extracts: small tables derived once from a snapshot's order lines.
 
 Some questions are asked of every order line of a snapshot whatever the view: each order's total
-(key orders without an opportunity, on the Data page), each customer's buying history as of
+(key orders without an opportunity, on the Data page; with the lines per product and the
+opportunities ordered, its checks), each customer's buying history as of
 the snapshot (lifecycle and 12-month revenue, on the Customers page and the scorecard's
 coverage) and weekly sums for the trend charts. At 10 million lines each reads millions of lines,
 so the store computes them once, when it first validates a snapshot, keeps them beside its
@@ -26,13 +27,25 @@ def year_before(day: dt.date, years: int = 1) -> dt.date:
 # name → SELECT over the snapshot's tables (bound parameters from ``params``).
 EXTRACTS: dict[str, str] = {
     # One row per order (all its lines together): when, who, revenue, lines and how many of them
-    # are linked to an opportunity.
+    # are linked to an opportunity. Largest first, so "revenue ≥ a threshold" (key orders) reads
+    # only the first row groups of millions of orders.
     "order_totals": """
         SELECT order_id, min(order_date) AS order_date, any_value(customer_id) AS customer_id,
                any_value(rep_id) AS rep_id, any_value(region_id) AS region_id,
                sum(revenue) AS revenue, count(*)::INTEGER AS lines,
                count(opportunity_id)::INTEGER AS linked_lines
         FROM orders GROUP BY order_id
+        ORDER BY revenue DESC, order_id
+    """,
+    # Order lines per product id and the product line they carry (the Data page's check that
+    # a line's product line is its product's), and the opportunities order lines are linked to
+    # (its check of won deals without orders): a few thousand rows instead of every line.
+    "order_product_lines": """
+        SELECT product_id, product_line, count(*) AS lines
+        FROM orders GROUP BY ALL ORDER BY ALL
+    """,
+    "ordered_opportunities": """
+        SELECT DISTINCT opportunity_id FROM orders WHERE opportunity_id IS NOT NULL ORDER BY ALL
     """,
     # One row per customer who has order lines up to as_of: first and last order (returns are not
     # orders), revenue in the 12 months to as_of, in the 12 months before those, and ever.

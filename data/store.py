@@ -343,7 +343,7 @@ _VALIDATION_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
 _validation_lock = threading.Lock()
 _folder_locks: dict[str, threading.Lock] = {}
 # Part of every record's key: bump when validation or the extracts change what they produce.
-RECORD_VERSION = 4
+RECORD_VERSION = 5
 CACHE_DIR = "cache"
 
 
@@ -419,8 +419,16 @@ def _record(path: Path, cache_key: tuple, info: SnapshotInfo) -> SnapshotInfo:
     return _read_record(path, cache_key) or info
 
 
+def _quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """``con`` (and its cursors) without DuckDB's progress bar, which a statement over 2 s (sorting
+    the order totals of millions of lines) would draw on stderr: the server log, the report's and
+    the demo's output carry only their own lines."""
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def _write_extracts(path: Path, as_of: dt.date, folder: Path) -> None:
-    con = duckdb.connect(config=_VALIDATION_CONFIG)
+    con = _quiet(duckdb.connect(config=_VALIDATION_CONFIG))
     try:
         _create_views(con, path, schema="main")
         values = extracts.params(as_of)
@@ -452,7 +460,7 @@ def _validate_uncached(path: Path) -> SnapshotInfo:
         # Validation scans whole tables (duplicate keys, orphans); capped so the app process's peak
         # stays well under 2 GiB at 10M order lines (DuckDB spills instead). Counts only, so
         # insertion order is irrelevant.
-        con = duckdb.connect(config=_VALIDATION_CONFIG)
+        con = _quiet(duckdb.connect(config=_VALIDATION_CONFIG))
         try:
             readable = _check_tables(con, path, present, manifest, counts, errors)
             if len(readable) == len(present) and not errors:
@@ -824,7 +832,7 @@ class SnapshotDatabase:
     scope's schemas instead, which hold only the rows the scope may see."""
 
     def __init__(self) -> None:
-        self._con = duckdb.connect(":memory:")
+        self._con = _quiet(duckdb.connect(":memory:"))
         self._lock = threading.Lock()
         self._attached: dict[str, Path] = {}
 

@@ -117,14 +117,16 @@ _CHECKS = (
     ("score_unknown_criterion", "customer_scores", """
         SELECT count(*) FILTER (WHERE NOT list_contains($criteria, criterion)), count(*)
         FROM customer_scores"""),
+    # The order-line checks read the snapshot's extracts (data/extracts.py), not every line.
     ("order_product_line_mismatch", "orders", """
-        SELECT count(*) FILTER (WHERE o.product_line IS DISTINCT FROM p.product_line), count(*)
-        FROM orders o LEFT JOIN products p USING (product_id)"""),
+        SELECT coalesce(sum(o.lines) FILTER (WHERE o.product_line IS DISTINCT FROM p.product_line),
+                        0),
+               coalesce(sum(o.lines), 0)
+        FROM order_product_lines o LEFT JOIN products p USING (product_id)"""),
     ("won_without_orders", "opportunities", """
-        SELECT count(*) FILTER (WHERE NOT EXISTS (
-                   SELECT 1 FROM orders x WHERE x.opportunity_id = o.opportunity_id)),
-               count(*)
-        FROM opportunities o WHERE status = 'won'"""),
+        SELECT count(*) FILTER (WHERE x.opportunity_id IS NULL), count(*)
+        FROM opportunities o LEFT JOIN ordered_opportunities x USING (opportunity_id)
+        WHERE o.status = 'won'"""),
     ("open_deal_without_close_date", "opportunities", """
         SELECT count(*) FILTER (WHERE expected_close_date IS NULL), count(*)
         FROM opportunities WHERE status = 'open'"""),
@@ -141,29 +143,37 @@ _CHECKS = (
 )
 
 
+# Key orders are counted, and only the newest of those without an opportunity are listed, in
+# SQL: at 10M order lines there are millions of orders and hundreds of thousands of key orders.
+_KEY_ORDER_COUNTS_SQL = """
+SELECT count(*) FILTER (WHERE linked_lines = 0), count(*)
+FROM order_totals WHERE revenue >= $key_min
+"""
+
 _KEY_ORDERS_SQL = """
 SELECT t.order_id, t.order_date, t.customer_id, c.name AS customer, t.region_id,
-       r.name AS rep, t.lines, t.revenue::DOUBLE AS revenue,
-       t.linked_lines = 0 AS without_opportunity
-FROM order_totals t
+       r.name AS rep, t.lines, t.revenue::DOUBLE AS revenue
+FROM (SELECT * FROM order_totals WHERE revenue >= $key_min AND linked_lines = 0
+      ORDER BY order_date DESC, order_id LIMIT $rows) t
 LEFT JOIN customers c USING (customer_id)
 LEFT JOIN reps r ON r.rep_id = t.rep_id
-WHERE t.revenue >= $key_min
 ORDER BY t.order_date DESC, t.order_id
 """
 
 
-def _key_orders(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every order (all its lines together) with revenue ≥ key_opportunity_min, newest first,
-    flagged when no line is linked to an opportunity; from the snapshot's ``order_totals``
-    extract (data/extracts.py), so the order lines are not scanned again."""
-    return con.execute(_KEY_ORDERS_SQL, {"key_min": setting("business.key_opportunity_min")}).df()
+def _key_order_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(key orders without an opportunity, key orders): orders (all lines together) with revenue
+    ≥ key_opportunity_min, from the snapshot's ``order_totals`` extract (data/extracts.py), so
+    the order lines are not scanned again."""
+    without, total = con.execute(_KEY_ORDER_COUNTS_SQL, {
+        "key_min": setting("business.key_opportunity_min")}).fetchone()
+    return int(without), int(total)
 
 
 ForeignKeyCounts = Sequence[tuple[str, str, int, int]]
 
 
-def _checks(con: duckdb.DuckDBPyConnection, view: View, key_orders: pd.DataFrame,
+def _checks(con: duckdb.DuckDBPyConnection, view: View,
             foreign_keys: ForeignKeyCounts | None) -> pd.DataFrame:
     params = {"as_of": view.as_of, "criteria": list(SCORE_CRITERIA),
               "criteria_count": len(SCORE_CRITERIA)}
@@ -174,7 +184,7 @@ def _checks(con: duckdb.DuckDBPyConnection, view: View, key_orders: pd.DataFrame
     held = availability.present_tables(con)
     if "orders" in held:
         rows.append(("key_order_without_opportunity", "orders", "", "warning",
-                     int(key_orders["without_opportunity"].sum()), len(key_orders)))
+                     *_key_order_counts(con)))
     for check, table, sql in _CHECKS:
         if table not in held:  # a table the snapshot lacks is not checked (SPEC §9)
             continue
@@ -193,7 +203,7 @@ def checks(con: duckdb.DuckDBPyConnection, view: View,
     problems (rows that fail), checked (rows the check looked at) and share = problems ÷ checked
     (None when nothing was checked). Orphan keys are validation's counts: ``foreign_keys`` as
     recorded (``SnapshotInfo.foreign_keys``), or counted here when not given."""
-    return _checks(con, view, _key_orders(con), foreign_keys)
+    return _checks(con, view, foreign_keys)
 
 
 def _flagged_first(frame: pd.DataFrame) -> pd.DataFrame:
@@ -208,8 +218,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, view: View,
     opportunity (``key_orders``, at most KEY_ORDER_ROWS) and the tiles: checks run, checks with
     problems, orphan keys in total, key orders without an opportunity and customers without an
     owner. ``foreign_keys``: as for ``checks``."""
-    key_orders = _key_orders(con)
-    frame = _checks(con, view, key_orders, foreign_keys)
+    frame = _checks(con, view, foreign_keys)
     by_check = (frame.groupby("check", sort=False)[["problems", "checked"]].sum()
                 .reset_index())
     by_check["share"] = by_check["problems"] / by_check["checked"].where(by_check["checked"] > 0)
@@ -217,7 +226,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, view: View,
     problems = by_check.set_index("check")["problems"]
     return {"checks": _flagged_first(frame),
             "by_check": by_check,
-            "key_orders": _without_opportunity(key_orders),
+            "key_orders": key_orders_without_opportunity(con, view),
             "checks_run": len(frame),
             "failing": int((frame["problems"] > 0).sum()),
             "orphan_keys": int(problems.get("orphan_key", 0)),
@@ -226,15 +235,11 @@ def quality_report(con: duckdb.DuckDBPyConnection, view: View,
             "customers_without_owner": int(problems.get("customer_without_owner", 0))}
 
 
-def _without_opportunity(key_orders: pd.DataFrame) -> pd.DataFrame:
-    flagged = key_orders[key_orders["without_opportunity"]]
-    return flagged.drop(columns="without_opportunity").head(KEY_ORDER_ROWS).reset_index(drop=True)
-
-
 def key_orders_without_opportunity(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Orders (all lines together) with revenue ≥ key_opportunity_min and no line linked to an
     opportunity, newest first (at most KEY_ORDER_ROWS)."""
-    return _without_opportunity(_key_orders(con))
+    return con.execute(_KEY_ORDERS_SQL, {"key_min": setting("business.key_opportunity_min"),
+                                         "rows": KEY_ORDER_ROWS}).df()
 
 
 _OWNERLESS_LIST_SQL = """

@@ -191,6 +191,18 @@ def test_key_orders_and_ownerless_lists(served):
     assert owners["reason"].to_dict() == {"C2": "no_owner", "C3": "inactive_owner"}
 
 
+def test_key_order_list_is_capped_and_its_count_is_not(served, monkeypatch):
+    """The page lists the newest KEY_ORDER_ROWS key orders without an opportunity; the tile and
+    the check count every one of them."""
+    info, con = served
+    monkeypatch.setattr(quality, "KEY_ORDER_ROWS", 1)
+    report = quality.quality_report(con, view(info))
+    assert report["key_orders"]["order_id"].tolist() == ["K1"]
+    assert report["key_orders_without_opportunity"] == 2
+    check = report["checks"].set_index("check").loc["key_order_without_opportunity"]
+    assert (check["problems"], check["checked"]) == (2, 4)  # K1, K3 of K1, K2, K3, K5
+
+
 @pytest.mark.parametrize("today, days, stale, future", [
     ("2026-11-22", 0, False, False),
     ("2026-11-30", 8, False, False),   # 8 days: no warning yet

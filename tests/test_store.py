@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -121,7 +122,8 @@ def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monk
                                  order("2026-11-03", 50, 40, order_id="A", line_no=2)])
     [record] = _records(tmp_path)
     assert sorted(p.name for p in record.parent.iterdir()) == [
-        "customer_orders.parquet", "order_totals.parquet", "record.json", "weekly_sums.parquet"]
+        "customer_orders.parquet", "order_product_lines.parquet", "order_totals.parquet",
+        "ordered_opportunities.parquet", "record.json", "weekly_sums.parquet"]
     _forget_this_process()
     monkeypatch.setattr(store, "_validate_uncached",
                         lambda path: pytest.fail("validated again despite the record"))
@@ -134,6 +136,59 @@ def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monk
     # Monday 2026-11-02 and Tuesday 11-03 are one ISO week.
     assert con.execute("SELECT week_start, revenue::DOUBLE, cost::DOUBLE FROM weekly_sums"
                        ).fetchall() == [(D("2026-11-02"), 150.0, 120.0)]
+
+
+def test_order_totals_are_recorded_largest_first(tmp_path):
+    """Key orders (revenue ≥ a threshold) are read from the first row groups only."""
+    make_snapshot(tmp_path, "2026-11-22",
+                  orders=[order("2026-11-02", 100, 80, order_id="A"),
+                          order("2026-11-03", 50, 40, order_id="A", line_no=2),
+                          order("2026-11-04", 300, 200, order_id="B"),
+                          order("2026-11-05", 20, 10, order_id="C")])
+    [record] = _records(tmp_path)
+    totals = pq.read_table(record.parent / "order_totals.parquet")
+    assert totals.column("order_id").to_pylist() == ["B", "A", "C"]
+    lines = pq.read_table(record.parent / "order_product_lines.parquet").to_pylist()
+    assert [(r["product_line"], r["lines"]) for r in lines] == [("PC", 4)]
+
+
+def test_no_connection_draws_a_progress_bar(tmp_path):
+    """DuckDB draws a progress bar on stderr for a statement over 2 s (sorting the order totals of
+    millions of lines does) when it runs in a terminal: not in the server log, the report's or
+    the demo's output. Each connection here starts with the bar on, as in a terminal."""
+    settings = []
+
+    class Recorded:
+        """A connection that notes its progress-bar setting when it is closed."""
+
+        def __init__(self, con):
+            self._con = con
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+        def close(self):
+            settings.append(self._con.execute(
+                "SELECT current_setting('enable_progress_bar')").fetchone()[0])
+            self._con.close()
+
+    def connect(*args, **kwargs):
+        con = duckdb_connect(*args, **kwargs)
+        con.execute("SET enable_progress_bar = true")
+        return Recorded(con)
+
+    duckdb_connect = duckdb.connect
+    info = make_snapshot(tmp_path, "2026-11-22", orders=[order("2026-11-02", 100, 80)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store.duckdb, "connect", connect)
+        _forget_this_process()
+        shutil.rmtree(tmp_path / "cache")
+        assert validate(info.path).valid
+        db = SnapshotDatabase()
+        cur = db.cursor(info)
+        assert cur.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
+        db.close()
+    assert settings == [False, False, False]  # validation, the extracts, the served database
 
 
 def test_an_invalid_snapshot_is_recorded_with_its_errors(tmp_path, monkeypatch):
