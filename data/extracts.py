@@ -1,14 +1,15 @@
-"""Snapshot extracts: small tables derived once from a snapshot's order lines.
+"""Snapshot extracts: small tables derived once from a snapshot's order lines and deals.
 
 Some questions are asked of every order line of a snapshot whatever the view: each order's total
 (key orders without an opportunity, on the Data page; with the lines per product and the
-opportunities ordered, its checks), each customer's buying history as of
-the snapshot (lifecycle and 12-month revenue, on the Customers page and the scorecard's
-coverage) and weekly sums for the trend charts. At 10 million lines each reads millions of lines,
-so the store computes them once, when it first validates a snapshot, keeps them beside its
-validation record (``<data dir>/cache/<snapshot_id>-<key>/<name>.parquet``), and serves them as
-tables of the snapshot's schema next to the contract's tables. They depend on nothing but the
-snapshot (its as_of included), so they never go stale; a changed snapshot file gets a new record.
+opportunities ordered, its checks), each customer's buying history as of the snapshot (lifecycle
+and 12-month revenue, on the Customers page and the scorecard's coverage) and weekly sums for the
+trend charts; and of every open deal's stage history (when it entered its stage). At 10 million
+lines each reads millions of rows, so the store computes them once, when it first validates a
+snapshot, keeps them beside its validation record
+(``<data dir>/cache/<snapshot_id>-<key>/<name>.parquet``), and serves them as tables of the
+snapshot's schema next to the contract's tables. They depend on nothing but the snapshot (its
+as_of included), so they never go stale; a changed snapshot file gets a new record.
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ EXTRACTS: dict[str, str] = {
     """,
     "ordered_opportunities": """
         SELECT DISTINCT opportunity_id FROM orders WHERE opportunity_id IS NOT NULL ORDER BY ALL
+    """,
+    # When each open deal entered its current stage (the last time, up to as_of): its days in
+    # stage, for the stale deals of the pipeline, the scorecard's hygiene and the rep reviews.
+    "open_deal_stages": """
+        SELECT h.opportunity_id, max(h.entered_date) AS stage_entered
+        FROM opportunity_history h JOIN opportunities o
+          ON o.opportunity_id = h.opportunity_id AND o.stage = h.stage AND o.status = 'open'
+        WHERE h.entered_date <= $as_of
+        GROUP BY ALL
+        ORDER BY ALL
     """,
     # One row per customer who has order lines up to as_of: first and last order (returns are not
     # orders), revenue in the 12 months to as_of, in the 12 months before those, and ever.

@@ -180,11 +180,9 @@ def win_rate(con: duckdb.DuckDBPyConnection, view: View) -> dict:
 
 _OPEN_DEALS_SQL = """
 WITH current_stage AS (
-    SELECT h.opportunity_id, max(h.entered_date) AS stage_entered
-    FROM opportunity_history h JOIN opportunities o
-      ON o.opportunity_id = h.opportunity_id AND o.stage = h.stage AND o.status = 'open'
-    WHERE h.entered_date <= $as_of
-    GROUP BY ALL
+    -- When each open deal last entered its stage, up to as_of: the snapshot's open_deal_stages
+    -- extract (data/extracts.py), computed once per snapshot.
+    SELECT * FROM open_deal_stages
 )
 SELECT o.opportunity_id, o.name, c.name AS customer, r.name AS rep, o.rep_id,
        o.region_id, o.industry_id, o.product_line, o.stage,

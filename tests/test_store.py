@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import shutil
 
 import duckdb
@@ -122,8 +123,9 @@ def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monk
                                  order("2026-11-03", 50, 40, order_id="A", line_no=2)])
     [record] = _records(tmp_path)
     assert sorted(p.name for p in record.parent.iterdir()) == [
-        "customer_orders.parquet", "order_product_lines.parquet", "order_totals.parquet",
-        "ordered_opportunities.parquet", "record.json", "weekly_sums.parquet"]
+        "customer_orders.parquet", "open_deal_stages.parquet", "order_product_lines.parquet",
+        "order_totals.parquet", "ordered_opportunities.parquet", "record.json",
+        "weekly_sums.parquet"]
     _forget_this_process()
     monkeypatch.setattr(store, "_validate_uncached",
                         lambda path: pytest.fail("validated again despite the record"))
@@ -136,6 +138,32 @@ def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monk
     # Monday 2026-11-02 and Tuesday 11-03 are one ISO week.
     assert con.execute("SELECT week_start, revenue::DOUBLE, cost::DOUBLE FROM weekly_sums"
                        ).fetchall() == [(D("2026-11-02"), 150.0, 120.0)]
+
+
+def test_big_tables_are_served_from_the_database_validation_stored(tmp_path, monkeypatch):
+    """Tables over LOAD_ROWS rows (at 10M lines: order lines, activities) are copied into a DuckDB
+    file beside the record and served from it, with the same numbers as from Parquet."""
+    from metrics import dashboard
+    from metrics.periods import parse_period
+    from metrics.view import View
+
+    monkeypatch.setattr(store, "LOAD_ROWS", 5)  # six order lines make orders "big"
+    make_snapshot(tmp_path, "2026-11-22",
+                  orders=[order(f"2026-11-{day:02d}", 10 * day, 5 * day) for day in range(1, 7)])
+    _forget_this_process()  # as the next process sees it: from the record
+    [info] = discover(tmp_path)
+    [record] = _records(tmp_path)
+    assert json.loads(record.read_text())["stored"] == ["orders"]
+    assert info.stored == record.parent / store.STORED_FILE and info.stored.is_file()
+    con = SnapshotDatabase().cursor(info)
+    [definition] = con.execute("SELECT sql FROM duckdb_views() "
+                               "WHERE schema_name = 's_2026_w47' AND view_name = 'orders'"
+                               ).fetchone()
+    assert "s_2026_w47_stored" in definition
+    view = View("2026-W47", D("2026-11-22"), parse_period("FY26Q3"))
+    from_parquet = SnapshotDatabase().cursor(replace(info, stored=None))
+    assert dashboard.kpis(con, view) == dashboard.kpis(from_parquet, view)
+    assert dashboard.kpis(con, view)["revenue"] == 210  # 10 + 20 + … + 60: every line
 
 
 def test_order_totals_are_recorded_largest_first(tmp_path):
