@@ -37,7 +37,6 @@ and fires nothing.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
@@ -47,7 +46,7 @@ import pandas as pd
 from data import config
 from metrics.periods import Period, quarter_of
 from data.config import setting
-from metrics.view import View, filters, temporary_tables, used
+from metrics.view import View, filters, temporary_tables, text_frame, used
 
 RULES = ("margin_floor", "deep_discount", "special_price_share", "margin_erosion",
          "at_risk_deal", "high_margin_mix")
@@ -364,15 +363,8 @@ def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...],
             shared: bool = False) -> pd.DataFrame:
     fired = "\nUNION ALL BY NAME\n".join(_RULE_SQL[rule] for rule in rules)  # fixed allow-list
     sql, params = _statement(view, _ALERTS_SQL.format(rules=fired), shared)
-    # Through Arrow: the frame is mostly text (tens of thousands of line alerts at national
-    # scale), which Arrow hands to pandas' string columns directly, about a fifth faster than
-    # .df(); the columns are text and doubles, typed alike either way.
-    # execute(), not sql(): the relational API refuses to run while another metric's result is
-    # still open on the same cursor (the report and the pack reuse one cursor). DuckDB warns that
-    # this copies the rows once more: tens of thousands of short rows, a few milliseconds.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
-        return con.execute(sql, params).to_arrow_table().to_pandas()
+    # Mostly text: tens of thousands of line alerts at national scale.
+    return text_frame(con, sql, params)
 
 
 def margin_floor(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:

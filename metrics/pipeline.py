@@ -25,7 +25,7 @@ from data import config
 from data.store import schema_name
 from data.config import setting
 from metrics.periods import Period, quarter_of
-from metrics.view import View, filters, temporary_tables, used
+from metrics.view import View, filters, temporary_tables, text_frame, used
 
 def stage_params() -> dict:
     """The stage vocabulary in force as bound parameters: ``$open_stages`` (1…N), ``$won_stage``
@@ -215,7 +215,7 @@ def open_deals_query(view: View) -> tuple[str, dict]:
 
 def open_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Every open opportunity in the filters with its aging, stale and past-due flags."""
-    return con.execute(*open_deals_query(view)).df()
+    return text_frame(con, *open_deals_query(view))
 
 
 def stale_of(deals: pd.DataFrame) -> pd.DataFrame:

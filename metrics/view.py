@@ -7,6 +7,7 @@ only from the fixed column map below.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,3 +82,18 @@ def temporary_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]
     finally:
         for name in tables:
             con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def text_frame(con, sql: str, params: dict):
+    """The rows of ``sql`` as a DataFrame through Arrow, for results of tens of thousands of rows
+    that are mostly text (deals, alerts at national scale): Arrow hands text to pandas' string
+    columns directly, about twice as fast as ``.df()``; dates come back as ``.df()`` types them
+    (datetime64[us]). Columns must be text, numbers (DECIMAL cast to DOUBLE) or dates."""
+    # execute(), not sql(): the relational API refuses to run while another metric's result is
+    # still open on the same cursor (the report and the pack reuse one cursor). DuckDB warns that
+    # this copies the rows once more: tens of thousands of short rows, a few milliseconds.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
+        frame = con.execute(sql, params).to_arrow_table().to_pandas(date_as_object=False)
+    dates = {name: "datetime64[us]" for name, dtype in frame.dtypes.items() if dtype.kind == "M"}
+    return frame.astype(dates) if dates else frame
