@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser_support import SCREENSHOTS, wait_for_count, wait_until_idle
-from tests.test_browser import browser, server  # noqa: F401 - the shared fixtures
+from tests.test_browser import browser, browser_data, server  # noqa: F401 - the shared fixtures
 
 HEADER_PX, ROW_PX = 38, 35
 
