@@ -793,7 +793,12 @@ def _use_stored(con: duckdb.DuckDBPyConnection, info: SnapshotInfo, schema: str)
     if info.stored is None:
         return
     literal = str(info.stored).replace("'", "''")  # our own cache folder, see _create_views
-    con.execute(f"ATTACH '{literal}' AS {database} (READ_ONLY)")
+    try:
+        con.execute(f"ATTACH '{literal}' AS {database} (READ_ONLY)")
+    except duckdb.Error as exc:  # removed or damaged since it was recorded: Parquet serves
+        logging.getLogger("cockpit").warning("serving %s from Parquet: %s", info.snapshot_id,
+                                             str(exc).splitlines()[0])
+        return
     names = [row[0] for row in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = $db",
         {"db": f"{schema}_stored"}).fetchall()]

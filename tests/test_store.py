@@ -166,6 +166,23 @@ def test_big_tables_are_served_from_the_database_validation_stored(tmp_path, mon
     assert dashboard.kpis(con, view)["revenue"] == 210  # 10 + 20 + … + 60: every line
 
 
+def test_a_damaged_stored_database_falls_back_to_parquet(tmp_path, monkeypatch):
+    """A stored copy damaged after it was recorded is not served; the Parquet files are."""
+    from metrics import dashboard
+    from metrics.periods import parse_period
+    from metrics.view import View
+
+    monkeypatch.setattr(store, "LOAD_ROWS", 5)
+    make_snapshot(tmp_path, "2026-11-22",
+                  orders=[order(f"2026-11-{day:02d}", 10 * day, 5 * day) for day in range(1, 7)])
+    _forget_this_process()
+    [info] = discover(tmp_path)
+    info.stored.write_bytes(b"not a database")
+    con = SnapshotDatabase().cursor(info)
+    view = View("2026-W47", D("2026-11-22"), parse_period("FY26Q3"))
+    assert dashboard.kpis(con, view)["revenue"] == 210
+
+
 def test_order_totals_are_recorded_largest_first(tmp_path):
     """Key orders (revenue ≥ a threshold) are read from the first row groups only."""
     make_snapshot(tmp_path, "2026-11-22",
