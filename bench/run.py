@@ -118,7 +118,7 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
     if page == "pipeline":
         calls = [m(pipeline.summary), m(dashboard.kpis), m(pipeline.funnel),
                  m(pipeline.movement_overview), m(pipeline.stage_conversion),
-                 m(dashboard.regional_report), m(pipeline.open_deals)]
+                 m(dashboard.regional_report), m(pipeline.attention_deals)]
         con = db.cursor(info)
         deal_id = con.execute("SELECT min(opportunity_id) FROM opportunities "
                               "WHERE status = 'open'").fetchone()[0]

@@ -15,6 +15,7 @@ import tempfile
 import logging
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -767,6 +768,27 @@ _DERIVED = {
 # its buffer pool keeps the hot columns in memory. Without a record they stay views over Parquet.
 LOAD_ROWS = 1_000_000
 
+# A one-row table in each served schema: its name and the id of this attach of it. Metrics keep
+# rows computed once per snapshot in tables of the schema named after that id
+# (``metrics.view.snapshot_tables``), dropped when the schema is attached again.
+SERVED_MARKER = "served_snapshot"
+
+
+def _mark_served(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """(Re)mark ``schema`` as served by this attach; drops the tables computed for an earlier
+    one."""
+    stale = [row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = $schema "
+        "AND starts_with(table_name, 'derived_')", {"schema": schema}).fetchall()]
+    for table in stale:
+        try:
+            con.execute(f"DROP TABLE IF EXISTS {_ident(schema)}.{_ident(table)}")
+        except duckdb.Error:  # still read by an earlier cursor: kept, never read again
+            pass
+    con.execute(f"CREATE OR REPLACE TABLE {_ident(schema)}.{SERVED_MARKER} AS "
+                "SELECT $schema AS schema_name, $attach_id AS attach_id",
+                {"schema": schema, "attach_id": uuid.uuid4().hex})
+
 
 def _create_extracts(con: duckdb.DuckDBPyConnection, info: SnapshotInfo, schema: str) -> None:
     """The snapshot's extracts (data/extracts.py) as views over their recorded Parquet files; a
@@ -915,6 +937,7 @@ class SnapshotDatabase:
             _create_views(self._con, info.path, schema, load=small, present=info.tables)
             _create_extracts(self._con, info, schema)
             _use_stored(self._con, info, schema)
+            _mark_served(self._con, schema)
             self._attached[schema] = info.path
 
     def _attach_scoped(self, info: SnapshotInfo, scope: Scope) -> None:
@@ -922,6 +945,7 @@ class SnapshotDatabase:
         if self._attached.get(schema) != info.path:
             small = frozenset(name for name, rows in info.row_counts.items() if rows <= LOAD_ROWS)
             _create_scoped(self._con, info, scope, load=small)
+            _mark_served(self._con, schema)
             self._attached[schema] = info.path
 
     def close(self) -> None:

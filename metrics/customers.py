@@ -36,7 +36,7 @@ from data import config
 from metrics import availability
 from data.config import SCORE_CRITERIA
 from metrics.periods import quarter_of
-from metrics.view import View, temporary_tables, used
+from metrics.view import View, snapshot_tables, temporary_tables, used
 
 AXES = ("attractiveness", "feasibility")
 # The SPEC's names of the tiers, for anyone labelling tier numbers.
@@ -163,7 +163,10 @@ def customer_tiers(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------- one row per customer
 
-_CUSTOMERS_SQL = """
+# Every customer of the snapshot with tier, lifecycle, revenue and last activity: depends on the
+# snapshot, its as-of day and the configuration only, so a served snapshot computes it once
+# (``snapshot_tables``) for every view of the customers page.
+_BASE_SQL = """
 WITH tiers AS ({tiers}),
 -- First and last order, revenue in the 12 months to as_of, the 12 before and ever: the
 -- snapshot's customer_orders extract (data/extracts.py), computed once per snapshot.
@@ -196,8 +199,13 @@ base AS (
     LEFT JOIN bought b USING (customer_id)
     LEFT JOIN touched a USING (customer_id)
     LEFT JOIN reps r ON r.rep_id = c.owner_rep_id
-    WHERE {customer_filter}
-),
+)
+SELECT * FROM base
+"""
+
+# The view's customers (its region and industry filters) with their Pareto rank and ABC class.
+_CUSTOMERS_SQL = """
+WITH base AS (SELECT * FROM customer_base c WHERE {customer_filter}),
 pareto AS (
     SELECT customer_id,
            row_number() OVER (ORDER BY revenue_12m DESC, customer_id) AS pareto_rank,
@@ -254,9 +262,15 @@ def _params(view: View) -> dict:
 
 
 def _customer_rows_sql(view: View) -> tuple[str, dict]:
+    """The statement of ``customer_rows``, to run inside ``_base(con, view)``."""
     where, params = customer_filter(view)
-    sql = _CUSTOMERS_SQL.format(tiers=TIERS_SQL, customer_filter=where)
-    return sql, {**_params(view), **params}
+    return _CUSTOMERS_SQL.format(customer_filter=where), {**_params(view), **params}
+
+
+def _base(con: duckdb.DuckDBPyConnection, view: View):
+    """Within the block the cursor reads ``customer_base``: every customer of the snapshot."""
+    return snapshot_tables(con, {"customer_base": (_BASE_SQL.format(tiers=TIERS_SQL),
+                                                   _params(view))})
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
@@ -269,7 +283,8 @@ def _query(con: duckdb.DuckDBPyConnection, view: View, name: str) -> pd.DataFram
     select, extra = _select(view, name)
     # A select with CTEs of its own continues the WITH that defines customer_rows.
     body = ", " + select.lstrip()[4:] if select.lstrip().startswith("WITH") else select
-    return _run(con, f"WITH customer_rows AS ({rows}) {body}", {**params, **extra})
+    with _base(con, view):
+        return _run(con, f"WITH customer_rows AS ({rows}) {body}", {**params, **extra})
 
 
 _SUMMARY_SELECT = """
@@ -502,11 +517,11 @@ OVERVIEW_PARTS = ("summary", "matrix_cells", "matrix_accounts", "segments", "par
 
 
 def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
-    """Everything the customers page shows, from one pass over the orders: the per-customer rows
-    are computed once into a temporary table of this cursor (temporary tables are private to a
-    cursor), then each part is a select over it. Keys: ``OVERVIEW_PARTS``."""
+    """Everything the customers page shows: the view's customer rows are computed once into a
+    temporary table of this cursor (private to it) from the snapshot's ``customer_base``, then
+    each part is a select over them. Keys: ``OVERVIEW_PARTS``."""
     rows, params = _customer_rows_sql(view)
-    with temporary_tables(con, {"customer_rows": (rows, params)}):
+    with _base(con, view), temporary_tables(con, {"customer_rows": (rows, params)}):
         out = {}
         for name in OVERVIEW_PARTS:
             select, extra = _select(view, name)

@@ -25,7 +25,7 @@ from data import config
 from data.store import schema_name
 from data.config import setting
 from metrics.periods import Period, quarter_of
-from metrics.view import View, filters, temporary_tables, text_frame, used
+from metrics.view import View, filters, snapshot_tables, temporary_tables, text_frame, used
 
 def stage_params() -> dict:
     """The stage vocabulary in force as bound parameters: ``$open_stages`` (1…N), ``$won_stage``
@@ -194,7 +194,7 @@ SELECT o.opportunity_id, o.name, c.name AS customer, r.name AS rep, o.rep_id,
        coalesce(date_diff('day', o.last_activity_date, $as_of) > $stale_activity_days
                 OR date_diff('day', coalesce(cs.stage_entered, o.created_date), $as_of)
                    > $stale_stage_days, false) AS stale,
-       coalesce(o.expected_close_date < $as_of, false) AS past_due
+       coalesce(o.expected_close_date < $as_of, false) AS past_due{source}
 FROM opportunities o
 LEFT JOIN current_stage cs USING (opportunity_id)
 LEFT JOIN customers c ON c.customer_id = o.customer_id
@@ -204,18 +204,46 @@ ORDER BY o.amount DESC, o.opportunity_id
 """
 
 
+def _open_deals_params(view: View) -> dict:
+    return {"as_of": view.as_of, "stale_activity_days": setting("pipeline.stale_activity_days"),
+            "stale_stage_days": setting("pipeline.stale_stage_days")}
+
+
 def open_deals_query(view: View) -> tuple[str, dict]:
     """The SQL and parameters of ``open_deals``, for queries that aggregate over it (the
     scorecard's pipeline hygiene)."""
     opportunity_filter, params = filters(view, "o", table="opportunities")
-    return (_OPEN_DEALS_SQL.format(opportunity_filter=opportunity_filter),
-            {"as_of": view.as_of, "stale_activity_days": setting("pipeline.stale_activity_days"),
-             "stale_stage_days": setting("pipeline.stale_stage_days"), **params})
+    return (_OPEN_DEALS_SQL.format(opportunity_filter=opportunity_filter, source=""),
+            {**_open_deals_params(view), **params})
+
+
+# Every open deal of the snapshot with its flags (and the deal's source, which the channel
+# filter reads), once per served snapshot; a view's deals are a select over it.
+_OPEN_DEALS_SELECT = """
+SELECT * EXCLUDE (source) FROM open_deals_base o
+WHERE {where} AND {opportunity_filter}
+ORDER BY o.amount DESC, o.opportunity_id
+"""
+
+
+def _deals(con: duckdb.DuckDBPyConnection, view: View, where: str) -> pd.DataFrame:
+    base = (_OPEN_DEALS_SQL.format(opportunity_filter="true", source=", o.source"),
+            _open_deals_params(view))
+    opportunity_filter, params = filters(view, "o", table="opportunities")
+    with snapshot_tables(con, {"open_deals_base": base}):
+        return text_frame(con, _OPEN_DEALS_SELECT.format(
+            where=where, opportunity_filter=opportunity_filter), params)
 
 
 def open_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Every open opportunity in the filters with its aging, stale and past-due flags."""
-    return text_frame(con, *open_deals_query(view))
+    return _deals(con, view, "true")
+
+
+def attention_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    """The open deals that need attention (stale or past due; ``open_deals``' rows and order):
+    what the pipeline page lists and the scorecard counts against pipeline hygiene."""
+    return _deals(con, view, "(o.stale OR o.past_due)")
 
 
 def stale_of(deals: pd.DataFrame) -> pd.DataFrame:
@@ -236,12 +264,12 @@ def past_due_of(deals: pd.DataFrame) -> pd.DataFrame:
 
 def stale_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Open and (no activity for > 30 days or > 60 days in the current stage)."""
-    return stale_of(open_deals(con, view))
+    return stale_of(attention_deals(con, view))
 
 
 def past_due_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Open with expected close before as_of."""
-    return past_due_of(open_deals(con, view))
+    return past_due_of(attention_deals(con, view))
 
 
 _HISTORY_SQL = """
@@ -366,31 +394,27 @@ def movement_lines(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     return con.execute(sql, params).df()
 
 
+# Every line was in the period in S0 (in_0) unless it is new or pulled in, and is in it in S1
+# (in_1) when it is new, pulled in, changed its amount or is unchanged (see _MOVEMENT_SQL): the
+# start is S0's open pipeline in the period and the end S1's, summed over the lines.
 _MOVEMENT_TOTALS = """
-SELECT
-    (SELECT coalesce(sum(amount), 0) FROM {s0}.opportunities o
-     WHERE status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filters})
-        AS start,
+SELECT coalesce(sum(amount_0) FILTER (WHERE movement NOT IN ('new', 'pulled_in')), 0) AS start,
     {sums},
-    (SELECT coalesce(sum(amount), 0) FROM opportunities o
-     WHERE status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filters})
-        AS "end",
-    (SELECT count(*) FILTER (WHERE advanced) FROM lines) AS advanced,
-    (SELECT count(*) FILTER (WHERE regressed) FROM lines) AS regressed
+    coalesce(sum(amount_1) FILTER (
+        WHERE movement IN ('new', 'pulled_in', 'amount_change', 'unchanged')), 0) AS "end",
+    count(*) FILTER (WHERE advanced) AS advanced,
+    count(*) FILTER (WHERE regressed) AS regressed
+FROM lines
 """
 
 
 def movement_exact(con: duckdb.DuckDBPyConnection, view: View, computed: bool = False) -> dict:
     """The waterfall in exact money (Decimal): start, each movement's signed total, end; and the
     counts of advanced and regressed opportunities."""
-    if not view.compare:
-        raise ValueError("movement needs a comparison snapshot (view.compare)")
-    opportunity_filter, _ = filters(view, "o", table="opportunities")
     sums = ",\n    ".join(
-        f"(SELECT coalesce(sum(signed_amount), 0) FROM lines WHERE movement = '{name}') AS {name}"
+        f"coalesce(sum(signed_amount) FILTER (WHERE movement = '{name}'), 0) AS {name}"
         for name in MOVEMENTS)  # names from the fixed MOVEMENTS tuple
-    sql, params = _movement_sql(view, _MOVEMENT_TOTALS.format(
-        s0=schema_name(view.compare, view.scope), filters=opportunity_filter, sums=sums), computed)
+    sql, params = _movement_sql(view, _MOVEMENT_TOTALS.format(sums=sums), computed)
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchone()))

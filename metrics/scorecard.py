@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 import duckdb
@@ -31,7 +33,7 @@ import pandas as pd
 from data import config
 from metrics import customers, pipeline
 from metrics.periods import Period
-from metrics.view import View, temporary_tables, used
+from metrics.view import View, snapshot_tables, temporary_tables, used
 
 DIMENSIONS = ("industry_attainment", "industry_balance", "margin_attainment",
               "customer_coverage", "pipeline_hygiene", "resource_productivity")
@@ -240,11 +242,19 @@ def _shared_parts(view: View) -> dict[str, tuple[str, dict]]:
             "daily": (_DAILY_SQL, {"daily_start": daily_start, "daily_end": daily_end})}
 
 
-def _shared(con: duckdb.DuckDBPyConnection, view: View):
-    """Within the block, ``_scores`` reads the shared parts from temporary tables of this cursor,
-    computed once here."""
-    return temporary_tables(con, {_SHARED_TABLES[name]: part
-                                  for name, part in _shared_parts(view).items()})
+# The shared parts no period or filter changes: computed once per served snapshot.
+_SNAPSHOT_PARTS = ("key_customers", "hygiene")
+
+
+@contextmanager
+def _shared(con: duckdb.DuckDBPyConnection, view: View) -> Iterator[None]:
+    """Within the block, ``_scores`` reads the shared parts from temporary tables (or views) of
+    this cursor: the daily sums computed once here, the key customers and pipeline hygiene once
+    per served snapshot (``snapshot_tables``)."""
+    parts = {_SHARED_TABLES[name]: part for name, part in _shared_parts(view).items()}
+    snapshot = {_SHARED_TABLES[name]: parts.pop(_SHARED_TABLES[name]) for name in _SNAPSHOT_PARTS}
+    with snapshot_tables(con, snapshot), temporary_tables(con, parts):
+        yield
 
 
 def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
@@ -494,26 +504,29 @@ def industry_attainment(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFr
 
 
 _UNCOVERED_SQL = """
-WITH tiers AS ({tiers}),
-qualifying AS (
-    SELECT customer_id,
-           max(activity_date) AS last_qualifying_activity,
-           count(*) FILTER (WHERE activity_date BETWEEN $start AND $to_date) AS in_period
-    FROM activities
-    WHERE list_contains($qualifying, type) AND activity_date <= $as_of
-      AND customer_id IN (SELECT customer_id FROM customers c WHERE {region_filter})
-    GROUP BY ALL
+WITH visited AS (
+    SELECT DISTINCT customer_id FROM activities
+    WHERE list_contains($qualifying, type) AND activity_date BETWEEN $start AND $to_date
+      AND activity_date <= $as_of
 )
 SELECT c.customer_id, c.name AS customer, c.region_id, c.industry_id, t.tier,
        t.attractiveness, t.feasibility, r.name AS owner, r.role AS owner_role,
        q.last_qualifying_activity
 FROM customers c
-JOIN tiers t USING (customer_id)
+JOIN customer_tiers t USING (customer_id)
 LEFT JOIN reps r ON r.rep_id = c.owner_rep_id
-LEFT JOIN qualifying q USING (customer_id)
-WHERE t.tier IN (1, 2) AND coalesce(q.in_period, 0) = 0 AND {region_filter}
+LEFT JOIN last_qualifying q USING (customer_id)
+LEFT JOIN visited v USING (customer_id)
+WHERE t.tier IN (1, 2) AND v.customer_id IS NULL AND {region_filter}
 ORDER BY t.tier, q.last_qualifying_activity NULLS FIRST, c.customer_id
 """
+
+# Each customer's last qualifying activity up to as_of (once per served snapshot).
+_LAST_QUALIFYING_SQL = """
+    SELECT customer_id, max(activity_date) AS last_qualifying_activity
+    FROM activities
+    WHERE list_contains($qualifying, type) AND activity_date <= $as_of
+    GROUP BY ALL"""
 
 
 def uncovered_customers(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
@@ -521,18 +534,19 @@ def uncovered_customers(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFr
     period to date (what customer coverage misses), tier 1 first, longest unvisited first."""
     tiers, tier_params = customer_tiers_sql()
     region_filter, params = _region_filter(view, "c")
-    sql = _UNCOVERED_SQL.format(tiers=tiers, region_filter=region_filter)
+    sql = _UNCOVERED_SQL.format(region_filter=region_filter)
     window = _window(view.period, view.to_date_end)
-    return con.execute(sql, {"start": window["start"], "to_date": window["to_date"],
-                             **tier_params, "qualifying": list(QUALIFYING_ACTIVITIES),
-                             "as_of": view.as_of, **params}).df()
+    qualifying = {"qualifying": list(QUALIFYING_ACTIVITIES), "as_of": view.as_of}
+    with snapshot_tables(con, {"customer_tiers": (tiers, tier_params),
+                               "last_qualifying": (_LAST_QUALIFYING_SQL, qualifying)}):
+        return con.execute(sql, {"start": window["start"], "to_date": window["to_date"],
+                                 **qualifying, **params}).df()
 
 
 def attention_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """The open deals of the view's regions that pipeline hygiene counts against them (stale or
     past due), largest first."""
-    deals = pipeline.open_deals(con, whole_business(view, view.regions))
-    return deals[deals["stale"] | deals["past_due"]].reset_index(drop=True)
+    return pipeline.attention_deals(con, whole_business(view, view.regions))
 
 
 # ---------------------------------------------------------------------------------------- report

@@ -7,12 +7,17 @@ only from the fixed column map below.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import duckdb
+
 from data.access import Scope
+from data.store import SERVED_MARKER
 from metrics.periods import Period
 
 
@@ -82,6 +87,52 @@ def temporary_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]
     finally:
         for name in tables:
             con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+# One computation at a time of a snapshot table (two sessions asking for the same one wait for
+# the first instead of computing it twice).
+_snapshot_lock = threading.Lock()
+
+
+@contextmanager
+def snapshot_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]:
+    """As ``temporary_tables``, for rows that depend only on the snapshot and the bound parameters
+    (the configuration, the as-of day), never on what else the cursor holds: on a cursor of a
+    served snapshot (``SnapshotDatabase``, whose schemas never change once attached) each is
+    computed once into a table of the snapshot's schema, named by a digest of its statement and
+    parameters, and every later view, page and session reads that table (a temporary view of the
+    cursor under ``name`` points at it). Any other connection gets temporary tables. The
+    statement must read only the snapshot's own tables and extracts, not another snapshot's or
+    temporary ones."""
+    served = _served(con)
+    if served is None:
+        with temporary_tables(con, tables):
+            yield
+        return
+    schema, attach_id = served
+    try:
+        for name, (sql, params) in tables.items():
+            bound = used(sql, params)
+            key = repr((attach_id, sql, sorted(bound.items())))
+            table = f"derived_{name}_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+            with _snapshot_lock:
+                # The schema comes from the store's marker (schema_name's allow-list); the
+                # table name is the caller's constant and a digest.
+                con.execute(f'CREATE TABLE IF NOT EXISTS "{schema}".{table} AS {sql}', bound)
+            con.execute(f'CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM "{schema}".{table}')
+        yield
+    finally:
+        for name in tables:
+            con.execute(f"DROP VIEW IF EXISTS temp.{name}")
+
+
+def _served(con) -> tuple[str, str] | None:
+    """(schema, attach id) of the served snapshot the cursor reads, or None."""
+    try:
+        row = con.execute(f"SELECT schema_name, attach_id FROM {SERVED_MARKER}").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return (row[0][0], row[0][1]) if len(row) == 1 else None
 
 
 def text_frame(con, sql: str, params: dict):

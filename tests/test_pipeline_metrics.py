@@ -189,6 +189,19 @@ def test_stale_and_past_due(snapshots):
     assert past_due.iloc[0]["days_past_due"] == 53
 
 
+def test_attention_deals_are_the_stale_and_past_due_open_deals(snapshots):
+    """What the pipeline page lists: the open deals stale or past due, most money first, with
+    the same columns as every open deal; the view's filters apply."""
+    _, s1, con = snapshots
+    attention = pipeline.attention_deals(con, view(s1))
+    # Stale: G 700, F 600; past due: K 50. The other open deals (C, E, H, I, J) are neither.
+    assert attention["opportunity_id"].tolist() == ["G", "F", "K"]
+    assert list(attention.columns) == list(pipeline.open_deals(con, view(s1)).columns)
+    assert pipeline.attention_deals(con, view(s1, regions=("R2",))).empty  # J is neither
+    # Asked again (another view, another session): the same rows.
+    assert pipeline.attention_deals(con, view(s1))["opportunity_id"].tolist() == ["G", "F", "K"]
+
+
 def test_deal_detail_timeline(snapshots):
     _, s1, con = snapshots
     detail = pipeline.deal_detail(con, "M", s1.as_of)

@@ -48,3 +48,71 @@ def test_text_frame_types_columns_as_df_does():
     pd.testing.assert_frame_equal(frame, con.execute(sql, {"min": 3}).df())
     assert frame["name"].tolist()[0] == "Acme **Co**" and pd.isna(frame["name"].tolist()[1])
     assert frame["close_date"].tolist()[0] == pd.Timestamp("2026-11-22")
+
+
+def _snapshot_tables(con) -> list[str]:
+    return sorted(row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, 'derived_')"
+    ).fetchall())
+
+
+_ONCE = "SELECT random() AS drawn, sum(revenue) + $extra AS total FROM orders"
+
+
+def test_snapshot_tables_are_computed_once_per_served_snapshot_and_parameters(tmp_path):
+    """On a served snapshot's cursors, rows that depend only on the snapshot and the parameters
+    are computed once and read by every later cursor (another session, another view); other
+    parameters get their own table."""
+    from data.store import SnapshotDatabase
+    from metrics.view import snapshot_tables
+    from tests.builders import make_snapshot, order
+
+    info = make_snapshot(tmp_path, "2026-11-22", orders=[order("2026-11-02", 100, 80)])
+    db = SnapshotDatabase()
+    first, second = db.cursor(info), db.cursor(info)
+    with snapshot_tables(first, {"t_once": (_ONCE, {"extra": 1, "unused": "x"})}):
+        drawn, total = first.execute("SELECT drawn, total FROM t_once").fetchone()
+    assert total == 101 and len(_snapshot_tables(first)) == 1
+    # The cursor's view of it is gone after the block.
+    assert not first.execute("SELECT * FROM duckdb_views() WHERE temporary AND "
+                             "view_name = 't_once'").fetchall()
+    with snapshot_tables(second, {"t_once": (_ONCE, {"extra": 1})}):
+        assert second.execute("SELECT drawn, total FROM t_once").fetchone() == (drawn, total)
+    with snapshot_tables(second, {"t_once": (_ONCE, {"extra": 2})}):
+        assert second.execute("SELECT total FROM t_once").fetchone()[0] == 102
+    assert len(_snapshot_tables(first)) == 2
+
+
+def test_snapshot_tables_are_dropped_when_the_snapshot_is_attached_again(tmp_path):
+    """The same snapshot id served from another folder is attached again: the rows computed
+    for the first one are dropped and computed anew from the new files."""
+    from data.store import SnapshotDatabase
+    from metrics.view import snapshot_tables
+    from tests.builders import make_snapshot, order
+
+    old = make_snapshot(tmp_path / "a", "2026-11-22", orders=[order("2026-11-02", 100, 80)])
+    new = make_snapshot(tmp_path / "b", "2026-11-22", orders=[order("2026-11-02", 300, 80)])
+    db = SnapshotDatabase()
+    con = db.cursor(old)
+    with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 0})}):
+        assert con.execute("SELECT total FROM t_once").fetchone()[0] == 100
+    con = db.cursor(new)
+    assert _snapshot_tables(con) == []
+    with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 0})}):
+        assert con.execute("SELECT total FROM t_once").fetchone()[0] == 300
+
+
+def test_snapshot_tables_elsewhere_are_temporary_tables():
+    """A connection that is not a served snapshot's (a test's, a script's) may change its
+    tables: it gets temporary tables, computed on every use and dropped after the block."""
+    from metrics.view import snapshot_tables
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE orders AS SELECT 5 AS revenue")
+    with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 0})}):
+        assert _temporary(con) == ["t_once"]
+        assert con.execute("SELECT total FROM t_once").fetchone()[0] == 5
+    con.execute("UPDATE orders SET revenue = 6")
+    with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 0})}):
+        assert con.execute("SELECT total FROM t_once").fetchone()[0] == 6
+    assert _temporary(con) == [] and _snapshot_tables(con) == []

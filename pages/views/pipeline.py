@@ -216,13 +216,13 @@ st.subheader(md("attention.title", lang))
 st.caption(md("attention.caption", lang))
 stale_tab, due_tab, slipped_tab = st.tabs([t("stale.title", lang), t("pastdue.title", lang),
                                            t("slipped.title", lang)])
-open_deals = state.metric(ctx, pipeline.open_deals)
+attention = state.metric(ctx, pipeline.attention_deals)
 with stale_tab:
-    deal_list(pipeline.stale_of(open_deals), "stale", "stale_table", "stale-deals",
+    deal_list(pipeline.stale_of(attention), "stale", "stale_table", "stale-deals",
               md("stale.caption", lang, activity=setting("pipeline.stale_activity_days"),
                  stage=setting("pipeline.stale_stage_days")))
 with due_tab:
-    deal_list(pipeline.past_due_of(open_deals), "past_due", "due_table", "past-due-deals",
+    deal_list(pipeline.past_due_of(attention), "past_due", "due_table", "past-due-deals",
               md("pastdue.caption", lang, as_of=view.as_of))
 with slipped_tab:
     if ctx.compare is None:
