@@ -81,26 +81,33 @@ def undated_open(con: duckdb.DuckDBPyConnection, view: View) -> dict:
 
 
 _CONVERSION_SQL = """
-WITH scoped AS (
-    SELECT opportunity_id FROM opportunities o WHERE {opportunity_filter}
-),
-entered AS (
+WITH entered AS (
     SELECT h.opportunity_id, h.stage, min(h.entered_date) AS first_entered
-    FROM opportunity_history h JOIN scoped USING (opportunity_id)
+    FROM opportunity_history h {scoped}
     WHERE h.entered_date BETWEEN $start AND $to_date AND h.stage < $won_stage
+    GROUP BY ALL
+),
+-- The last time each deal entered each next stage up to as_of, from the window's start: an
+-- entry converts when the next stage was entered on or after its first entry in the window.
+entered_next AS (
+    SELECT h.opportunity_id, h.stage - 1 AS stage, max(h.entered_date) AS last_entered
+    FROM opportunity_history h
+    WHERE h.entered_date BETWEEN $start AND $as_of
     GROUP BY ALL
 )
 SELECT e.stage AS from_stage, e.stage + 1 AS to_stage,
        count(*) AS entered,
-       count(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM opportunity_history later
-           WHERE later.opportunity_id = e.opportunity_id AND later.stage = e.stage + 1
-             AND later.entered_date >= e.first_entered AND later.entered_date <= $as_of
-       )) AS converted
+       count(*) FILTER (WHERE n.last_entered >= e.first_entered) AS converted
 FROM entered e
+LEFT JOIN entered_next n USING (opportunity_id, stage)
 GROUP BY ALL
 ORDER BY from_stage
 """
+
+# The deals of the view's filters (none: every deal of the history).
+_CONVERSION_SCOPED = """
+    JOIN (SELECT opportunity_id FROM opportunities o WHERE {opportunity_filter}) scoped
+      USING (opportunity_id)"""
 
 
 def stage_conversion(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
@@ -108,7 +115,9 @@ def stage_conversion(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame
     k+1 (the last open stage converts to won)."""
     opportunity_filter, params = filters(view, "o", table="opportunities")
     start, to_date = _window(view)
-    found = con.execute(_CONVERSION_SQL.format(opportunity_filter=opportunity_filter),
+    scoped = (_CONVERSION_SCOPED.format(opportunity_filter=opportunity_filter)
+              if params else "")  # no filter: every deal of the history
+    found = con.execute(_CONVERSION_SQL.format(scoped=scoped),
                         {"start": start, "to_date": to_date, "as_of": view.as_of,
                          "won_stage": config.current().stages.won,
                          **params}).df().set_index("from_stage")
@@ -314,17 +323,25 @@ MOVEMENTS = ("new", "pulled_in", "won", "lost", "slipped", "removed", "amount_ch
 CLASSES = (*MOVEMENTS, "unchanged")
 
 _MOVEMENT_SQL = """
-WITH s0 AS (
+WITH ids AS (
+    -- The opportunities open in the period in either snapshot: the only ones that can move.
+    SELECT opportunity_id FROM {s0}.opportunities o
+    WHERE status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_0}
+    UNION
+    SELECT opportunity_id FROM opportunities o
+    WHERE status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_1}
+),
+s0 AS (
     SELECT opportunity_id, amount, stage, status,
            status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_0}
                AS in_period
-    FROM {s0}.opportunities o
+    FROM {s0}.opportunities o SEMI JOIN ids USING (opportunity_id)
 ),
 s1 AS (
     SELECT opportunity_id, name, amount, stage, status, expected_close_date, region_id, rep_id,
            status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_1}
                AS in_period
-    FROM opportunities o
+    FROM opportunities o SEMI JOIN ids USING (opportunity_id)
 ),
 joined AS (
     SELECT coalesce(s1.opportunity_id, s0.opportunity_id) AS opportunity_id, s1.name,
@@ -334,7 +351,6 @@ joined AS (
            coalesce(s0.in_period, false) AS in_0, coalesce(s1.in_period, false) AS in_1,
            s0.opportunity_id IS NOT NULL AS present_0, s1.opportunity_id IS NOT NULL AS present_1
     FROM s0 FULL OUTER JOIN s1 USING (opportunity_id)
-    WHERE coalesce(s0.in_period, false) OR coalesce(s1.in_period, false)
 )
 SELECT opportunity_id, name, region_id, rep_id, amount_0, amount_1, stage_0, stage_1,
        expected_close_1,
