@@ -3,8 +3,8 @@
 Some questions are asked of every order line of a snapshot whatever the view: each order's total
 (key orders without an opportunity, on the Data page; with the lines per product and the
 opportunities ordered, its checks), each customer's buying history as of the snapshot (lifecycle
-and 12-month revenue, on the Customers page and the scorecard's coverage) and weekly sums for the
-trend charts; and of every open deal's stage history (when it entered its stage). At 10 million
+and 12-month revenue, on the Customers page and the scorecard's coverage), daily sums for period
+totals and weekly sums for the trend charts; and of every open deal's stage history (when it entered its stage). At 10 million
 lines each reads millions of rows, so the store computes them once, when it first validates a
 snapshot, keeps them beside its validation record
 (``<data dir>/cache/<snapshot_id>-<key>/<name>.parquet``), and serves them as tables of the
@@ -71,6 +71,21 @@ EXTRACTS: dict[str, str] = {
         FROM orders
         WHERE order_date <= $as_of
         GROUP BY customer_id
+    """,
+    # Revenue, cost, margin and lines with positive revenue per day and every column a view
+    # filters or a metric groups order lines by (the product's high-margin flag included): the
+    # scorecard's period sums and the alert rules' sums over regions and product lines read about
+    # a sixth of the rows of the order lines (exact decimal sums, so their sums are the lines').
+    # Sorted by day, so a period reads only its row groups.
+    "daily_sums": """
+        SELECT o.order_date, o.region_id, o.industry_id, o.product_line, o.channel,
+               o.special_price, p.high_margin, sum(o.revenue) AS revenue, sum(o.cost) AS cost,
+               -- Per line, as the metrics sum it: a line without a cost has no margin.
+               sum(o.revenue - o.cost) AS gross_margin,
+               count(*) FILTER (WHERE o.revenue > 0) AS positive_lines
+        FROM orders o LEFT JOIN products p USING (product_id)
+        GROUP BY ALL
+        ORDER BY ALL
     """,
     # Revenue and cost per ISO week (its Monday) and every filterable column of an order line, up
     # to as_of: the weekly trends of the dashboard and the alerts page read a few thousand rows

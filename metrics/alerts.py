@@ -170,16 +170,16 @@ history AS ({history})"""
 
 # The sums the region rules, the gm tiles, the mix chart and the unchecked product lines read:
 # the view's order lines to date (``sums``) and before the period (``history``: the erosion
-# baseline and the last fiscal quarter to date, read in one scan over the days of both). Exact
-# decimal sums, so sums of these equal sums over the lines. ``overview`` computes each once into
+# baseline and the last fiscal quarter to date, read in one scan over the days of both), both
+# from the snapshot's daily sums (data/extracts.py). Exact decimal sums, so sums of these equal
+# sums over the lines. ``overview`` computes each once into
 # a temporary table of its cursor.
 _SUMS_SQL = {
     "sums": """
-    SELECT o.region_id, o.product_line, o.special_price, p.high_margin,
-           sum(o.revenue) AS revenue, sum(o.revenue - o.cost) AS gross_margin,
-           count(*) FILTER (WHERE o.revenue > 0) AS positive_lines
-    FROM orders o
-    LEFT JOIN products p USING (product_id)
+    SELECT o.region_id, o.product_line, o.special_price, o.high_margin,
+           sum(o.revenue) AS revenue, sum(o.gross_margin) AS gross_margin,
+           sum(o.positive_lines) AS positive_lines
+    FROM daily_sums o
     WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter}
     GROUP BY ALL
 """,
@@ -187,13 +187,13 @@ _SUMS_SQL = {
     SELECT o.region_id, o.product_line,
            sum(o.revenue) FILTER (WHERE o.order_date BETWEEN $base_start AND $base_end)
                AS base_revenue,
-           sum(o.revenue - o.cost) FILTER (WHERE o.order_date BETWEEN $base_start AND $base_end)
+           sum(o.gross_margin) FILTER (WHERE o.order_date BETWEEN $base_start AND $base_end)
                AS base_gross_margin,
            sum(o.revenue) FILTER (WHERE o.order_date BETWEEN $last_start AND $last_end)
                AS last_revenue,
-           sum(o.revenue - o.cost) FILTER (WHERE o.order_date BETWEEN $last_start AND $last_end)
+           sum(o.gross_margin) FILTER (WHERE o.order_date BETWEEN $last_start AND $last_end)
                AS last_gross_margin
-    FROM orders o
+    FROM daily_sums o
     WHERE o.order_date BETWEEN $history_start AND $history_end
       AND (o.order_date BETWEEN $base_start AND $base_end
            OR o.order_date BETWEEN $last_start AND $last_end)

@@ -211,8 +211,8 @@ _HYGIENE_SQL = """
 
 _DAILY_SQL = """
     SELECT order_date, region_id, industry_id,
-           sum(revenue) AS revenue, sum(revenue - cost) AS gross_margin
-    FROM orders
+           sum(revenue) AS revenue, sum(gross_margin) AS gross_margin
+    FROM daily_sums
     WHERE order_date BETWEEN $daily_start AND $daily_end
     GROUP BY ALL"""
 
@@ -227,10 +227,11 @@ def _days(view: View) -> tuple[dt.date, dt.date]:
     return view.period.start, view.to_date_end or view.period.start - dt.timedelta(days=1)
 
 
-# Where a window outside those days reads its order lines.
+# Where a window outside those days reads its revenue and margin: the snapshot's daily sums
+# (data/extracts.py).
 _ORDER_LINES_SQL = """
-    SELECT order_date, region_id, industry_id, revenue, revenue - cost AS gross_margin
-    FROM orders"""
+    SELECT order_date, region_id, industry_id, revenue, gross_margin
+    FROM daily_sums"""
 
 
 def _shared_parts(view: View) -> dict[str, tuple[str, dict]]:

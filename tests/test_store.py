@@ -123,7 +123,8 @@ def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monk
                                  order("2026-11-03", 50, 40, order_id="A", line_no=2)])
     [record] = _records(tmp_path)
     assert sorted(p.name for p in record.parent.iterdir()) == [
-        "customer_orders.parquet", "open_deal_stages.parquet", "order_product_lines.parquet",
+        "customer_orders.parquet", "daily_sums.parquet", "open_deal_stages.parquet",
+        "order_product_lines.parquet",
         "order_totals.parquet", "ordered_opportunities.parquet", "record.json",
         "weekly_sums.parquet"]
     _forget_this_process()
@@ -138,6 +139,31 @@ def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monk
     # Monday 2026-11-02 and Tuesday 11-03 are one ISO week.
     assert con.execute("SELECT week_start, revenue::DOUBLE, cost::DOUBLE FROM weekly_sums"
                        ).fetchall() == [(D("2026-11-02"), 150.0, 120.0)]
+    # One row per day: Monday's line and Tuesday's.
+    assert con.execute("SELECT order_date, revenue::DOUBLE, cost::DOUBLE, positive_lines "
+                       "FROM daily_sums ORDER BY order_date").fetchall() == [
+        (D("2026-11-02"), 100.0, 80.0, 1), (D("2026-11-03"), 50.0, 40.0, 1)]
+
+
+def test_daily_sums_hold_each_days_lines_per_filtered_column(tmp_path):
+    """The daily sums extract: one row per day and filterable column, revenue and cost summed,
+    gross margin per line (a line without a cost has none), lines with positive revenue counted,
+    and the product's high-margin flag."""
+    info = make_snapshot(tmp_path, "2026-11-22", orders=[
+        order("2026-11-02", 100, 80, order_id="A"),
+        order("2026-11-02", 50, None, order_id="A", line_no=2),       # no cost: no margin
+        order("2026-11-02", -30, -20, order_id="B"),                   # a return
+        order("2026-11-02", 40, 10, order_id="C", product_line="NB"),  # another line, high margin
+        order("2026-11-03", 70, 60, order_id="D")])
+    con = SnapshotDatabase().cursor(info)
+    rows = con.execute(
+        "SELECT order_date, product_line, high_margin, revenue::DOUBLE, cost::DOUBLE, "
+        "gross_margin::DOUBLE, positive_lines FROM daily_sums ORDER BY ALL").fetchall()
+    assert rows == [
+        # 100 + 50 - 30 = 120 revenue; 80 - 20 = 60 cost; margin 20 - 10 (B) = 10; A's two lines.
+        (D("2026-11-02"), "NB", True, 40.0, 10.0, 30.0, 1),
+        (D("2026-11-02"), "PC", False, 120.0, 60.0, 10.0, 2),
+        (D("2026-11-03"), "PC", False, 70.0, 60.0, 10.0, 1)]
 
 
 def test_big_tables_are_served_from_the_database_validation_stored(tmp_path, monkeypatch):
