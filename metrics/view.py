@@ -90,8 +90,10 @@ def temporary_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]
 
 
 # One computation at a time of a snapshot table (two sessions asking for the same one wait for
-# the first instead of computing it twice).
+# the first instead of computing it twice); the tables made so far (their names carry the id of
+# the schema's attach, so a name made once stays valid).
 _snapshot_lock = threading.Lock()
+_snapshot_made: set[str] = set()
 
 
 @contextmanager
@@ -116,9 +118,11 @@ def snapshot_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]:
             key = repr((attach_id, sql, sorted(bound.items())))
             table = f"derived_{name}_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
             with _snapshot_lock:
-                # The schema comes from the store's marker (schema_name's allow-list); the
-                # table name is the caller's constant and a digest.
-                con.execute(f'CREATE TABLE IF NOT EXISTS "{schema}".{table} AS {sql}', bound)
+                if table not in _snapshot_made:
+                    # The schema comes from the store's marker (schema_name's allow-list);
+                    # the table name is the caller's constant and a digest.
+                    con.execute(f'CREATE TABLE IF NOT EXISTS "{schema}".{table} AS {sql}', bound)
+                    _snapshot_made.add(table)
             con.execute(f'CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM "{schema}".{table}')
         yield
     finally:
