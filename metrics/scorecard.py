@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 
 import duckdb
@@ -33,7 +31,7 @@ import pandas as pd
 from data import config
 from metrics import customers, pipeline
 from metrics.periods import Period
-from metrics.view import View, snapshot_tables, temporary_tables, used
+from metrics.view import View, snapshot_tables, used
 
 DIMENSIONS = ("industry_attainment", "industry_balance", "margin_attainment",
               "customer_coverage", "pipeline_hygiene", "resource_productivity")
@@ -89,35 +87,57 @@ def _window(period: Period, to_date: dt.date | None) -> dict:
             "months": [m for m, _ in months], "fractions": [f for _, f in months]}
 
 
+def _windows(windows: list[tuple[Period, dt.date | None]]) -> dict:
+    """The bound parameters of ``_SCORES_SQL`` for the windows (period, last day of actuals):
+    window i runs from its period's start to that day (empty when it is None) and its targets are
+    its period's months, each with the fraction of it the period covers."""
+    ends = [to_date or period.start - dt.timedelta(days=1) for period, to_date in windows]
+    shares = [(i, month, fraction) for i, (period, _) in enumerate(windows)
+              for month, fraction in period.month_fractions()]
+    return {"w_ids": list(range(len(windows))),
+            "w_starts": [period.start for period, _ in windows], "w_ends": ends,
+            "first_day": min(period.start for period, _ in windows), "last_day": max(ends),
+            "share_ids": [i for i, _, _ in shares], "share_months": [m for _, m, _ in shares],
+            "share_fractions": [f for _, _, f in shares]}
+
+
 # ----------------------------------------------------------------------------------------- scores
 
+# Every region's bases and scores for several windows at once (``w``: the window's index), so a
+# page that scores a period, the one before it and a quarter's months plans one statement.
 _SCORES_SQL = """
-WITH month_share AS (
-    SELECT unnest($months) AS fiscal_month, unnest($fractions) AS fraction
+WITH windows AS (
+    SELECT unnest($w_ids) AS w, unnest($w_starts) AS start, unnest($w_ends) AS to_date
+),
+month_share AS (
+    SELECT unnest($share_ids) AS w, unnest($share_months) AS fiscal_month,
+           unnest($share_fractions) AS fraction
 ),
 target AS (
-    SELECT region_id, industry_id,
+    SELECT m.w, region_id, industry_id,
            sum(revenue_target * fraction)::DOUBLE AS revenue_target,
            sum(margin_target * fraction)::DOUBLE AS margin_target
-    FROM targets JOIN month_share USING (fiscal_month)
+    FROM targets JOIN month_share m USING (fiscal_month)
     GROUP BY ALL
 ),
 actual AS (
-    SELECT region_id, industry_id, sum(revenue)::DOUBLE AS revenue,
-           sum(gross_margin)::DOUBLE AS gross_margin
-    FROM ({daily})
-    WHERE order_date BETWEEN $start AND $to_date
+    -- The snapshot's daily sums (data/extracts.py): exact decimal sums of the order lines.
+    SELECT w.w, d.region_id, d.industry_id, sum(d.revenue)::DOUBLE AS revenue,
+           sum(d.gross_margin)::DOUBLE AS gross_margin
+    FROM daily_sums d JOIN windows w ON d.order_date BETWEEN w.start AND w.to_date
+    WHERE d.order_date BETWEEN $first_day AND $last_day
     GROUP BY ALL
 ),
 by_industry AS (
-    SELECT coalesce(t.region_id, a.region_id) AS region_id,
+    SELECT coalesce(t.w, a.w) AS w, coalesce(t.region_id, a.region_id) AS region_id,
            coalesce(a.revenue, 0) AS revenue, coalesce(a.gross_margin, 0) AS gross_margin,
            t.revenue_target, t.margin_target
     FROM target t
-    FULL JOIN actual a ON a.region_id = t.region_id AND a.industry_id = t.industry_id
+    FULL JOIN actual a
+           ON a.w = t.w AND a.region_id = t.region_id AND a.industry_id = t.industry_id
 ),
 by_region AS (
-    SELECT region_id,
+    SELECT w, region_id,
            sum(revenue) AS revenue, sum(gross_margin) AS gross_margin,
            sum(revenue_target) AS revenue_target, sum(margin_target) AS margin_target,
            count(*) FILTER (WHERE revenue_target > 0) AS industries_with_target,
@@ -128,16 +148,19 @@ by_region AS (
            stddev_pop(revenue / revenue_target) FILTER (WHERE revenue_target > 0)
                AS attainment_sigma
     FROM by_industry
-    GROUP BY region_id
+    GROUP BY w, region_id
 ),
 key_customers AS ({key_customers}),
 visited AS (
-    SELECT DISTINCT customer_id FROM activities
-    WHERE activity_date BETWEEN $start AND $to_date AND list_contains($qualifying, type)
+    SELECT DISTINCT w.w, a.customer_id
+    FROM activities a JOIN windows w ON a.activity_date BETWEEN w.start AND w.to_date
+    WHERE a.activity_date BETWEEN $first_day AND $last_day
+      AND list_contains($qualifying, a.type)
 ),
 coverage AS (
-    SELECT k.region_id, count(*) AS key_customers, count(v.customer_id) AS covered_customers
-    FROM key_customers k LEFT JOIN visited v USING (customer_id)
+    SELECT w.w, k.region_id, count(*) AS key_customers, count(v.customer_id) AS covered_customers
+    FROM windows w CROSS JOIN key_customers k
+    LEFT JOIN visited v ON v.w = w.w AND v.customer_id = k.customer_id
     GROUP BY ALL
 ),
 hygiene AS ({hygiene}),
@@ -145,12 +168,13 @@ staff AS (
     SELECT region_id, count(*) AS active_aes FROM reps WHERE role = 'AE' AND active GROUP BY ALL
 ),
 national AS (
-    SELECT (SELECT sum(revenue) FROM actual)
-           / nullif((SELECT count(*) FROM reps WHERE role = 'AE' AND active), 0)
-           AS revenue_per_ae
+    SELECT w.w, t.revenue / nullif((SELECT count(*) FROM reps WHERE role = 'AE' AND active), 0)
+               AS revenue_per_ae
+    FROM windows w LEFT JOIN (SELECT w, sum(revenue) AS revenue FROM actual GROUP BY w) t
+         USING (w)
 ),
 bases AS (
-    SELECT r.region_id, r.name_en, r.name_zh,
+    SELECT w.w, r.region_id, r.name_en, r.name_zh,
            coalesce(b.revenue, 0) AS revenue, coalesce(b.gross_margin, 0) AS gross_margin,
            b.revenue_target, b.margin_target, coalesce(b.industries_with_target, 0)
                AS industries_with_target,
@@ -161,12 +185,12 @@ bases AS (
            coalesce(s.active_aes, 0) AS active_aes,
            coalesce(b.revenue, 0) / nullif(s.active_aes, 0) AS revenue_per_ae,
            national.revenue_per_ae AS national_revenue_per_ae
-    FROM regions r
-    LEFT JOIN by_region b USING (region_id)
-    LEFT JOIN coverage c USING (region_id)
-    LEFT JOIN hygiene h USING (region_id)
-    LEFT JOIN staff s USING (region_id)
-    CROSS JOIN national
+    FROM windows w CROSS JOIN regions r
+    LEFT JOIN by_region b ON b.w = w.w AND b.region_id = r.region_id
+    LEFT JOIN coverage c ON c.w = w.w AND c.region_id = r.region_id
+    LEFT JOIN hygiene h ON h.region_id = r.region_id
+    LEFT JOIN staff s ON s.region_id = r.region_id
+    LEFT JOIN national ON national.w = w.w
 )
 SELECT *,
        CASE WHEN industry_target > 0
@@ -189,15 +213,13 @@ SELECT *,
        CASE WHEN revenue_target > 0 THEN revenue >= revenue_target END AS met_revenue,
        CASE WHEN margin_target > 0 THEN gross_margin >= margin_target END AS met_margin
 FROM bases
-ORDER BY region_id
+ORDER BY w, region_id
 """
 
 
-# The parts of the scores computed once for all the periods a page scores: the tier 1/2
-# customers and each region's open deals (pipeline hygiene as of the snapshot), which no period
-# changes, and the order lines' revenue and margin per day, region and industry over the view's
-# period to date, which its months and the period itself read (exact decimal sums, so their sums
-# equal sums over the lines).
+# The parts of the scores no period changes, computed once per served snapshot
+# (``snapshot_tables``): the tier 1/2 customers and each region's open deals (pipeline hygiene as
+# of the snapshot).
 _KEY_CUSTOMERS_SQL = """
     SELECT c.customer_id, c.region_id
     FROM customers c JOIN ({tiers}) tiers USING (customer_id)
@@ -209,68 +231,37 @@ _HYGIENE_SQL = """
     FROM ({open_deals}) deals
     GROUP BY ALL"""
 
-_DAILY_SQL = """
-    SELECT order_date, region_id, industry_id,
-           sum(revenue) AS revenue, sum(gross_margin) AS gross_margin
-    FROM daily_sums
-    WHERE order_date BETWEEN $daily_start AND $daily_end
-    GROUP BY ALL"""
-
-# Temporary tables of the cursor holding those parts while several periods are scored.
-_SHARED_TABLES = {"key_customers": "scorecard_key_customers", "hygiene": "scorecard_hygiene",
-                  "daily": "scorecard_daily"}
+# The tables of the cursor holding those parts while periods are scored.
+_SHARED_TABLES = {"key_customers": "scorecard_key_customers", "hygiene": "scorecard_hygiene"}
 
 
-def _days(view: View) -> tuple[dt.date, dt.date]:
-    """The days of the shared daily sums: the view's period to date (empty when it has not
-    started)."""
-    return view.period.start, view.to_date_end or view.period.start - dt.timedelta(days=1)
-
-
-# Where a window outside those days reads its revenue and margin: the snapshot's daily sums
-# (data/extracts.py).
-_ORDER_LINES_SQL = """
-    SELECT order_date, region_id, industry_id, revenue, gross_margin
-    FROM daily_sums"""
-
-
-def _shared_parts(view: View) -> dict[str, tuple[str, dict]]:
+def _shared(con: duckdb.DuckDBPyConnection, view: View):
+    """Within the block, ``_scores`` reads the shared parts (``_SHARED_TABLES``)."""
     tiers, tier_params = customer_tiers_sql()
     deals, deal_params = pipeline.open_deals_query(whole_business(view))
-    daily_start, daily_end = _days(view)
-    return {"key_customers": (_KEY_CUSTOMERS_SQL.format(tiers=tiers), tier_params),
-            "hygiene": (_HYGIENE_SQL.format(open_deals=deals), deal_params),
-            "daily": (_DAILY_SQL, {"daily_start": daily_start, "daily_end": daily_end})}
-
-
-# The shared parts no period or filter changes: computed once per served snapshot.
-_SNAPSHOT_PARTS = ("key_customers", "hygiene")
-
-
-@contextmanager
-def _shared(con: duckdb.DuckDBPyConnection, view: View) -> Iterator[None]:
-    """Within the block, ``_scores`` reads the shared parts from temporary tables (or views) of
-    this cursor: the daily sums computed once here, the key customers and pipeline hygiene once
-    per served snapshot (``snapshot_tables``)."""
-    parts = {_SHARED_TABLES[name]: part for name, part in _shared_parts(view).items()}
-    snapshot = {_SHARED_TABLES[name]: parts.pop(_SHARED_TABLES[name]) for name in _SNAPSHOT_PARTS}
-    with snapshot_tables(con, snapshot), temporary_tables(con, parts):
-        yield
+    return snapshot_tables(con, {
+        _SHARED_TABLES["key_customers"]: (_KEY_CUSTOMERS_SQL.format(tiers=tiers), tier_params),
+        _SHARED_TABLES["hygiene"]: (_HYGIENE_SQL.format(open_deals=deals), deal_params)})
 
 
 def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
             to_date: dt.date | None) -> pd.DataFrame:
     """Every region's bases, six scores, total and rank for ``period`` with actuals up to
     ``to_date`` (pipeline hygiene as of the view's snapshot); inside ``_shared(con, view)``."""
-    params = {**_window(period, to_date), "cap": industry_cap(),
+    return _scores_of(con, [(period, to_date)])[0]
+
+
+def _scores_of(con: duckdb.DuckDBPyConnection, windows: list[tuple[Period, dt.date | None]]
+               ) -> list[pd.DataFrame]:
+    """``_scores`` of each window (period, last day of actuals), from one statement."""
+    params = {**_windows(windows), "cap": industry_cap(),
               "qualifying": list(QUALIFYING_ACTIVITIES)}
-    parts = {name: f"SELECT * FROM temp.{table}" for name, table in _SHARED_TABLES.items()}
-    first, last = _days(view)
-    if not first <= params["start"] <= params["to_date"] <= last:
-        parts["daily"] = _ORDER_LINES_SQL
-    sql = _SCORES_SQL.format(**parts)
+    sql = _SCORES_SQL.format(**{name: f"SELECT * FROM temp.{table}"
+                                for name, table in _SHARED_TABLES.items()})
     frame = con.execute(sql, used(sql, params)).df()
-    return rank(frame, weights())
+    w = weights()
+    return [rank(frame[frame["w"] == i].drop(columns="w").reset_index(drop=True), w)
+            for i in range(len(windows))]
 
 
 def weighted_shares(scores: pd.DataFrame, w: dict[str, float]) -> pd.DataFrame:
@@ -309,13 +300,14 @@ def scorecard(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     ``previous_<dimension>`` and ``contribution_<dimension>`` (see ``contribution``). Rows in
     rank order, unranked regions last."""
     with _shared(con, view):
-        return _card(con, view, _scores(con, view, view.period, view.to_date_end))
+        now, before = _scores_of(con, [(view.period, view.to_date_end), comparison(view)])
+    return _card(now, before)
 
 
-def _card(con: duckdb.DuckDBPyConnection, view: View, now: pd.DataFrame) -> pd.DataFrame:
+def _card(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard from the period's scores and the comparison period's."""
     w = weights()
-    before = _scores(con, view, *comparison(view)).set_index("region_id").reindex(
-        now["region_id"]).reset_index()
+    before = before.set_index("region_id").reindex(now["region_id"]).reset_index()
     out = now.assign(previous_total=before["total"], previous_rank=before["rank"],
                      total_change=now["total"] - before["total"],
                      rank_change=(before["rank"] - now["rank"]).astype("Int64"))
@@ -386,33 +378,45 @@ def quarter_review(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     the quarter as a whole: one row per region and period with total, rank and the met flags.
     Empty for other periods."""
     with _shared(con, view):
-        return _review(con, view, now=None)
+        reviewed = _reviewed(view)
+        return _review(reviewed, _scores_of(con, reviewed) if reviewed else [])
 
 
-def _review(con: duckdb.DuckDBPyConnection, view: View, now: pd.DataFrame | None
-            ) -> pd.DataFrame:
-    """``quarter_review`` inside ``_shared``; ``now``: the quarter's scores when already known."""
-    columns = ["period", "kind", "region_id", "total", "rank", "met_revenue", "met_margin"]
+_REVIEW_COLUMNS = ["period", "kind", "region_id", "total", "rank", "met_revenue", "met_margin"]
+
+
+def _reviewed(view: View) -> list[tuple[Period, dt.date]]:
+    """The windows of ``quarter_review``: a quarter's months that have started and the quarter
+    itself, each to date (none for other periods, or a quarter not started yet)."""
     if view.period.kind != "quarter":
-        return pd.DataFrame(columns=columns)
-    frames = [pd.DataFrame(columns=columns)]  # a quarter not started yet has no month to show
-    for period in [*view.period.months(), view.period]:
-        to_date = period.to_date_end(view.as_of)
-        if to_date is None:
-            continue
-        frame = (now if period == view.period and now is not None
-                 else _scores(con, view, period, to_date))
-        frames.append(frame.assign(period=period.code, kind=period.kind)[columns])
+        return []
+    windows = [(period, period.to_date_end(view.as_of))
+               for period in [*view.period.months(), view.period]]
+    return [(period, to_date) for period, to_date in windows if to_date is not None]
+
+
+def _review(reviewed: list[tuple[Period, dt.date]], scores: list[pd.DataFrame]) -> pd.DataFrame:
+    """``quarter_review`` from the scores of its windows."""
+    frames = [pd.DataFrame(columns=_REVIEW_COLUMNS)]  # nothing to show: no row
+    for (period, _), frame in zip(reviewed, scores):
+        frames.append(frame.assign(period=period.code, kind=period.kind)[_REVIEW_COLUMNS])
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The scorecard page's ranking and quarter review together (``scorecard`` and
-    ``quarter_review``): the period's scores, and the parts of them several periods share (key
-    customers, pipeline hygiene, the period's daily sums), are computed once for both."""
+    ``quarter_review``): the period's scores, the comparison period's and the quarter's months'
+    come from one statement, and the parts of them no period changes (key customers, pipeline
+    hygiene) are computed once per served snapshot."""
+    now_window = (view.period, view.to_date_end)
+    reviewed = _reviewed(view)
+    others = [window for window in reviewed if window != now_window]
     with _shared(con, view):
-        now = _scores(con, view, view.period, view.to_date_end)
-        return {"scorecard": _card(con, view, now), "quarter_review": _review(con, view, now)}
+        now, before, *scored = _scores_of(con, [now_window, comparison(view), *others])
+    by_window = dict(zip(others, scored))
+    review = _review(reviewed, [now if window == now_window else by_window[window]
+                                for window in reviewed])
+    return {"scorecard": _card(now, before), "quarter_review": review}
 
 
 # Published to every regional lead (SPEC §11): the ranking — which region, its total and rank and
