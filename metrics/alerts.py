@@ -37,6 +37,7 @@ and fires nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
@@ -46,7 +47,7 @@ import pandas as pd
 from data import config
 from metrics.periods import Period, quarter_of
 from data.config import setting
-from metrics.view import View, filters, temporary_tables, text_frame, used
+from metrics.view import View, filters, snapshot_tables, temporary_tables, text_frame, used
 
 RULES = ("margin_floor", "deep_discount", "special_price_share", "margin_erosion",
          "at_risk_deal", "high_margin_mix")
@@ -154,16 +155,8 @@ lines AS (
     -- The view's order lines to date that may fire a line rule: below the floor or above the
     -- discount limit by any amount (a cheap superset; each rule applies its exact test), so the
     -- rules never hold the period's other lines.
-    SELECT o.order_id, o.line_no, o.customer_id, o.rep_id, o.region_id, o.product_line,
-           o.quantity, o.revenue, o.discount_pct, p.list_price, p.name AS product_name,
-           (o.revenue - o.cost) AS gross_margin, f.floor,
-           CASE WHEN o.revenue > 0 THEN ((o.revenue - o.cost) / o.revenue)::DOUBLE END AS gm_pct
-    FROM orders o
-    LEFT JOIN products p USING (product_id)
-    LEFT JOIN floors f ON f.product_line = o.product_line
+    SELECT * FROM alert_candidates o
     WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter}
-      AND ((o.revenue > 0 AND (o.revenue - o.cost)::DOUBLE < f.floor * o.revenue::DOUBLE)
-           OR (o.quantity > 0 AND o.revenue >= 0 AND o.discount_pct > $discount_limit))
 ),
 sums AS ({sums}),
 history AS ({history})"""
@@ -335,14 +328,39 @@ ORDER BY at_stake DESC NULLS LAST, f.rule, f.entity_id
 """
 
 
+def _split_ctes(text: str) -> dict[str, str]:
+    """``name AS (body)`` items of a WITH list (each starting a line) as name → body."""
+    items = re.split(r"^(\w+) AS \(", text.strip(), flags=re.MULTILINE)[1:]
+    return {name: body.rstrip().rstrip(",").rstrip()[:-1]
+            for name, body in zip(items[::2], items[1::2])}
+
+
+_CTES = _split_ctes(f"{_COMMON_CTES},\n{_MIX_CTE}")
+
+
+def _with(select: str) -> str:
+    """``select`` after the shared CTEs it reads, directly or through another (DuckDB plans
+    every CTE of a statement's text; the small statements read two or three of seven)."""
+    needed: set[str] = set()
+    pending = [select]
+    while pending:
+        text = pending.pop()
+        for name in _CTES:
+            if name not in needed and re.search(rf"\b{name}\b", text):
+                needed.add(name)
+                pending.append(_CTES[name])
+    ctes = ",\n".join(f"{name} AS ({body})" for name, body in _CTES.items() if name in needed)
+    return f"WITH {ctes}\n{select}" if ctes else select
+
+
 def _statement(view: View, select: str, shared: bool) -> tuple[str, dict]:
-    """``WITH <the shared CTEs> <select>`` and its parameters, the view's filters bound.
+    """``WITH <the shared CTEs it reads> <select>`` and its parameters, the view's filters bound.
     ``shared``: ``sums`` and ``history`` read the temporary tables ``_shared`` made."""
     order_filter, order_params = filters(view, "o", table="orders")
     opportunity_filter, opportunity_params = filters(view, "o", table="opportunities")
     parts = {name: (f"SELECT * FROM temp.{_SHARED_TABLES[name]}" if shared else sql)
              for name, sql in _SUMS_SQL.items()}
-    sql = f"WITH {_COMMON_CTES},\n{_MIX_CTE}\n{select}"
+    sql = _with(select)
     # The sums' placeholders first: their SQL names the filters.
     for name, text in {**parts, "order_filter": order_filter,
                        "opportunity_filter": opportunity_filter}.items():
@@ -359,12 +377,41 @@ def _shared(con: duckdb.DuckDBPyConnection, view: View):
         for name in _SUMS_SQL})
 
 
+# Every order line of the snapshot that may fire a line rule under the thresholds in force
+# (4% of the lines at 10M), in date order: computed once per served snapshot and configuration
+# (``snapshot_tables``), so a view's line rules read its days of these instead of a quarter's
+# order lines.
+_CANDIDATES_SQL = """
+WITH floors AS (
+    SELECT unnest($floor_lines::VARCHAR[]) AS product_line,
+           unnest($floor_values::DOUBLE[]) AS floor
+)
+SELECT o.order_id, o.line_no, o.order_date, o.customer_id, o.rep_id, o.region_id, o.industry_id,
+       o.product_line, o.channel, o.quantity, o.revenue, o.discount_pct, p.list_price,
+       p.name AS product_name, (o.revenue - o.cost) AS gross_margin, f.floor,
+       CASE WHEN o.revenue > 0 THEN ((o.revenue - o.cost) / o.revenue)::DOUBLE END AS gm_pct
+FROM orders o
+LEFT JOIN products p USING (product_id)
+LEFT JOIN floors f ON f.product_line = o.product_line
+WHERE (o.revenue > 0 AND (o.revenue - o.cost)::DOUBLE < f.floor * o.revenue::DOUBLE)
+   OR (o.quantity > 0 AND o.revenue >= 0 AND o.discount_pct > $discount_limit)
+ORDER BY o.order_date
+"""
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, view: View):
+    """Within the block the cursor reads ``alert_candidates`` (``_CANDIDATES_SQL``)."""
+    return snapshot_tables(con, {"alert_candidates": (_CANDIDATES_SQL,
+                                                      _params(view, thresholds()))})
+
+
 def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...],
             shared: bool = False) -> pd.DataFrame:
     fired = "\nUNION ALL BY NAME\n".join(_RULE_SQL[rule] for rule in rules)  # fixed allow-list
     sql, params = _statement(view, _ALERTS_SQL.format(rules=fired), shared)
-    # Mostly text: tens of thousands of line alerts at national scale.
-    return text_frame(con, sql, params)
+    with _candidates(con, view):
+        # Mostly text: tens of thousands of line alerts at national scale.
+        return text_frame(con, sql, params)
 
 
 def margin_floor(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
