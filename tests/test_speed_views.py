@@ -209,3 +209,24 @@ def test_a_chart_drawn_from_its_cached_spec_is_the_chart_altair_draws():
     assert drawn[0].spec == drawn[1].spec == drawn[2].spec
     assert [d.data.data for d in drawn[0].datasets] == [d.data.data for d in drawn[2].datasets]
     assert drawn[0].datasets and drawn[0].datasets[0].data.data
+
+
+def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_path, monkeypatch):
+    """``state.warm`` starts ``_prepare`` once the served snapshot is attached: the alert rules'
+    candidate lines, every customer's rows, the scorecard's key customers and hygiene and the open
+    deals are computed before a visitor asks (``metrics.view.snapshot_tables``)."""
+    from data.store import SnapshotDatabase
+    from pages.ui import state
+
+    previous = make_snapshot(tmp_path, "2026-11-15", orders=[order("2026-11-02", 100, 95)])
+    newest = make_snapshot(tmp_path, "2026-11-22", orders=[order("2026-11-02", 100, 95)])
+    database = SnapshotDatabase()
+    # The app's one database, as st.cache_resource keeps it.
+    monkeypatch.setattr(state, "_database", lambda: database)
+    state._prepare(newest, previous)
+    made = {row[0].rsplit("_", 1)[0] for row in database.cursor(newest).execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 's_2026_w47' "
+        "AND starts_with(table_name, 'derived_')").fetchall()}
+    assert made == {"derived_alert_candidates", "derived_customer_base",
+                    "derived_scorecard_key_customers", "derived_scorecard_hygiene",
+                    "derived_open_deals_base"}
