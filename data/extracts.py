@@ -72,16 +72,17 @@ EXTRACTS: dict[str, str] = {
         WHERE order_date <= $as_of
         GROUP BY customer_id
     """,
-    # Revenue, cost, margin and lines with positive revenue per day and every column a view
-    # filters or a metric groups order lines by (the product's high-margin flag included): the
-    # scorecard's period sums and the alert rules' sums over regions and product lines read about
-    # a sixth of the rows of the order lines (exact decimal sums, so their sums are the lines').
+    # Revenue, cost, margin, lines and lines with positive revenue per day and every column a
+    # view filters or a metric groups order lines by (the product's high-margin flag included):
+    # the scorecard's period sums, the alert rules' sums over regions and product lines and the
+    # line counts of their drill-downs read about a sixth of the rows of the order lines (exact
+    # decimal sums, so their sums are the lines').
     # Sorted by day, so a period reads only its row groups.
     "daily_sums": """
         SELECT o.order_date, o.region_id, o.industry_id, o.product_line, o.channel,
                o.special_price, p.high_margin, sum(o.revenue) AS revenue, sum(o.cost) AS cost,
                -- Per line, as the metrics sum it: a line without a cost has no margin.
-               sum(o.revenue - o.cost) AS gross_margin,
+               sum(o.revenue - o.cost) AS gross_margin, count(*) AS lines,
                count(*) FILTER (WHERE o.revenue > 0) AS positive_lines
         FROM orders o LEFT JOIN products p USING (product_id)
         GROUP BY ALL

@@ -347,7 +347,7 @@ _VALIDATION_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
 _validation_lock = threading.Lock()
 _folder_locks: dict[str, threading.Lock] = {}
 # Part of every record's key: bump when validation or the extracts change what they produce.
-RECORD_VERSION = 8
+RECORD_VERSION = 9
 CACHE_DIR = "cache"
 # The database file of a record holding the snapshot's big tables (SnapshotInfo.stored).
 STORED_FILE = "tables.duckdb"

@@ -621,8 +621,11 @@ ORDER BY o.revenue DESC, o.order_date DESC, o.order_id, o.line_no
 LIMIT $rows
 """
 # Counted apart, and only when the list is full: a count(*) OVER () beside the list would make
-# DuckDB hold every matching line with its names before keeping the top ones.
-_COUNT_SQL = "SELECT count(*) FROM orders o WHERE {where}"
+# DuckDB hold every matching line with its names before keeping the top ones. A region alert's
+# lines are counted from the snapshot's daily sums (data/extracts.py), which carry every column
+# they are chosen by.
+_COUNT_SQL = {"order_line": "SELECT count(*) FROM orders o WHERE {where}",
+              "region": "SELECT coalesce(sum(o.lines), 0) FROM daily_sums o WHERE {where}"}
 
 _IN_VIEW = "o.order_date BETWEEN $start AND $to_date AND {order_filter}"
 # What each rule's entity covers, as a fixed predicate on order lines.
@@ -677,7 +680,8 @@ def _drill(con: duckdb.DuckDBPyConnection, view: View, rule: str, entity_id: str
         sql = _LINES_SQL.format(where=where)
         frame = con.execute(sql, used(sql, params)).df()
         if len(frame) >= rows:
-            sql = _COUNT_SQL.format(where=where)
+            sql = _COUNT_SQL["order_line" if key == "order_line" else "region"].format(
+                where=where)
             total = con.execute(sql, used(sql, params)).fetchone()[0]
             return {"kind": "lines", "frame": frame, "total_rows": int(total)}
     return {"kind": "deal" if rule == "at_risk_deal" else "lines", "frame": frame,

@@ -147,8 +147,8 @@ def test_validation_is_recorded_and_read_back_by_the_next_process(tmp_path, monk
 
 def test_daily_sums_hold_each_days_lines_per_filtered_column(tmp_path):
     """The daily sums extract: one row per day and filterable column, revenue and cost summed,
-    gross margin per line (a line without a cost has none), lines with positive revenue counted,
-    and the product's high-margin flag."""
+    gross margin per line (a line without a cost has none), lines and lines with positive revenue
+    counted, and the product's high-margin flag."""
     info = make_snapshot(tmp_path, "2026-11-22", orders=[
         order("2026-11-02", 100, 80, order_id="A"),
         order("2026-11-02", 50, None, order_id="A", line_no=2),       # no cost: no margin
@@ -158,12 +158,13 @@ def test_daily_sums_hold_each_days_lines_per_filtered_column(tmp_path):
     con = SnapshotDatabase().cursor(info)
     rows = con.execute(
         "SELECT order_date, product_line, high_margin, revenue::DOUBLE, cost::DOUBLE, "
-        "gross_margin::DOUBLE, positive_lines FROM daily_sums ORDER BY ALL").fetchall()
+        "gross_margin::DOUBLE, lines, positive_lines FROM daily_sums ORDER BY ALL").fetchall()
     assert rows == [
-        # 100 + 50 - 30 = 120 revenue; 80 - 20 = 60 cost; margin 20 - 10 (B) = 10; A's two lines.
-        (D("2026-11-02"), "NB", True, 40.0, 10.0, 30.0, 1),
-        (D("2026-11-02"), "PC", False, 120.0, 60.0, 10.0, 2),
-        (D("2026-11-03"), "PC", False, 70.0, 60.0, 10.0, 1)]
+        # 100 + 50 - 30 = 120 revenue; 80 - 20 = 60 cost; margin 20 - 10 (B) = 10; three lines,
+        # A's two with positive revenue.
+        (D("2026-11-02"), "NB", True, 40.0, 10.0, 30.0, 1, 1),
+        (D("2026-11-02"), "PC", False, 120.0, 60.0, 10.0, 3, 2),
+        (D("2026-11-03"), "PC", False, 70.0, 60.0, 10.0, 1, 1)]
 
 
 def test_big_tables_are_served_from_the_database_validation_stored(tmp_path, monkeypatch):
