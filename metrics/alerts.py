@@ -47,7 +47,8 @@ import pandas as pd
 from data import config
 from metrics.periods import Period, quarter_of
 from data.config import setting
-from metrics.view import View, filters, snapshot_tables, temporary_tables, text_frame, used
+from metrics.view import (View, filters, snapshot_parts, snapshot_tables, temporary_tables,
+                          text_frame, used)
 
 RULES = ("margin_floor", "deep_discount", "special_price_share", "margin_erosion",
          "at_risk_deal", "high_margin_mix")
@@ -399,10 +400,14 @@ ORDER BY o.order_date
 """
 
 
+@snapshot_parts
+def _candidate_parts(view: View) -> dict[str, tuple[str, dict]]:
+    return {"alert_candidates": (_CANDIDATES_SQL, _params(view, thresholds()))}
+
+
 def _candidates(con: duckdb.DuckDBPyConnection, view: View):
     """Within the block the cursor reads ``alert_candidates`` (``_CANDIDATES_SQL``)."""
-    return snapshot_tables(con, {"alert_candidates": (_CANDIDATES_SQL,
-                                                      _params(view, thresholds()))})
+    return snapshot_tables(con, _candidate_parts(view))
 
 
 def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...],

@@ -36,7 +36,7 @@ from data import config
 from metrics import availability
 from data.config import SCORE_CRITERIA
 from metrics.periods import quarter_of
-from metrics.view import View, snapshot_tables, temporary_tables, used
+from metrics.view import View, snapshot_parts, snapshot_tables, temporary_tables, used
 
 AXES = ("attractiveness", "feasibility")
 # The SPEC's names of the tiers, for anyone labelling tier numbers.
@@ -267,10 +267,14 @@ def _customer_rows_sql(view: View) -> tuple[str, dict]:
     return _CUSTOMERS_SQL.format(customer_filter=where), {**_params(view), **params}
 
 
+@snapshot_parts
+def _base_parts(view: View) -> dict[str, tuple[str, dict]]:
+    return {"customer_base": (_BASE_SQL.format(tiers=TIERS_SQL), _params(view))}
+
+
 def _base(con: duckdb.DuckDBPyConnection, view: View):
     """Within the block the cursor reads ``customer_base``: every customer of the snapshot."""
-    return snapshot_tables(con, {"customer_base": (_BASE_SQL.format(tiers=TIERS_SQL),
-                                                   _params(view))})
+    return snapshot_tables(con, _base_parts(view))
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:

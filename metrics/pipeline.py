@@ -25,7 +25,8 @@ from data import config
 from data.store import schema_name
 from data.config import setting
 from metrics.periods import Period, quarter_of
-from metrics.view import View, filters, snapshot_tables, temporary_tables, text_frame, used
+from metrics.view import (View, filters, snapshot_parts, snapshot_tables, temporary_tables,
+                          text_frame, used)
 
 def stage_params() -> dict:
     """The stage vocabulary in force as bound parameters: ``$open_stages`` (1…N), ``$won_stage``
@@ -235,11 +236,16 @@ ORDER BY o.amount DESC, o.opportunity_id
 """
 
 
+@snapshot_parts
+def _deals_parts(view: View) -> dict[str, tuple[str, dict]]:
+    return {"open_deals_base": (_OPEN_DEALS_SQL.format(opportunity_filter="true",
+                                                       source=", o.source"),
+                                _open_deals_params(view))}
+
+
 def _deals(con: duckdb.DuckDBPyConnection, view: View, where: str) -> pd.DataFrame:
-    base = (_OPEN_DEALS_SQL.format(opportunity_filter="true", source=", o.source"),
-            _open_deals_params(view))
     opportunity_filter, params = filters(view, "o", table="opportunities")
-    with snapshot_tables(con, {"open_deals_base": base}):
+    with snapshot_tables(con, _deals_parts(view)):
         return text_frame(con, _OPEN_DEALS_SELECT.format(
             where=where, opportunity_filter=opportunity_filter), params)
 

@@ -31,7 +31,7 @@ import pandas as pd
 from data import config
 from metrics import customers, pipeline
 from metrics.periods import Period
-from metrics.view import View, snapshot_tables, used
+from metrics.view import View, snapshot_parts, snapshot_tables, used
 
 DIMENSIONS = ("industry_attainment", "industry_balance", "margin_attainment",
               "customer_coverage", "pipeline_hygiene", "resource_productivity")
@@ -235,13 +235,18 @@ _HYGIENE_SQL = """
 _SHARED_TABLES = {"key_customers": "scorecard_key_customers", "hygiene": "scorecard_hygiene"}
 
 
-def _shared(con: duckdb.DuckDBPyConnection, view: View):
-    """Within the block, ``_scores`` reads the shared parts (``_SHARED_TABLES``)."""
+@snapshot_parts
+def _shared_parts(view: View) -> dict[str, tuple[str, dict]]:
     tiers, tier_params = customer_tiers_sql()
     deals, deal_params = pipeline.open_deals_query(whole_business(view))
-    return snapshot_tables(con, {
+    return {
         _SHARED_TABLES["key_customers"]: (_KEY_CUSTOMERS_SQL.format(tiers=tiers), tier_params),
-        _SHARED_TABLES["hygiene"]: (_HYGIENE_SQL.format(open_deals=deals), deal_params)})
+        _SHARED_TABLES["hygiene"]: (_HYGIENE_SQL.format(open_deals=deals), deal_params)}
+
+
+def _shared(con: duckdb.DuckDBPyConnection, view: View):
+    """Within the block, ``_scores`` reads the shared parts (``_SHARED_TABLES``)."""
+    return snapshot_tables(con, _shared_parts(view))
 
 
 def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,

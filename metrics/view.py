@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -128,6 +128,25 @@ def snapshot_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]:
     finally:
         for name in tables:
             con.execute(f"DROP VIEW IF EXISTS temp.{name}")
+
+
+# The snapshot tables of each metric module, as functions of the view giving ``snapshot_tables``'
+# ``{name: (sql, params)}``; each module registers its own (``snapshot_parts``).
+_SNAPSHOT_PARTS: list[Callable[[View], dict[str, tuple[str, dict]]]] = []
+
+
+def snapshot_parts(parts: Callable[[View], dict[str, tuple[str, dict]]]):
+    """Register a metric module's snapshot tables (decorator) for ``prepare``."""
+    _SNAPSHOT_PARTS.append(parts)
+    return parts
+
+
+def prepare(con, view: View) -> None:
+    """Compute every registered snapshot table of the cursor's snapshot for ``view`` ahead of the
+    pages that read them (``pages.ui.state.warm``)."""
+    for parts in _SNAPSHOT_PARTS:
+        with snapshot_tables(con, parts(view)):
+            pass
 
 
 def _served(con) -> tuple[str, str] | None:

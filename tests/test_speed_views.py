@@ -212,18 +212,19 @@ def test_a_chart_drawn_from_its_cached_spec_is_the_chart_altair_draws():
 
 
 def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_path, monkeypatch):
-    """``state.warm`` starts ``_prepare`` once the served snapshot is attached: the alert rules'
-    candidate lines, every customer's rows, the scorecard's key customers and hygiene and the open
-    deals are computed before a visitor asks (``metrics.view.snapshot_tables``)."""
-    from data.store import SnapshotDatabase
+    """``state.warm`` (before the server listens) computes the snapshot tables the pages share:
+    the alert rules' candidate lines, every customer's rows, the scorecard's key customers and
+    hygiene and the open deals (``metrics.view.prepare``), so no page's first run does."""
+    from data.store import DATA_DIR_ENV, SnapshotDatabase
     from pages.ui import state
 
-    previous = make_snapshot(tmp_path, "2026-11-15", orders=[order("2026-11-02", 100, 95)])
+    make_snapshot(tmp_path, "2026-11-15", orders=[order("2026-11-02", 100, 95)])
     newest = make_snapshot(tmp_path, "2026-11-22", orders=[order("2026-11-02", 100, 95)])
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
     database = SnapshotDatabase()
     # The app's one database, as st.cache_resource keeps it.
     monkeypatch.setattr(state, "_database", lambda: database)
-    state._prepare(newest, previous)
+    state.warm()
     made = {row[0].rsplit("_", 1)[0] for row in database.cursor(newest).execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 's_2026_w47' "
         "AND starts_with(table_name, 'derived_')").fetchall()}

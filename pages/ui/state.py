@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import logging
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -26,11 +24,13 @@ from data import config
 from data.schema import CHANNELS
 from data.store import (DataFolderError, SnapshotDatabase, SnapshotInfo, data_dir_from_env,
                         discover, newest_valid, preparing, previous_valid, watch)
-from metrics import alerts, availability, customers, dashboard, pipeline, scorecard
+from metrics import availability, dashboard, pipeline
+# For the snapshot tables they register (metrics.view.prepare, in ``warm``).
+from metrics import alerts, customers, scorecard  # noqa: F401
 from metrics.periods import (default_period, month_of, parse_period, period_choices,
                              quarter_of, week_of, year_of)
 from data.access import Scope
-from metrics.view import View
+from metrics.view import View, prepare
 from pages.ui import auth, grid, start, vocab
 from pages.ui.i18n import DEFAULT_LANG, LANGS, md, t
 from pages.ui.url_state import MULTI, PAGE_LOCAL, Options, UrlState, parse, to_params
@@ -122,38 +122,23 @@ def _snapshots(data_dir: str) -> list[SnapshotInfo]:
 def warm() -> None:
     """Before the server listens (pages/ui/serve.py): attach the snapshot a first visitor is
     served and last week's, and read their dimensions, so the first page run after a restart
-    only queries; then start ``_prepare`` in the background. Snapshots not checked yet are left
-    to the background check."""
+    only queries, and compute the snapshot tables its pages share (``metrics.view.prepare``).
+    Snapshots not checked yet are left to the background check."""
     data_dir = data_dir_from_env()
     snapshots = [i for i in discover(data_dir, wait=False) if not i.preparing]
     newest = newest_valid(snapshots)
     if newest is None:
         return
     previous = previous_valid(snapshots, newest)
-    con = _database().cursor(newest, also=(previous,) if previous else ())
-    try:
-        dashboard.dimensions(con)
-    finally:
-        con.close()
-    threading.Thread(target=_prepare, args=(newest, previous), name="cockpit-prepare",
-                     daemon=True).start()
-
-
-def _prepare(newest: SnapshotInfo, previous: SnapshotInfo | None) -> None:
-    """While the server already listens: compute what every view of the served snapshot shares
-    (``metrics.view.snapshot_tables``: every customer's tier and buying history, the open deals,
-    the alert rules' candidate lines — 0.4 s of the alerts page's first run at 10M lines), so the
-    first visitor of those pages does not wait for it."""
     view = View(newest.snapshot_id, newest.as_of, default_period(newest.as_of),
                 compare=previous.snapshot_id if previous else None)
     con = _database().cursor(newest, also=(previous,) if previous else ())
     try:
-        for fn in (alerts.overview, customers.overview, scorecard.overview,
-                   pipeline.attention_deals):
-            fn(con, view)
-    except Exception as exc:  # noqa: BLE001 — the page computes it again and says what failed
-        logging.getLogger("cockpit").warning("could not prepare %s: %s", newest.snapshot_id,
-                                             str(exc).splitlines()[0] if str(exc) else exc)
+        dashboard.dimensions(con)
+        # What every view of the snapshot shares (every customer's tier and buying history,
+        # the open deals, the alert rules' candidate lines: 0.6 s at 10M lines, most of it
+        # the candidates), so no page's first run after a restart computes it.
+        prepare(con, view)
     finally:
         con.close()
 
