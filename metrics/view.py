@@ -90,10 +90,13 @@ def temporary_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]
 
 
 # One computation at a time of a snapshot table (two sessions asking for the same one wait for
-# the first instead of computing it twice); the tables made so far (their names carry the id of
-# the schema's attach, so a name made once stays valid).
+# the first instead of computing it twice); the tables made so far, per attach of a schema and
+# name, oldest first (their names carry the attach's id, so a name made once stays valid).
 _snapshot_lock = threading.Lock()
-_snapshot_made: set[str] = set()
+_snapshot_made: dict[tuple[str, str], list[str]] = {}
+# Tables kept per attach and name: each configuration in force makes its own (new tier weights,
+# floors), so the oldest beyond these are dropped (at 10M lines the alert candidates are ~50 MB).
+SNAPSHOT_TABLES_KEPT = 4
 
 
 @contextmanager
@@ -118,16 +121,29 @@ def snapshot_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]:
             key = repr((attach_id, sql, sorted(bound.items())))
             table = f"derived_{name}_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
             with _snapshot_lock:
-                if table not in _snapshot_made:
+                made = _snapshot_made.setdefault((attach_id, name), [])
+                if table not in made:
                     # The schema comes from the store's marker (schema_name's allow-list);
                     # the table name is the caller's constant and a digest.
                     con.execute(f'CREATE TABLE IF NOT EXISTS "{schema}".{table} AS {sql}', bound)
-                    _snapshot_made.add(table)
+                    made.append(table)
+                    _drop_oldest(con, schema, made)
             con.execute(f'CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM "{schema}".{table}')
         yield
     finally:
         for name in tables:
             con.execute(f"DROP VIEW IF EXISTS temp.{name}")
+
+
+def _drop_oldest(con, schema: str, made: list[str]) -> None:
+    """Drop the tables of ``made`` (one attach of ``schema`` and one name, oldest first) beyond
+    ``SNAPSHOT_TABLES_KEPT``."""
+    while len(made) > SNAPSHOT_TABLES_KEPT:
+        try:
+            con.execute(f'DROP TABLE IF EXISTS "{schema}".{made[0]}')
+        except duckdb.Error:  # still read by another cursor: it stays, unlisted
+            pass
+        del made[0]
 
 
 # The snapshot tables of each metric module, as functions of the view giving ``snapshot_tables``'

@@ -116,3 +116,30 @@ def test_snapshot_tables_elsewhere_are_temporary_tables():
     with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 0})}):
         assert con.execute("SELECT total FROM t_once").fetchone()[0] == 6
     assert _temporary(con) == [] and _snapshot_tables(con) == []
+
+
+def test_only_the_newest_snapshot_tables_of_a_name_are_kept(tmp_path, monkeypatch):
+    """Each configuration makes its own table (new weights, new floors): beyond
+    ``SNAPSHOT_TABLES_KEPT`` per schema and name the oldest are dropped, so a server whose
+    configuration changes keeps a bounded memory."""
+    from data.store import SnapshotDatabase
+    from metrics import view as view_module
+    from metrics.view import snapshot_tables
+    from tests.builders import make_snapshot, order
+
+    monkeypatch.setattr(view_module, "SNAPSHOT_TABLES_KEPT", 2)
+    info = make_snapshot(tmp_path, "2026-11-22", orders=[order("2026-11-02", 100, 80)])
+    con = SnapshotDatabase().cursor(info)
+    drawn = {}
+    for extra in (1, 2, 3):
+        with snapshot_tables(con, {"t_once": (_ONCE, {"extra": extra})}):
+            drawn[extra] = con.execute("SELECT drawn FROM t_once").fetchone()[0]
+    assert len(_snapshot_tables(con)) == 2
+    # The newest two are still the tables made: the same rows come back.
+    for extra in (2, 3):
+        with snapshot_tables(con, {"t_once": (_ONCE, {"extra": extra})}):
+            assert con.execute("SELECT drawn FROM t_once").fetchone()[0] == drawn[extra]
+    # The oldest is computed again when asked for.
+    with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 1})}):
+        assert con.execute("SELECT total FROM t_once").fetchone()[0] == 101
+    assert len(_snapshot_tables(con)) == 2
