@@ -116,7 +116,8 @@ def _params(view: View, limits: Thresholds) -> dict:
     return {
         "start": start, "to_date": to_date, "base_start": base_start, "base_end": base_end,
         "last_start": previous.start, "last_end": last_end,
-        "history_start": min(base_start, previous.start), "history_end": max(base_end, last_end),
+        "sums_first": min(start, base_start, previous.start),
+        "sums_last": max(to_date, base_end, last_end),
         "floor_lines": [line for line, _ in limits.margin_floor],
         "floor_values": [value for _, value in limits.margin_floor],
         "discount_limit": limits.deep_discount,
@@ -159,26 +160,37 @@ lines AS (
     SELECT * FROM alert_candidates o
     WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter}
 ),
-sums AS ({sums}),
-history AS ({history})"""
+region_sums AS ({region_sums}),
+sums AS (
+    SELECT region_id, product_line, special_price, high_margin, revenue, gross_margin,
+           positive_lines
+    FROM region_sums WHERE period_rows > 0
+),
+history AS (
+    SELECT region_id, product_line, sum(base_revenue) AS base_revenue,
+           sum(base_gross_margin) AS base_gross_margin, sum(last_revenue) AS last_revenue,
+           sum(last_gross_margin) AS last_gross_margin
+    FROM region_sums WHERE history_rows > 0
+    GROUP BY ALL
+)"""
 
 # The sums the region rules, the gm tiles, the mix chart and the unchecked product lines read:
 # the view's order lines to date (``sums``) and before the period (``history``: the erosion
-# baseline and the last fiscal quarter to date, read in one scan over the days of both), both
-# from the snapshot's daily sums (data/extracts.py). Exact decimal sums, so sums of these equal
-# sums over the lines. ``overview`` computes each once into
-# a temporary table of its cursor.
+# baseline and the last fiscal quarter to date), both from ``region_sums``, one scan of the
+# snapshot's daily sums (data/extracts.py). Exact decimal sums, so sums of these equal sums over
+# the lines. ``overview`` computes ``region_sums`` once into a temporary table of its cursor.
 _SUMS_SQL = {
-    "sums": """
+    # One scan of the daily sums over the days of the period and of the history: per region,
+    # product line, special price and high-margin flag, each window's sums and how many days'
+    # rows it has (a group without any is not in that window).
+    "region_sums": """
     SELECT o.region_id, o.product_line, o.special_price, o.high_margin,
-           sum(o.revenue) AS revenue, sum(o.gross_margin) AS gross_margin,
-           sum(o.positive_lines) AS positive_lines
-    FROM daily_sums o
-    WHERE o.order_date BETWEEN $start AND $to_date AND {order_filter}
-    GROUP BY ALL
-""",
-    "history": """
-    SELECT o.region_id, o.product_line,
+           sum(o.revenue) FILTER (WHERE o.order_date BETWEEN $start AND $to_date) AS revenue,
+           sum(o.gross_margin) FILTER (WHERE o.order_date BETWEEN $start AND $to_date)
+               AS gross_margin,
+           sum(o.positive_lines) FILTER (WHERE o.order_date BETWEEN $start AND $to_date)
+               AS positive_lines,
+           count(*) FILTER (WHERE o.order_date BETWEEN $start AND $to_date) AS period_rows,
            sum(o.revenue) FILTER (WHERE o.order_date BETWEEN $base_start AND $base_end)
                AS base_revenue,
            sum(o.gross_margin) FILTER (WHERE o.order_date BETWEEN $base_start AND $base_end)
@@ -186,16 +198,19 @@ _SUMS_SQL = {
            sum(o.revenue) FILTER (WHERE o.order_date BETWEEN $last_start AND $last_end)
                AS last_revenue,
            sum(o.gross_margin) FILTER (WHERE o.order_date BETWEEN $last_start AND $last_end)
-               AS last_gross_margin
+               AS last_gross_margin,
+           count(*) FILTER (WHERE o.order_date BETWEEN $base_start AND $base_end
+                              OR o.order_date BETWEEN $last_start AND $last_end) AS history_rows
     FROM daily_sums o
-    WHERE o.order_date BETWEEN $history_start AND $history_end
-      AND (o.order_date BETWEEN $base_start AND $base_end
+    WHERE o.order_date BETWEEN $sums_first AND $sums_last
+      AND (o.order_date BETWEEN $start AND $to_date
+           OR o.order_date BETWEEN $base_start AND $base_end
            OR o.order_date BETWEEN $last_start AND $last_end)
       AND {order_filter}
     GROUP BY ALL
 """,
 }
-_SHARED_TABLES = {"sums": "alert_sums", "history": "alert_history"}
+_SHARED_TABLES = {"region_sums": "alert_region_sums"}
 
 # Over the revenue of products whose high_margin flag is known: a snapshot without a products
 # table (SPEC §9: derived, flags unknown) has no share, so the rule cannot fire on it.
@@ -356,7 +371,7 @@ def _with(select: str) -> str:
 
 def _statement(view: View, select: str, shared: bool) -> tuple[str, dict]:
     """``WITH <the shared CTEs it reads> <select>`` and its parameters, the view's filters bound.
-    ``shared``: ``sums`` and ``history`` read the temporary tables ``_shared`` made."""
+    ``shared``: ``region_sums`` reads the temporary table ``_shared`` made."""
     order_filter, order_params = filters(view, "o", table="orders")
     opportunity_filter, opportunity_params = filters(view, "o", table="opportunities")
     parts = {name: (f"SELECT * FROM temp.{_SHARED_TABLES[name]}" if shared else sql)
@@ -371,8 +386,8 @@ def _statement(view: View, select: str, shared: bool) -> tuple[str, dict]:
 
 
 def _shared(con: duckdb.DuckDBPyConnection, view: View):
-    """Within the block, statements built with ``shared=True`` read ``sums`` and ``history`` from
-    temporary tables of this cursor, computed once here."""
+    """Within the block, statements built with ``shared=True`` read ``region_sums`` (and so
+    ``sums`` and ``history``) from a temporary table of this cursor, computed once here."""
     return temporary_tables(con, {
         _SHARED_TABLES[name]: _statement(view, f"SELECT * FROM {name}", shared=False)
         for name in _SUMS_SQL})
