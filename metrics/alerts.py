@@ -397,11 +397,7 @@ def _shared(con: duckdb.DuckDBPyConnection, view: View):
 # (4% of the lines at 10M), in date order: computed once per served snapshot and configuration
 # (``snapshot_tables``), so a view's line rules read its days of these instead of a quarter's
 # order lines.
-_CANDIDATES_SQL = """
-WITH floors AS (
-    SELECT unnest($floor_lines::VARCHAR[]) AS product_line,
-           unnest($floor_values::DOUBLE[]) AS floor
-)
+_CANDIDATES_SELECT = """
 SELECT o.order_id, o.line_no, o.order_date, o.customer_id, o.rep_id, o.region_id, o.industry_id,
        o.product_line, o.channel, o.quantity, o.revenue, o.discount_pct, p.list_price,
        p.name AS product_name, (o.revenue - o.cost) AS gross_margin, f.floor,
@@ -417,11 +413,11 @@ ORDER BY o.order_date
 
 @snapshot_parts
 def _candidate_parts(view: View) -> dict[str, tuple[str, dict]]:
-    return {"alert_candidates": (_CANDIDATES_SQL, _params(view, thresholds()))}
+    return {"alert_candidates": (_with(_CANDIDATES_SELECT), _params(view, thresholds()))}
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, view: View):
-    """Within the block the cursor reads ``alert_candidates`` (``_CANDIDATES_SQL``)."""
+    """Within the block the cursor reads ``alert_candidates`` (``_CANDIDATES_SELECT``)."""
     return snapshot_tables(con, _candidate_parts(view))
 
 

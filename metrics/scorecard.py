@@ -89,16 +89,15 @@ def _window(period: Period, to_date: dt.date | None) -> dict:
 
 def _windows(windows: list[tuple[Period, dt.date | None]]) -> dict:
     """The bound parameters of ``_SCORES_SQL`` for the windows (period, last day of actuals):
-    window i runs from its period's start to that day (empty when it is None) and its targets are
-    its period's months, each with the fraction of it the period covers."""
-    ends = [to_date or period.start - dt.timedelta(days=1) for period, to_date in windows]
-    shares = [(i, month, fraction) for i, (period, _) in enumerate(windows)
-              for month, fraction in period.month_fractions()]
-    return {"w_ids": list(range(len(windows))),
-            "w_starts": [period.start for period, _ in windows], "w_ends": ends,
-            "first_day": min(period.start for period, _ in windows), "last_day": max(ends),
-            "share_ids": [i for i, _, _ in shares], "share_months": [m for _, m, _ in shares],
-            "share_fractions": [f for _, _, f in shares]}
+    window i is ``_window`` of its period and day, its targets its period's months, each with the
+    fraction of it the period covers."""
+    each = [_window(period, to_date) for period, to_date in windows]
+    return {"w_ids": list(range(len(each))), "w_starts": [w["start"] for w in each],
+            "w_ends": [w["to_date"] for w in each],
+            "first_day": min(w["start"] for w in each), "last_day": max(w["to_date"] for w in each),
+            "share_ids": [i for i, w in enumerate(each) for _ in w["months"]],
+            "share_months": [m for w in each for m in w["months"]],
+            "share_fractions": [f for w in each for f in w["fractions"]]}
 
 
 # ----------------------------------------------------------------------------------------- scores
@@ -249,16 +248,11 @@ def _shared(con: duckdb.DuckDBPyConnection, view: View):
     return snapshot_tables(con, _shared_parts(view))
 
 
-def _scores(con: duckdb.DuckDBPyConnection, view: View, period: Period,
-            to_date: dt.date | None) -> pd.DataFrame:
-    """Every region's bases, six scores, total and rank for ``period`` with actuals up to
-    ``to_date`` (pipeline hygiene as of the view's snapshot); inside ``_shared(con, view)``."""
-    return _scores_of(con, [(period, to_date)])[0]
-
-
-def _scores_of(con: duckdb.DuckDBPyConnection, windows: list[tuple[Period, dt.date | None]]
-               ) -> list[pd.DataFrame]:
-    """``_scores`` of each window (period, last day of actuals), from one statement."""
+def _scores(con: duckdb.DuckDBPyConnection, windows: list[tuple[Period, dt.date | None]]
+            ) -> list[pd.DataFrame]:
+    """For each window (period, last day of actuals), every region's bases, six scores, total and
+    rank (pipeline hygiene as of the view's snapshot), from one statement; inside
+    ``_shared(con, view)``."""
     params = {**_windows(windows), "cap": industry_cap(),
               "qualifying": list(QUALIFYING_ACTIVITIES)}
     sql = _SCORES_SQL.format(**{name: f"SELECT * FROM temp.{table}"
@@ -305,7 +299,7 @@ def scorecard(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     ``previous_<dimension>`` and ``contribution_<dimension>`` (see ``contribution``). Rows in
     rank order, unranked regions last."""
     with _shared(con, view):
-        now, before = _scores_of(con, [(view.period, view.to_date_end), comparison(view)])
+        now, before = _scores(con, [(view.period, view.to_date_end), comparison(view)])
     return _card(now, before)
 
 
@@ -384,7 +378,7 @@ def quarter_review(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     Empty for other periods."""
     with _shared(con, view):
         reviewed = _reviewed(view)
-        return _review(reviewed, _scores_of(con, reviewed) if reviewed else [])
+        return _review(reviewed, _scores(con, reviewed) if reviewed else [])
 
 
 _REVIEW_COLUMNS = ["period", "kind", "region_id", "total", "rank", "met_revenue", "met_margin"]
@@ -417,7 +411,7 @@ def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     reviewed = _reviewed(view)
     others = [window for window in reviewed if window != now_window]
     with _shared(con, view):
-        now, before, *scored = _scores_of(con, [now_window, comparison(view), *others])
+        now, before, *scored = _scores(con, [now_window, comparison(view), *others])
     by_window = dict(zip(others, scored))
     review = _review(reviewed, [now if window == now_window else by_window[window]
                                 for window in reviewed])
