@@ -102,23 +102,37 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
     """The metric calls ``pages/views/<page>.py`` makes on its default view (no filters, default
     period, last week's snapshot as comparison), as (name, thunk(con)). Calls a page makes only
     after a selection (a region drill-down, an alert, a deal) use the first candidate."""
-    from metrics import alerts, customers, dashboard, pipeline, quality, scorecard
+    from metrics import (alerts, availability, customers, dashboard, forecast_accuracy,
+                         pipeline, quality, scorecard)
     from metrics.periods import default_period
     from metrics.view import View
+    from pages.ui.url_state import DEFAULT_WINS
 
     view = View(info.snapshot_id, info.as_of, default_period(info.as_of),
                 compare=previous.snapshot_id if previous else None)
 
-    def m(fn, v=None):
-        return (f"{fn.__module__.split('.')[-1]}.{fn.__qualname__}", lambda con: fn(con, v or view))
+    def m(fn, v=None, args=()):
+        return (f"{fn.__module__.split('.')[-1]}.{fn.__qualname__}",
+                lambda con: fn(con, v or view, *args))
 
     if page == "dashboard":
-        return [m(dashboard.kpis), m(dashboard.revenue_trend), m(dashboard.regional_report),
-                m(pipeline.movement), m(dashboard.key_opportunities), m(dashboard.order_flow)]
+        # The review ladder's default level is the region (pages/views/dashboard.py).
+        return [m(dashboard.kpis), m(dashboard.product_lines), m(dashboard.revenue_trend),
+                m(dashboard.regional_report), m(pipeline.movement),
+                m(dashboard.review_table, args=("region",)), m(dashboard.key_opportunities),
+                m(dashboard.order_flow)]
     if page == "pipeline":
+        # The funnel calculator's default wins and the weeks of the period whose forecasts the
+        # accuracy compares, as pages/views/pipeline.py passes them.
+        weeks = forecast_accuracy.snapshots_in(view, infos)
         calls = [m(pipeline.summary), m(dashboard.kpis), m(pipeline.funnel),
-                 m(pipeline.movement_overview), m(pipeline.stage_conversion),
-                 m(dashboard.regional_report), m(pipeline.attention_deals)]
+                 m(pipeline.undated_open), m(pipeline.movement_overview),
+                 m(pipeline.stage_conversion), m(dashboard.regional_report),
+                 m(pipeline.funnel_calculator, args=(DEFAULT_WINS,)),
+                 m(forecast_accuracy.forecast_accuracy, args=(weeks,)),
+                 ("forecast_accuracy.forecast_accuracy[by_region]",
+                  lambda con: forecast_accuracy.forecast_accuracy(con, view, weeks, True)),
+                 m(pipeline.attention_deals)]
         con = db.cursor(info)
         deal_id = con.execute("SELECT min(opportunity_id) FROM opportunities "
                               "WHERE status = 'open'").fetchone()[0]
@@ -153,7 +167,7 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
                     quality.row_count_table(infos))),
                 ("quality.quality_report", lambda con: quality.quality_report(
                     con, view, foreign_keys=info.foreign_keys)),
-                m(quality.customers_without_owner)]
+                m(quality.customers_without_owner), m(availability.enables)]
     raise ValueError(page)
 
 

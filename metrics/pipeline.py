@@ -81,34 +81,48 @@ def undated_open(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     return {"count": int(count), "amount": float(amount)}
 
 
-_CONVERSION_SQL = """
-WITH entered AS (
-    SELECT h.opportunity_id, h.stage, min(h.entered_date) AS first_entered
-    FROM opportunity_history h {scoped}
-    WHERE h.entered_date BETWEEN $start AND $to_date AND h.stage < $won_stage
-    GROUP BY ALL
-),
--- The last time each deal entered each next stage up to as_of, from the window's start: an
--- entry converts when the next stage was entered on or after its first entry in the window.
-entered_next AS (
-    SELECT h.opportunity_id, h.stage - 1 AS stage, max(h.entered_date) AS last_entered
-    FROM opportunity_history h
-    WHERE h.entered_date BETWEEN $start AND $as_of
+# Every stage entry of the history up to as_of (open stages only), once per served snapshot:
+# the entry before it into the same stage (``prev_entered``; none for a deal's first), the last
+# entry into the next stage up to as_of (``next_entered``) and the deal's filter columns (every
+# deal of the history is an opportunity: data.store validates it).
+_CONVERSION_ENTRIES_SQL = """
+WITH next_stage AS (
+    SELECT opportunity_id, stage - 1 AS stage, max(entered_date) AS next_entered
+    FROM opportunity_history
+    WHERE entered_date <= $as_of
     GROUP BY ALL
 )
-SELECT e.stage AS from_stage, e.stage + 1 AS to_stage,
+SELECT h.stage, h.entered_date,
+       lag(h.entered_date) OVER (PARTITION BY h.opportunity_id, h.stage
+                                 ORDER BY h.entered_date) AS prev_entered,
+       n.next_entered, o.region_id, o.industry_id, o.product_line, o.source
+FROM opportunity_history h
+LEFT JOIN next_stage n USING (opportunity_id, stage)
+LEFT JOIN opportunities o USING (opportunity_id)
+WHERE h.stage < $won_stage AND h.entered_date <= $as_of
+ORDER BY h.entered_date
+"""
+
+# A deal entered stage k in the window when its first entry into k there is in the window (the
+# entry before it, if any, came before the window's start); it converted when it entered k+1 on
+# or after that entry, up to as_of: its last entry into k+1 up to as_of is on or after it (the
+# history holds one row per deal, stage and day).
+_CONVERSION_SQL = """
+SELECT stage AS from_stage, stage + 1 AS to_stage,
        count(*) AS entered,
-       count(*) FILTER (WHERE n.last_entered >= e.first_entered) AS converted
-FROM entered e
-LEFT JOIN entered_next n USING (opportunity_id, stage)
+       count(*) FILTER (WHERE next_entered >= entered_date) AS converted
+FROM conversion_entries o
+WHERE entered_date BETWEEN $start AND $to_date
+  AND (prev_entered IS NULL OR prev_entered < $start) AND {opportunity_filter}
 GROUP BY ALL
 ORDER BY from_stage
 """
 
-# The deals of the view's filters (none: every deal of the history).
-_CONVERSION_SCOPED = """
-    JOIN (SELECT opportunity_id FROM opportunities o WHERE {opportunity_filter}) scoped
-      USING (opportunity_id)"""
+
+@snapshot_parts
+def _conversion_parts(view: View) -> dict[str, tuple[str, dict]]:
+    return {"conversion_entries": (_CONVERSION_ENTRIES_SQL,
+                                   {"as_of": view.as_of, "won_stage": config.current().stages.won})}
 
 
 def stage_conversion(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
@@ -116,12 +130,10 @@ def stage_conversion(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame
     k+1 (the last open stage converts to won)."""
     opportunity_filter, params = filters(view, "o", table="opportunities")
     start, to_date = _window(view)
-    scoped = (_CONVERSION_SCOPED.format(opportunity_filter=opportunity_filter)
-              if params else "")  # no filter: every deal of the history
-    found = con.execute(_CONVERSION_SQL.format(scoped=scoped),
-                        {"start": start, "to_date": to_date, "as_of": view.as_of,
-                         "won_stage": config.current().stages.won,
-                         **params}).df().set_index("from_stage")
+    with snapshot_tables(con, _conversion_parts(view)):
+        found = con.execute(_CONVERSION_SQL.format(opportunity_filter=opportunity_filter),
+                            {"start": start, "to_date": to_date,
+                             **params}).df().set_index("from_stage")
     frame = pd.DataFrame({"from_stage": stage_params()["open_stages"]}).assign(to_stage=lambda f: f["from_stage"] + 1)
     frame["entered"] = frame["from_stage"].map(found["entered"]).fillna(0).astype(int)
     frame["converted"] = frame["from_stage"].map(found["converted"]).fillna(0).astype(int)

@@ -257,7 +257,7 @@ def test_stage_conversion_counts_the_same_day_and_as_of(pipeline_pair):
     s1, con = pipeline_pair
     c = pipeline.stage_conversion(con, view(s1)).set_index("from_stage")
     # Entered stage 1 in the window (10-01 … 11-22): Q, R. Both entered stage 2 later or the
-    # same day: Q on 10-05 itself (kills ``later.entered_date >= e.first_entered`` → ``>``), R on
+    # same day: Q on 10-05 itself (kills ``next_entered >= entered_date`` → ``>``), R on
     # as_of (kills ``<= $as_of`` → ``<``). Stage 2 entered in the window: Q, R; none reached 3.
     assert c["entered"].tolist() == [2, 2, 0, 0]
     assert c["converted"].tolist() == [2, 0, 0, 0]

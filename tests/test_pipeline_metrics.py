@@ -157,6 +157,30 @@ def test_stage_conversion(snapshots):
     assert c["conversion"].tolist() == pytest.approx([1 / 5, 1 / 3, 1 / 3, 1.0])
 
 
+def test_stage_conversion_first_entries_in_the_window(tmp_path):
+    # October 2026 (10-01 … 10-31), as of 2026-11-22. T (rep) entered stage 1 on 09-01, again on
+    # 10-03 (its first entry in the window: the one before came before the window) and 10-20
+    # (not a first entry); stage 2 on 10-02, before its first stage-1 entry in the window: not
+    # converted. U (partner) entered stage 1 on 10-05 and stage 2 on as_of, after the window but
+    # by as_of: converted. Stage 1: entered T, U, converted U. Stage 2: entered T, converted none.
+    # Channel direct: T alone.
+    info = make_snapshot(
+        tmp_path, "2026-11-22",
+        opportunities=[opp("T", 100, 2, "2026-12-10"),
+                       opp("U", 100, 2, "2026-12-10", source="partner")],
+        opportunity_history=history(
+            ("T", 1, "2026-09-01"), ("T", 1, "2026-10-03"), ("T", 1, "2026-10-20"),
+            ("T", 2, "2026-10-02"), ("U", 1, "2026-10-05"), ("U", 2, "2026-11-22")))
+    con = SnapshotDatabase().cursor(info)
+    every = pipeline.stage_conversion(con, view(info, compare=None, period="2026-10"))
+    assert every["entered"].tolist() == [2, 1, 0, 0]
+    assert every["converted"].tolist() == [1, 0, 0, 0]
+    direct = pipeline.stage_conversion(
+        con, view(info, compare=None, period="2026-10", channel="direct"))
+    assert direct["entered"].tolist() == [1, 1, 0, 0]
+    assert direct["converted"].tolist() == [0, 0, 0, 0]
+
+
 def test_win_rate_and_cycle(snapshots):
     _, s1, con = snapshots
     w = pipeline.win_rate(con, view(s1))

@@ -22,6 +22,8 @@ SINGLE = ("snapshot", "period", "channel", "lang", "compare", "deal", "level", "
 PAGE_LOCAL = ("deal", "level", "rep", "wins")
 # An opportunity or rep id opened in a page's detail view; the page says when it is not found.
 _DEAL_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+# The funnel calculator's wins: when the link names none, and the most it accepts.
+DEFAULT_WINS = 10
 MAX_WINS = 100_000
 MULTI = {"region": "regions", "industry": "industries", "product_line": "product_lines"}
 PARAMS = (*SINGLE, *MULTI)

@@ -12,9 +12,7 @@ from pages.ui import chart_specs, charts, export, fmt, grid, state, tables
 from pages.ui import tiles as tiles_ui
 from pages.ui import vocab
 from pages.ui.i18n import md, t
-from pages.ui.url_state import MAX_WINS
-
-DEFAULT_WINS = 10
+from pages.ui.url_state import DEFAULT_WINS, MAX_WINS
 
 ctx = state.page_header("pipeline")
 state.unavailable(ctx, "pipeline", "stage_history", "targets")
