@@ -147,7 +147,7 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
         region = scorecard.scorecard(con, view)["region_id"].iloc[0]
         con.close()
         region_view = scorecard.whole_business(view, (region,))
-        return [m(scorecard.overview),
+        return [m(scorecard.published_overview),
                 m(scorecard.industry_attainment, region_view),
                 m(scorecard.uncovered_customers, region_view),
                 m(scorecard.attention_deals, region_view)]
