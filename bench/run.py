@@ -117,22 +117,19 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
 
     if page == "dashboard":
         # The review ladder's default level is the region (pages/views/dashboard.py).
-        return [m(dashboard.kpis), m(dashboard.product_lines), m(dashboard.revenue_trend),
-                m(dashboard.regional_report), m(pipeline.movement),
+        return [m(dashboard.kpis_and_regions), m(dashboard.product_lines),
+                m(dashboard.revenue_trend), m(pipeline.movement),
                 m(dashboard.review_table, args=("region",)), m(dashboard.key_opportunities),
                 m(dashboard.order_flow)]
     if page == "pipeline":
         # The funnel calculator's default wins and the weeks of the period whose forecasts the
         # accuracy compares, as pages/views/pipeline.py passes them.
         weeks = forecast_accuracy.snapshots_in(view, infos)
-        calls = [m(pipeline.summary), m(dashboard.kpis), m(pipeline.funnel),
+        calls = [m(pipeline.summary), m(dashboard.kpis_and_regions), m(pipeline.funnel),
                  m(pipeline.undated_open), m(pipeline.movement_overview),
-                 m(pipeline.stage_conversion), m(dashboard.regional_report),
+                 m(pipeline.stage_conversion),
                  m(pipeline.funnel_calculator, args=(DEFAULT_WINS,)),
-                 m(forecast_accuracy.forecast_accuracy, args=(weeks,)),
-                 ("forecast_accuracy.forecast_accuracy[by_region]",
-                  lambda con: forecast_accuracy.forecast_accuracy(con, view, weeks, True)),
-                 m(pipeline.attention_deals)]
+                 m(forecast_accuracy.overview, args=(weeks,)), m(pipeline.attention_deals)]
         con = db.cursor(info)
         deal_id = con.execute("SELECT min(opportunity_id) FROM opportunities "
                               "WHERE status = 'open'").fetchone()[0]

@@ -23,7 +23,7 @@ import pandas as pd
 from data import config
 from metrics import availability
 from data.config import setting
-from metrics.view import View, filters, used
+from metrics.view import View, filters, snapshot_parts, snapshot_tables, used
 
 DASHBOARD_KEYS = (
     "revenue", "cost", "gross_margin", "gm_pct", "revenue_target", "margin_target",
@@ -52,14 +52,12 @@ _GROUPINGS = {
         "keys": """SELECT industry_id AS k, name_en, name_zh FROM industries
                    WHERE {industry_filter}""",
     },
-    # Every product line the data uses (SPEC §9: no fixed list), within the view's filter.
+    # Every product line the data uses (SPEC §9: no fixed list; ``product_line_ids``), within the
+    # view's filter.
     "product_line": {
         "key": "product_line",
         "keys": """SELECT product_line AS k, NULL AS name_en, NULL AS name_zh
-                   FROM (SELECT product_line FROM products UNION SELECT product_line FROM orders
-                         UNION SELECT product_line FROM targets
-                         UNION SELECT product_line FROM opportunities)
-                   WHERE product_line IS NOT NULL AND {product_line_filter}""",
+                   FROM product_line_ids WHERE {product_line_filter}""",
     },
     # The top accounts by revenue in the period to date, within the view's filters.
     "account": {
@@ -73,49 +71,66 @@ _GROUPINGS = {
     },
 }
 
+# Every product line the snapshot's products, order lines, targets and opportunities name, once
+# per served snapshot (a distinct over every order line).
+_PRODUCT_LINE_IDS_SQL = """
+SELECT product_line FROM (
+    SELECT product_line FROM products UNION SELECT product_line FROM orders
+    UNION SELECT product_line FROM targets UNION SELECT product_line FROM opportunities)
+WHERE product_line IS NOT NULL
+"""
+
+
+@snapshot_parts
+def _product_line_parts(view: View) -> dict[str, tuple[str, dict]]:
+    return {"product_line_ids": (_PRODUCT_LINE_IDS_SQL, {})}
+
+
 # The review ladder of SPEC §10.2, bottom-up: account → industry → product line → region → group.
 LEVELS = ("region_group", "region", "industry", "product_line", "account")
 
+# Each part is summed per key; with ``{grouped}`` GROUPING SETS it also sums every row into the
+# key's total (``total``: its key is null), which a row of ``keys`` of its own stands for.
 _KPI_SQL = """
 WITH keys AS ({keys}),
 actual AS (
-    SELECT {key} AS k,
+    SELECT {key} AS k, {total} AS total,
            sum(revenue) FILTER (WHERE order_date BETWEEN $start AND $to_date) AS revenue,
            sum(cost) FILTER (WHERE order_date BETWEEN $start AND $to_date) AS cost,
            sum(revenue) FILTER (WHERE order_date BETWEEN $week_start AND $as_of) AS week_revenue
     FROM orders
     WHERE (order_date BETWEEN $start AND $to_date OR order_date BETWEEN $week_start AND $as_of)
       AND {order_filter}
-    GROUP BY ALL
+    {grouped}
 ),
 prior AS (
-    SELECT {key} AS k, sum(revenue) AS revenue
+    SELECT {key} AS k, {total} AS total, sum(revenue) AS revenue
     FROM orders
     WHERE order_date BETWEEN $prior_start AND $prior_end AND {order_filter}
-    GROUP BY ALL
+    {grouped}
 ),
 month_share AS (
     SELECT unnest($months) AS fiscal_month, unnest($fractions) AS fraction
 ),
 target AS (
-    SELECT {target_key} AS k,
+    SELECT {target_key} AS k, {total} AS total,
            sum(revenue_target * fraction) AS revenue_target,
            sum(margin_target * fraction) AS margin_target
     FROM targets JOIN month_share USING (fiscal_month)
     WHERE {target_filter}
-    GROUP BY ALL
+    {grouped}
 ),
 pipeline AS (
-    SELECT {key} AS k,
+    SELECT {key} AS k, {total} AS total,
            sum(amount) AS open_pipeline,
            sum(amount * list_extract($probabilities, stage)) AS weighted_pipeline
     FROM opportunities
     WHERE status = 'open' AND expected_close_date > $pipeline_from AND expected_close_date <= $end
       AND {opportunity_filter}
-    GROUP BY ALL
+    {grouped}
 ),
 money AS (
-    SELECT keys.k AS key, keys.name_en, keys.name_zh,
+    SELECT keys.k AS key, keys.total, keys.name_en, keys.name_zh,
            coalesce(actual.revenue, 0)::DOUBLE AS revenue,
            coalesce(actual.cost, 0)::DOUBLE AS cost,
            coalesce(actual.week_revenue, 0)::DOUBLE AS week_revenue,
@@ -125,12 +140,12 @@ money AS (
            coalesce(pipeline.open_pipeline, 0)::DOUBLE AS open_pipeline,
            coalesce(pipeline.weighted_pipeline, 0)::DOUBLE AS weighted_pipeline
     FROM keys
-    LEFT JOIN actual ON actual.k IS NOT DISTINCT FROM keys.k
-    LEFT JOIN prior ON prior.k IS NOT DISTINCT FROM keys.k
-    LEFT JOIN target ON target.k IS NOT DISTINCT FROM keys.k
-    LEFT JOIN pipeline ON pipeline.k IS NOT DISTINCT FROM keys.k
+    LEFT JOIN actual ON actual.k IS NOT DISTINCT FROM keys.k AND actual.total = keys.total
+    LEFT JOIN prior ON prior.k IS NOT DISTINCT FROM keys.k AND prior.total = keys.total
+    LEFT JOIN target ON target.k IS NOT DISTINCT FROM keys.k AND target.total = keys.total
+    LEFT JOIN pipeline ON pipeline.k IS NOT DISTINCT FROM keys.k AND pipeline.total = keys.total
 )
-SELECT key, name_en, name_zh, week_revenue, revenue, cost,
+SELECT key, total, name_en, name_zh, week_revenue, revenue, cost,
        revenue - cost AS gross_margin,
        (revenue - cost) / nullif(revenue, 0) AS gm_pct,
        revenue_target, margin_target,
@@ -150,7 +165,7 @@ SELECT key, name_en, name_zh, week_revenue, revenue, cost,
        revenue_target - revenue <= 0 AS target_met,
        open_pipeline / nullif(greatest(revenue_target - revenue, 0), 0) AS coverage
 FROM money
-ORDER BY key
+ORDER BY total, key
 """
 
 
@@ -179,8 +194,16 @@ def _kpi_params(view: View) -> dict:
     }
 
 
-def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None) -> pd.DataFrame:
+def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None,
+               total: bool = False) -> pd.DataFrame:
+    """The KPI columns per key of grouping ``by`` (None: the one row "total"); with ``total``
+    also the row of all of the view's data (``total`` true, key null) from the same scans."""
     grouping = _GROUPINGS[by]
+    keys = grouping["keys"]
+    if total:
+        keys = f"SELECT *, false AS total FROM ({keys}) UNION ALL SELECT NULL, NULL, NULL, true"
+    else:
+        keys = f"SELECT *, false AS total FROM ({keys})"
     order_filter, order_params = filters(view, table="orders")
     target_filter, target_params = filters(view, table="targets")
     opportunity_filter, opportunity_params = filters(view, table="opportunities")
@@ -191,12 +214,14 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None) -> pd
                        else "true")
     order_filter_o, order_params_o = filters(view, "o", table="orders")
     sql = _KPI_SQL.format(
-        keys=grouping["keys"].format(region_filter=region_filter,
+        keys=keys.format(region_filter=region_filter,
                                      product_line_filter=product_line_filter,
                                      industry_filter=industry_filter,
                                      order_filter_o=order_filter_o),
         key=grouping["key"],
         target_key=grouping.get("target_key", grouping["key"]),
+        total="grouping(k) = 1" if total else "false",
+        grouped="GROUP BY GROUPING SETS ((k), ())" if total else "GROUP BY ALL",
         order_filter=order_filter,
         target_filter=target_filter,
         opportunity_filter=opportunity_filter,
@@ -208,7 +233,12 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None) -> pd
         groups = con.execute("SELECT region_id, region_group FROM regions").fetchall()
         params["grouped_regions"] = [region for region, _ in groups]
         params["group_of"] = [group for _, group in groups]
-    return con.execute(sql, used(sql, params)).df()
+    if by == "product_line":
+        with snapshot_tables(con, _product_line_parts(view)):
+            frame = con.execute(sql, used(sql, params)).df()
+    else:
+        frame = con.execute(sql, used(sql, params)).df()
+    return frame if total else frame.drop(columns="total")
 
 
 # What is not available without order lines or without opportunities (SPEC §9): null, not 0.
@@ -228,7 +258,10 @@ def _without_missing_inputs(con, frame: pd.DataFrame) -> pd.DataFrame:
 
 def kpis(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The dashboard's KPI tiles for the view: every SPEC §5.1 metric as one dict."""
-    row = _without_missing_inputs(con, _kpi_frame(con, view, None)).iloc[0]
+    return _kpis_of(_without_missing_inputs(con, _kpi_frame(con, view, None)).iloc[0])
+
+
+def _kpis_of(row: pd.Series) -> dict:
     out = {key: _clean(row[key]) for key in DASHBOARD_KEYS}
     extra = ("open_pipeline", "target_gap", "target_met", "on_track", "pace_gap", "forecast_attainment",
              "week_revenue", "prior_revenue")
@@ -245,11 +278,11 @@ def product_lines(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     = "total"), for the period to date, revenue target, revenue, revenue attainment, margin
     target, gross margin, margin attainment and gm_pct; targets are the whole period's. Product
     lines with a target or a booking in the period, in the configuration's order, then by id."""
-    lines = _without_missing_inputs(con, _kpi_frame(con, view, "product_line"))
+    frame = _without_missing_inputs(con, _kpi_frame(con, view, "product_line", total=True))
+    lines, total = frame[~frame["total"]], frame[frame["total"]].assign(key="total")
     # A line with neither a target nor a booking in the period is not part of the review.
     lines = lines[lines["revenue_target"].notna() | lines["margin_target"].notna()
                   | (lines["revenue"].fillna(0) != 0) | (lines["cost"].fillna(0) != 0)]
-    total = _without_missing_inputs(con, _kpi_frame(con, view, None))
     order = {line: i for i, line in enumerate(config.current().product_lines)}
     lines = lines.assign(_order=lines["key"].map(lambda k: order.get(k, len(order)))) \
         .sort_values(["_order", "key"]).drop(columns="_order")
@@ -260,10 +293,21 @@ def product_lines(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
 def regional_report(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Weekly regional report: one row per region with week revenue, period-to-date revenue,
     target, attainment, pace flag, gm_pct, yoy, weighted pipeline and coverage."""
-    frame = _kpi_frame(con, view, "region").rename(columns={"key": "region_id"})
-    frame = _without_missing_inputs(con, frame)
+    return _regional_of(_without_missing_inputs(con, _kpi_frame(con, view, "region")))
+
+
+def _regional_of(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.rename(columns={"key": "region_id"})
     return frame.sort_values(["revenue_attainment", "region_id"], ascending=[False, True],
                              na_position="last").reset_index(drop=True)
+
+
+def kpis_and_regions(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """``kpis`` (as ``kpis``) and ``regional_report`` (as ``regional_report``) from the same
+    scans, for the pages that show both."""
+    frame = _without_missing_inputs(con, _kpi_frame(con, view, "region", total=True))
+    return {"kpis": _kpis_of(frame[frame["total"]].iloc[0]),
+            "regional_report": _regional_of(frame[~frame["total"]].drop(columns="total"))}
 
 
 REVIEW_COLUMNS = ("key", "name_en", "name_zh", "week_revenue", "revenue", "cost", "revenue_target",

@@ -60,37 +60,33 @@ def forecast_accuracy(con: duckdb.DuckDBPyConnection, view: View,
     ``by_region`` there is one row per snapshot and region (the regions of either snapshot's
     regional report, a region one of them does not list having a null forecast or actual),
     ordered by as_of, then region_id."""
+    return overview(con, view, snapshots)["by_region" if by_region else "national"]
+
+
+def overview(con: duckdb.DuckDBPyConnection, view: View,
+             snapshots: tuple[tuple[str, dt.date], ...]) -> dict[str, pd.DataFrame]:
+    """``forecast_accuracy`` national (``national``) and by region (``by_region``), each
+    snapshot's KPIs and regional report from the same scans (``dashboard.kpis_and_regions``)."""
     view = dataclasses.replace(view, compare=None)
     weeks = sorted({(sid, as_of) for sid, as_of in snapshots if _counts(view, as_of)},
                    key=lambda pair: (pair[1], pair[0]))
-    if by_region:
-        return _by_region(con, view, weeks)
-    served = dashboard.kpis(con, view)
-    actual = served["revenue"]
-    rows = []
+    served = dashboard.kpis_and_regions(con, view)
+    actual = served["kpis"]["revenue"]
+    actual_by_region = served["regional_report"].set_index("region_id")["revenue"]
+    national, by_region = [], []
     for snapshot_id, as_of in weeks:
-        if snapshot_id == view.snapshot_id:
-            forecast = served["forecast"]
-        else:
-            forecast = _on_snapshot(con, view, snapshot_id, as_of, dashboard.kpis)["forecast"]
-        rows.append({"snapshot_id": snapshot_id, "as_of": as_of, "forecast": forecast,
-                     "actual": actual, "error": _error(forecast, actual)})
-    return _frame(rows, COLUMNS)
-
-
-def _by_region(con, view: View, weeks: list[tuple[str, dt.date]]) -> pd.DataFrame:
-    served = dashboard.regional_report(con, view)
-    actual = served.set_index("region_id")["revenue"]
-    rows = []
-    for snapshot_id, as_of in weeks:
-        report = (served if snapshot_id == view.snapshot_id else
-                  _on_snapshot(con, view, snapshot_id, as_of, dashboard.regional_report))
-        forecast = report.set_index("region_id")["forecast"]
-        for region_id in sorted(set(forecast.index) | set(actual.index)):
-            f, a = _value(forecast.get(region_id)), _value(actual.get(region_id))
-            rows.append({"snapshot_id": snapshot_id, "as_of": as_of, "region_id": region_id,
-                         "forecast": f, "actual": a, "error": _error(f, a)})
-    return _frame(rows, REGION_COLUMNS)
+        numbers = (served if snapshot_id == view.snapshot_id else
+                   _on_snapshot(con, view, snapshot_id, as_of, dashboard.kpis_and_regions))
+        forecast = numbers["kpis"]["forecast"]
+        national.append({"snapshot_id": snapshot_id, "as_of": as_of, "forecast": forecast,
+                         "actual": actual, "error": _error(forecast, actual)})
+        forecast_by_region = numbers["regional_report"].set_index("region_id")["forecast"]
+        for region_id in sorted(set(forecast_by_region.index) | set(actual_by_region.index)):
+            f = _value(forecast_by_region.get(region_id))
+            a = _value(actual_by_region.get(region_id))
+            by_region.append({"snapshot_id": snapshot_id, "as_of": as_of, "region_id": region_id,
+                              "forecast": f, "actual": a, "error": _error(f, a)})
+    return {"national": _frame(national, COLUMNS), "by_region": _frame(by_region, REGION_COLUMNS)}
 
 
 def _on_snapshot(con, view: View, snapshot_id: str, as_of: dt.date, metric):

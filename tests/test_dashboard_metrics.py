@@ -197,6 +197,26 @@ def test_region_without_target_is_listed_with_null_attainment(quarter):
     assert report["weighted_pipeline"].sum() == pytest.approx(total["weighted_pipeline"])
 
 
+def test_kpis_and_regions_from_the_same_scans(quarter):
+    info, con = quarter
+    both = dashboard.kpis_and_regions(con, view(info, "FY26Q3"))
+    k = both["kpis"]
+    # FY26Q3 to date: 300 + 200 + 100 + 500 (R3) + 50 + 1,200 (R2); last year like-for-like
+    # 400 + 100; targets 3,100 + 3,000 + 3,100 + 1,000 (R2); weighted pipeline 500 + 200 + 175
+    # + 1,500,000 × 25 %.
+    assert k["revenue"] == pytest.approx(2_350)
+    assert k["prior_revenue"] == pytest.approx(500)
+    assert k["revenue_target"] == pytest.approx(10_200)
+    assert k["weighted_pipeline"] == pytest.approx(375_875)
+    assert k == dashboard.kpis(con, view(info, "FY26Q3"))
+    pd.testing.assert_frame_equal(both["regional_report"],
+                                  dashboard.regional_report(con, view(info, "FY26Q3")))
+    # Filtered: the total is the filter's (R1: 650 revenue, 875 weighted), one region listed.
+    r1 = dashboard.kpis_and_regions(con, view(info, "FY26Q3", regions=("R1",)))
+    assert (r1["kpis"]["revenue"], r1["kpis"]["weighted_pipeline"]) == (650, 875)
+    assert r1["regional_report"]["region_id"].tolist() == ["R1"]
+
+
 def test_empty_selection_gives_zeros_and_nulls_not_errors(quarter):
     info, con = quarter
     k = dashboard.kpis(con, view(info, "FY26Q3", regions=("R2",), product_lines=("Server",)))

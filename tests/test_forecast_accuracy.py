@@ -191,14 +191,14 @@ def test_search_path_is_the_served_snapshots_afterwards(weeks):
 
 def test_search_path_is_restored_when_a_forecast_fails(weeks, monkeypatch):
     con = weeks["con"]
-    kpis = dashboard.kpis
+    kpis_and_regions = dashboard.kpis_and_regions
 
     def failing(con, v):
         if v.snapshot_id == "2026-W46":
             raise RuntimeError("boom")
-        return kpis(con, v)
+        return kpis_and_regions(con, v)
 
-    monkeypatch.setattr(dashboard, "kpis", failing)
+    monkeypatch.setattr(dashboard, "kpis_and_regions", failing)
     with pytest.raises(RuntimeError, match="boom"):
         fa.forecast_accuracy(con, view(weeks["w47"]), every(weeks))
     assert con.execute("SELECT count(*) FROM orders").fetchone() == (5,)

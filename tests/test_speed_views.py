@@ -230,4 +230,5 @@ def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_pa
         "AND starts_with(table_name, 'derived_')").fetchall()}
     assert made == {"derived_alert_candidates", "derived_customer_base",
                     "derived_scorecard_key_customers", "derived_scorecard_hygiene",
-                    "derived_open_deals_base", "derived_conversion_entries"}
+                    "derived_open_deals_base", "derived_conversion_entries",
+                    "derived_product_line_ids"}

@@ -39,7 +39,9 @@ for column, kind, icon in zip(downloads, pack.FORMATS,
                            help=md("pack.download.unavailable", lang, reason=no_fonts)
                            if no_fonts else md("pack.download.help", lang))
 
-k = state.metric(ctx, dashboard.kpis)
+# The tiles and the regional report come from the same scans.
+numbers = state.metric(ctx, dashboard.kpis_and_regions)
+k = numbers["kpis"]
 if k["revenue"] == 0 and k["open_pipeline"] == 0:
     st.info(md("empty.selection", lang, period=view.period.code), icon=":material/filter_alt_off:")
 
@@ -66,7 +68,7 @@ with left:
             "gm_pct": t("chart.gm_pct", lang)}, lang), width="stretch")
     st.caption(md("trend.caption", lang))
 
-report = state.metric(ctx, dashboard.regional_report)
+report = numbers["regional_report"]
 with right:
     st.subheader(md("attainment.title", lang))
     chart = charts.attainment_figure(report, k["pace"], ctx.region_name, lang, select="pick")

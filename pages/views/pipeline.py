@@ -56,7 +56,9 @@ drawn = (view, lang, str(ctx.info.path))
 
 # --- KPI tiles ------------------------------------------------------------------------------------
 summary = state.metric(ctx, pipeline.summary)
-k = state.metric(ctx, dashboard.kpis)
+# The forecast and coverage tiles and the coverage by region come from the same scans.
+numbers = state.metric(ctx, dashboard.kpis_and_regions)
+k = numbers["kpis"]
 tiles = st.columns(5)
 tiles[0].metric(t("pipe.open", lang), fmt.money_short(summary["open_amount"], lang),
                 delta=t("pipe.open.delta", lang, count=summary["open_count"]),
@@ -129,7 +131,7 @@ with left:
 
 with right:
     st.subheader(md("coverage.title", lang))
-    report = state.metric(ctx, dashboard.regional_report)
+    report = numbers["regional_report"]
     reference = setting("pipeline.coverage_reference")
     shown = report[report["coverage"].notna()].sort_values("coverage", ascending=False)
     if shown.empty:
@@ -169,8 +171,8 @@ with right:
     weeks = forecast_accuracy.snapshots_in(view, ctx.snapshots)
     attached = tuple(i for i in ctx.snapshots
                      if i.snapshot_id in {w for w, _ in weeks} and i is not ctx.info)
-    accuracy = state.metric(ctx, forecast_accuracy.forecast_accuracy, args=(weeks,),
-                            also=attached)
+    accuracies = state.metric(ctx, forecast_accuracy.overview, args=(weeks,), also=attached)
+    accuracy = accuracies["national"]
     if accuracy.empty:
         st.info(md("accuracy.none", lang, period=view.period.code, snapshot=view.snapshot_id))
     else:
@@ -188,10 +190,8 @@ with right:
                       snapshot=view.snapshot_id, actual=fmt.money_short(actual, lang),
                       final=t("accuracy.final" if view.as_of >= view.period.end
                               else "accuracy.running", lang)))
-        by_region = state.metric(ctx, forecast_accuracy.forecast_accuracy, args=(weeks, True),
-                                 also=attached)
         with st.expander(t("accuracy.by_region", lang)):
-            grid.show(tables.accuracy_by_region(by_region, lang, region_name), lang)
+            grid.show(tables.accuracy_by_region(accuracies["by_region"], lang, region_name), lang)
 
 # --- Deals that need attention --------------------------------------------------------------------
 def deal_list(deals: pd.DataFrame, emphasis: str, key: str, name: str, caption: str) -> None:
