@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from decimal import Decimal
 
@@ -25,8 +27,7 @@ from data import config
 from data.store import schema_name
 from data.config import setting
 from metrics.periods import Period, quarter_of
-from metrics.view import (View, filters, snapshot_parts, snapshot_tables, temporary_tables,
-                          text_frame, used)
+from metrics.view import View, filters, snapshot_parts, snapshot_tables, text_frame, used
 
 def stage_params() -> dict:
     """The stage vocabulary in force as bound parameters: ``$open_stages`` (1…N), ``$won_stage``
@@ -340,35 +341,39 @@ MOVEMENTS = ("new", "pulled_in", "won", "lost", "slipped", "removed", "amount_ch
 # Counted per opportunity but moving no money: still in the period with the same amount.
 CLASSES = (*MOVEMENTS, "unchanged")
 
-_MOVEMENT_SQL = """
+# Every opportunity open in either snapshot (only these can move a period's open pipeline) with
+# both snapshots' amount, stage, status and expected close date; its name, owner and filter
+# columns are the served snapshot's (S1), S0's filter columns are the struct ``s0``. Once per
+# served snapshot and comparison snapshot.
+_MOVEMENT_PAIRS_SQL = """
 WITH ids AS (
-    -- The opportunities open in the period in either snapshot: the only ones that can move.
-    SELECT opportunity_id FROM {s0}.opportunities o
-    WHERE status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_0}
+    SELECT opportunity_id FROM {s0}.opportunities WHERE status = 'open'
     UNION
-    SELECT opportunity_id FROM opportunities o
-    WHERE status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_1}
+    SELECT opportunity_id FROM opportunities WHERE status = 'open'
 ),
-s0 AS (
-    SELECT opportunity_id, amount, stage, status,
-           status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_0}
-               AS in_period
-    FROM {s0}.opportunities o SEMI JOIN ids USING (opportunity_id)
-),
-s1 AS (
-    SELECT opportunity_id, name, amount, stage, status, expected_close_date, region_id, rep_id,
-           status = 'open' AND expected_close_date BETWEEN $start AND $end AND {filter_1}
-               AS in_period
-    FROM opportunities o SEMI JOIN ids USING (opportunity_id)
-),
-joined AS (
-    SELECT coalesce(s1.opportunity_id, s0.opportunity_id) AS opportunity_id, s1.name,
-           s1.region_id, s1.rep_id,
-           s0.amount AS amount_0, s1.amount AS amount_1, s0.stage AS stage_0, s1.stage AS stage_1,
-           s1.status AS status_1, s1.expected_close_date AS expected_close_1,
-           coalesce(s0.in_period, false) AS in_0, coalesce(s1.in_period, false) AS in_1,
-           s0.opportunity_id IS NOT NULL AS present_0, s1.opportunity_id IS NOT NULL AS present_1
-    FROM s0 FULL OUTER JOIN s1 USING (opportunity_id)
+s0 AS (SELECT * FROM {s0}.opportunities SEMI JOIN ids USING (opportunity_id)),
+s1 AS (SELECT * FROM opportunities SEMI JOIN ids USING (opportunity_id))
+SELECT coalesce(s1.opportunity_id, s0.opportunity_id) AS opportunity_id, s1.name,
+       s1.region_id, s1.rep_id, s1.industry_id, s1.product_line, s1.source,
+       s0.amount AS amount_0, s1.amount AS amount_1, s0.stage AS stage_0, s1.stage AS stage_1,
+       s0.status AS status_0, s1.status AS status_1,
+       s0.expected_close_date AS expected_close_0, s1.expected_close_date AS expected_close_1,
+       struct_pack(region_id := s0.region_id, industry_id := s0.industry_id,
+                   product_line := s0.product_line, source := s0.source) AS s0,
+       s0.opportunity_id IS NOT NULL AS present_0, s1.opportunity_id IS NOT NULL AS present_1
+FROM s0 FULL OUTER JOIN s1 USING (opportunity_id)
+"""
+
+# Per opportunity open in the period in either snapshot (in the view's filters there): how it
+# moved the period's open pipeline.
+_MOVEMENT_SQL = """
+WITH joined AS (
+    SELECT o.*,
+           coalesce(o.status_0 = 'open' AND o.expected_close_0 BETWEEN $start AND $end
+                    AND {filter_0}, false) AS in_0,
+           coalesce(o.status_1 = 'open' AND o.expected_close_1 BETWEEN $start AND $end
+                    AND {filter_1}, false) AS in_1
+    FROM movement_pairs o
 )
 SELECT opportunity_id, name, region_id, rep_id, amount_0, amount_1, stage_0, stage_1,
        expected_close_1,
@@ -390,21 +395,27 @@ SELECT opportunity_id, name, region_id, rep_id, amount_0, amount_1, stage_0, sta
        in_0 AND in_1 AND stage_1 > stage_0 AS advanced,
        in_0 AND in_1 AND stage_1 < stage_0 AS regressed
 FROM joined
+WHERE in_0 OR in_1
 """
 
 
-# Where the movement lines come from: computed in the statement, or a temporary table of the
-# cursor that ``movement_overview`` filled once.
-_LINES_TABLE = "movement_lines"
-
-
-def _movement_sql(view: View, select: str, computed: bool = False) -> tuple[str, dict]:
+@contextmanager
+def _movement_pairs(con: duckdb.DuckDBPyConnection, view: View) -> Iterator[None]:
+    """Within the block, ``movement_pairs`` holds the view's snapshot and comparison snapshot's
+    pairs (a snapshot table of the two)."""
     if not view.compare:
         raise ValueError("movement needs a comparison snapshot (view.compare)")
-    opportunity_filter, params = filters(view, "o", table="opportunities")
-    lines = (f"SELECT * FROM temp.{_LINES_TABLE}" if computed else
-             _MOVEMENT_SQL.format(s0=schema_name(view.compare, view.scope), filter_0=opportunity_filter,
-                                  filter_1=opportunity_filter))
+    s0 = schema_name(view.compare, view.scope)
+    with snapshot_tables(con, {"movement_pairs": (_MOVEMENT_PAIRS_SQL.format(s0=s0), {})},
+                         reads=(s0,)):
+        yield
+
+
+def _movement_sql(view: View, select: str) -> tuple[str, dict]:
+    """``select`` over the view's movement ``lines``; within ``_movement_pairs``."""
+    opportunity_filter_0, params = filters(view, "o.s0", table="opportunities")
+    opportunity_filter_1, _ = filters(view, "o", table="opportunities")
+    lines = _MOVEMENT_SQL.format(filter_0=opportunity_filter_0, filter_1=opportunity_filter_1)
     sql = f"WITH lines AS ({lines}) {select}"
     params = {"start": view.period.start, "end": view.period.end, **params}
     return sql, used(sql, params)
@@ -425,7 +436,8 @@ def movement_lines(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Per opportunity: how it moved the period's open pipeline from the comparison snapshot
     (S0) to the served one (S1), largest movement first."""
     sql, params = _movement_sql(view, _LINES_SELECT.format(where=""))
-    return con.execute(sql, params).df()
+    with _movement_pairs(con, view):
+        return con.execute(sql, params).df()
 
 
 # Every line was in the period in S0 (in_0) unless it is new or pulled in, and is in it in S1
@@ -442,16 +454,17 @@ FROM lines
 """
 
 
-def movement_exact(con: duckdb.DuckDBPyConnection, view: View, computed: bool = False) -> dict:
+def movement_exact(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The waterfall in exact money (Decimal): start, each movement's signed total, end; and the
     counts of advanced and regressed opportunities."""
     sums = ",\n    ".join(
         f"coalesce(sum(signed_amount) FILTER (WHERE movement = '{name}'), 0) AS {name}"
         for name in MOVEMENTS)  # names from the fixed MOVEMENTS tuple
-    sql, params = _movement_sql(view, _MOVEMENT_TOTALS.format(sums=sums), computed)
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchone()))
+    sql, params = _movement_sql(view, _MOVEMENT_TOTALS.format(sums=sums))
+    with _movement_pairs(con, view):
+        cursor = con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return dict(zip(names, cursor.fetchone()))
 
 
 def movement(con: duckdb.DuckDBPyConnection, view: View) -> dict:
@@ -471,15 +484,10 @@ def movement_waterfall(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFra
 
 
 def movement_overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
-    """The pipeline page's movement parts from one comparison of the two snapshots (the lines
-    go into a temporary table of this cursor): ``movement`` (as ``movement``), ``waterfall``
-    (as ``movement_waterfall``) and ``slipped`` (as ``slipped_deals``)."""
-    with temporary_tables(con, {_LINES_TABLE: _movement_sql(view, "SELECT * FROM lines")}):
-        moved = _as_numbers(movement_exact(con, view, computed=True))
-        sql, params = _movement_sql(
-            view, _LINES_SELECT.format(where=_SLIPPED), computed=True)
-        slipped = con.execute(sql, params).df()
-    return {"movement": moved, "waterfall": _waterfall(moved), "slipped": slipped}
+    """The pipeline page's movement parts: ``movement`` (as ``movement``), ``waterfall`` (as
+    ``movement_waterfall``) and ``slipped`` (as ``slipped_deals``)."""
+    moved = _as_numbers(movement_exact(con, view))
+    return {"movement": moved, "waterfall": _waterfall(moved), "slipped": slipped_deals(con, view)}
 
 
 def _waterfall(moved: dict) -> pd.DataFrame:
@@ -509,4 +517,5 @@ def summary(con: duckdb.DuckDBPyConnection, view: View) -> dict:
 def slipped_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Opportunities that were open in the period last week and are now dated after it."""
     sql, params = _movement_sql(view, _LINES_SELECT.format(where=_SLIPPED))
-    return con.execute(sql, params).df()
+    with _movement_pairs(con, view):
+        return con.execute(sql, params).df()

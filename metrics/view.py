@@ -100,25 +100,29 @@ SNAPSHOT_TABLES_KEPT = 4
 
 
 @contextmanager
-def snapshot_tables(con, tables: dict[str, tuple[str, dict]]) -> Iterator[None]:
+def snapshot_tables(con, tables: dict[str, tuple[str, dict]],
+                    reads: tuple[str, ...] = ()) -> Iterator[None]:
     """As ``temporary_tables``, for rows that depend only on the snapshot and the bound parameters
     (the configuration, the as-of day), never on what else the cursor holds: on a cursor of a
     served snapshot (``SnapshotDatabase``, whose schemas never change once attached) each is
     computed once into a table of the snapshot's schema, named by a digest of its statement and
     parameters, and every later view, page and session reads that table (a temporary view of the
     cursor under ``name`` points at it). Any other connection gets temporary tables. The
-    statement must read only the snapshot's own tables and extracts, not another snapshot's or
-    temporary ones."""
+    statement reads the snapshot's own tables and extracts, and of other snapshots only those of
+    the served schemas named in ``reads`` (their attach is part of the digest); no temporary
+    ones."""
     served = _served(con)
-    if served is None:
+    others = [_served(con, schema) for schema in reads]
+    if served is None or None in others:
         with temporary_tables(con, tables):
             yield
         return
     schema, attach_id = served
+    attach_ids = (attach_id, *(other[1] for other in others))
     try:
         for name, (sql, params) in tables.items():
             bound = used(sql, params)
-            key = repr((attach_id, sql, sorted(bound.items())))
+            key = repr((attach_ids, sql, sorted(bound.items())))
             table = f"derived_{name}_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
             with _snapshot_lock:
                 made = _snapshot_made.setdefault((attach_id, name), [])
@@ -165,10 +169,12 @@ def prepare(con, view: View) -> None:
             pass
 
 
-def _served(con) -> tuple[str, str] | None:
-    """(schema, attach id) of the served snapshot the cursor reads, or None."""
+def _served(con, schema: str | None = None) -> tuple[str, str] | None:
+    """(schema, attach id) of the served snapshot the cursor reads (or of its attached schema
+    ``schema``, allow-listed by the caller), or None."""
+    marker = f'"{schema}".{SERVED_MARKER}' if schema else SERVED_MARKER
     try:
-        row = con.execute(f"SELECT schema_name, attach_id FROM {SERVED_MARKER}").fetchall()
+        row = con.execute(f"SELECT schema_name, attach_id FROM {marker}").fetchall()
     except duckdb.CatalogException:
         return None
     return (row[0][0], row[0][1]) if len(row) == 1 else None

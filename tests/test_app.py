@@ -219,7 +219,7 @@ def test_an_unexpected_error_shows_an_id_not_a_trace(data_dir, monkeypatch, capl
         raise RuntimeError("secret detail /srv/app/metrics/dashboard.py")
 
     monkeypatch.delenv("COCKPIT_SHOW_ERRORS")
-    monkeypatch.setattr(dashboard, "kpis", broken)
+    monkeypatch.setattr(dashboard, "kpis_and_regions", broken)
     with caplog.at_level("ERROR", logger="cockpit"):
         at = run(data_dir, monkeypatch, region="R2")
     assert not at.exception

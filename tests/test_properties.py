@@ -409,6 +409,8 @@ def _card(con, view):
 BATTERY = {
     "dashboard.kpis": lambda c, v, i: dashboard.kpis(c, v),
     "dashboard.regional_report": lambda c, v, i: dashboard.regional_report(c, v),
+    "dashboard.kpis_and_regions": lambda c, v, i: dashboard.kpis_and_regions(c, v),
+    "dashboard.product_lines": lambda c, v, i: dashboard.product_lines(c, v),
     "dashboard.revenue_trend": lambda c, v, i: dashboard.revenue_trend(c, v),
     "dashboard.key_opportunities": lambda c, v, i: dashboard.key_opportunities(c, v),
     "dashboard.order_flow": lambda c, v, i: dashboard.order_flow(c, v),
@@ -416,6 +418,7 @@ BATTERY = {
     "pipeline.funnel": lambda c, v, i: pipeline.funnel(c, v),
     "pipeline.undated_open": lambda c, v, i: pipeline.undated_open(c, v),
     "pipeline.stage_conversion": lambda c, v, i: pipeline.stage_conversion(c, v),
+    "pipeline.funnel_calculator": lambda c, v, i: pipeline.funnel_calculator(c, v, 3),
     "pipeline.win_rate": lambda c, v, i: pipeline.win_rate(c, v),
     "pipeline.open_deals": lambda c, v, i: pipeline.open_deals(c, v),
     "pipeline.stale_deals": lambda c, v, i: pipeline.stale_deals(c, v),

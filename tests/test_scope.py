@@ -128,6 +128,8 @@ CALLS = {
     "forecast_accuracy.forecast_accuracy": lambda con, view, w, sc: (
         forecast_accuracy.forecast_accuracy(con, view, _weeks(w)),
         forecast_accuracy.forecast_accuracy(con, view, _weeks(w), by_region=True)),
+    "forecast_accuracy.overview": lambda con, view, w, sc:
+        forecast_accuracy.overview(con, view, _weeks(w)),
     "forecast_accuracy.report_forecast_accuracy": lambda con, view, w, sc:
         forecast_accuracy.report_forecast_accuracy(con, view, _weeks(w)),
     "reps.overdue_accounts": lambda con, view, w, sc: reps.overdue_accounts(

@@ -102,6 +102,26 @@ def test_snapshot_tables_are_dropped_when_the_snapshot_is_attached_again(tmp_pat
         assert con.execute("SELECT total FROM t_once").fetchone()[0] == 300
 
 
+def test_snapshot_tables_reading_another_snapshot_follow_its_attach(tmp_path):
+    """A snapshot table that also reads a comparison snapshot (``reads``) is computed once per
+    attach of both: the comparison attached again from other files gets a table of its own."""
+    from data.store import SnapshotDatabase
+    from metrics.view import snapshot_tables
+    from tests.builders import make_snapshot, order
+
+    served = make_snapshot(tmp_path / "a", "2026-11-22", orders=[order("2026-11-02", 100, 80)])
+    old = make_snapshot(tmp_path / "a", "2026-11-15", orders=[order("2026-11-02", 7, 5)])
+    new = make_snapshot(tmp_path / "b", "2026-11-15", orders=[order("2026-11-02", 9, 5)])
+    both = ("SELECT (SELECT sum(revenue) FROM orders) "
+            "+ (SELECT sum(revenue) FROM s_2026_w46.orders) AS total")
+    db = SnapshotDatabase()
+    for compare, total, made in ((old, 107, 1), (old, 107, 1), (new, 109, 2)):
+        con = db.cursor(served, also=(compare,))
+        with snapshot_tables(con, {"t_both": (both, {})}, reads=("s_2026_w46",)):
+            assert con.execute("SELECT total FROM t_both").fetchone()[0] == total
+        assert len(_snapshot_tables(con)) == made
+
+
 def test_snapshot_tables_elsewhere_are_temporary_tables():
     """A connection that is not a served snapshot's (a test's, a script's) may change its
     tables: it gets temporary tables, computed on every use and dropped after the block."""
