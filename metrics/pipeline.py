@@ -506,12 +506,12 @@ def _waterfall(moved: dict) -> pd.DataFrame:
 
 def summary(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """The pipeline tiles: open deals expected to close in the period, their amount and weighted
-    amount, with the window's win rate."""
+    amount, with the window's win rate; and the ``funnel`` they sum (as ``funnel``)."""
     stages = funnel(con, view)
     return {"open_count": int(stages["count"].sum()),
             "open_amount": float(stages["amount"].sum()),
             "weighted_amount": float(stages["weighted_amount"].sum()),
-            **win_rate(con, view)}
+            **win_rate(con, view), "funnel": stages}
 
 
 def slipped_deals(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:

@@ -252,6 +252,7 @@ def test_summary_and_slipped(snapshots):
     s = pipeline.summary(con, view(s1, regions=("R1",)))
     assert (s["open_count"], s["open_amount"], s["weighted_amount"]) == (4, 2750, 730)
     assert s["win_rate_count"] == 0.5
+    assert s["funnel"]["count"].tolist() == [1, 2, 1, 0]  # the funnel the tiles sum
     slipped = pipeline.slipped_deals(con, view(s1, regions=("R1",)))
     assert slipped["opportunity_id"].tolist() == ["C"]
     assert str(slipped.iloc[0]["expected_close_1"])[:10] == "2027-01-15"

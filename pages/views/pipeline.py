@@ -79,7 +79,7 @@ tiles[4].metric(t("pipe.win_rate", lang), fmt.pct(summary["win_rate_count"], lan
 left, right = st.columns(2)
 with left:
     st.subheader(md("funnel.title", lang))
-    stages = state.metric(ctx, pipeline.funnel)
+    stages = summary["funnel"]
     if summary["open_count"] == 0:
         st.info(md("empty.table", lang))
     else:
