@@ -227,28 +227,22 @@ mix AS (
 
 _RULE_SQL = {
     "margin_floor": """
-SELECT 'margin_floor' AS rule, 'order_line' AS entity_type,
-       l.order_id || '/' || l.line_no AS entity_id,
-       concat_ws(' · ', c.name, l.product_name) AS entity_name,
-       l.region_id, l.product_line, l.gm_pct AS value, l.floor AS threshold,
+SELECT 'margin_floor' AS rule, 'order_line' AS entity_type, l.entity_id, l.entity_rank,
+       l.entity_name, l.region_id, l.product_line, l.gm_pct AS value, l.floor AS threshold,
        round(l.floor - l.gm_pct, 9) AS gap,
        l.floor * l.revenue - l.gross_margin AS at_stake,
        l.revenue AS amount, l.rep_id AS line_rep_id
 FROM lines l
-LEFT JOIN customers c USING (customer_id)
 WHERE l.revenue > 0 AND round(l.floor - l.gm_pct, 9) > 0""",
     "deep_discount": """
-SELECT 'deep_discount' AS rule, 'order_line' AS entity_type,
-       l.order_id || '/' || l.line_no AS entity_id,
-       concat_ws(' · ', c.name, l.product_name) AS entity_name,
-       l.region_id, l.product_line, l.discount_pct AS value, $discount_limit AS threshold,
+SELECT 'deep_discount' AS rule, 'order_line' AS entity_type, l.entity_id, l.entity_rank,
+       l.entity_name, l.region_id, l.product_line, l.discount_pct AS value, $discount_limit AS threshold,
        round(l.discount_pct - $discount_limit, 9) AS gap,
        (l.discount_pct - $discount_limit)
            * coalesce(l.revenue / nullif(1 - l.discount_pct, 0), l.quantity * l.list_price)
            AS at_stake,
        l.revenue AS amount, l.rep_id AS line_rep_id
 FROM lines l
-LEFT JOIN customers c USING (customer_id)
 WHERE l.quantity > 0 AND l.revenue >= 0 AND round(l.discount_pct - $discount_limit, 9) > 0""",
     "special_price_share": """
 SELECT 'special_price_share' AS rule, 'region' AS entity_type, s.region_id AS entity_id,
@@ -326,6 +320,8 @@ LEFT JOIN regions g USING (region_id)
 WHERE round($mix_target - m.share, 9) > 0""",
 }
 
+_LINE_RULES = {"margin_floor", "deep_discount"}
+
 _ALERTS_SQL = """
 SELECT f.rule,
        CASE WHEN f.gap >= $critical_points OR round(f.at_stake, 2) >= $critical_at_stake
@@ -340,7 +336,7 @@ FROM (
 ) f
 LEFT JOIN reps rep ON rep.rep_id = f.line_rep_id
 LEFT JOIN leads lead ON lead.region_id = f.region_id
-ORDER BY at_stake DESC NULLS LAST, f.rule, f.entity_id
+ORDER BY at_stake DESC NULLS LAST, f.rule, {rank}f.entity_id
 """
 
 
@@ -394,20 +390,26 @@ def _shared(con: duckdb.DuckDBPyConnection, view: View):
 
 
 # Every order line of the snapshot that may fire a line rule under the thresholds in force
-# (4% of the lines at 10M), in date order: computed once per served snapshot and configuration
-# (``snapshot_tables``), so a view's line rules read its days of these instead of a quarter's
-# order lines.
+# (4% of the lines at 10M), in date order, with its alert's entity id and name and the rank of
+# the id among them: computed once per served snapshot and configuration (``snapshot_tables``),
+# so a view's line rules read its days of these instead of a quarter's order lines.
 _CANDIDATES_SELECT = """
-SELECT o.order_id, o.line_no, o.order_date, o.customer_id, o.rep_id, o.region_id, o.industry_id,
-       o.product_line, o.channel, o.quantity, o.revenue, o.discount_pct, p.list_price,
-       p.name AS product_name, (o.revenue - o.cost) AS gross_margin, f.floor,
-       CASE WHEN o.revenue > 0 THEN ((o.revenue - o.cost) / o.revenue)::DOUBLE END AS gm_pct
-FROM orders o
-LEFT JOIN products p USING (product_id)
-LEFT JOIN floors f ON f.product_line = o.product_line
-WHERE (o.revenue > 0 AND (o.revenue - o.cost)::DOUBLE < f.floor * o.revenue::DOUBLE)
-   OR (o.quantity > 0 AND o.revenue >= 0 AND o.discount_pct > $discount_limit)
-ORDER BY o.order_date
+SELECT *, row_number() OVER (ORDER BY entity_id) AS entity_rank
+FROM (
+    SELECT o.order_id, o.line_no, o.order_date, o.customer_id, o.rep_id, o.region_id,
+           o.industry_id, o.product_line, o.channel, o.quantity, o.revenue, o.discount_pct,
+           p.list_price, p.name AS product_name, (o.revenue - o.cost) AS gross_margin, f.floor,
+           CASE WHEN o.revenue > 0 THEN ((o.revenue - o.cost) / o.revenue)::DOUBLE END AS gm_pct,
+           o.order_id || '/' || o.line_no AS entity_id,
+           concat_ws(' · ', c.name, p.name) AS entity_name
+    FROM orders o
+    LEFT JOIN products p USING (product_id)
+    LEFT JOIN customers c USING (customer_id)
+    LEFT JOIN floors f ON f.product_line = o.product_line
+    WHERE (o.revenue > 0 AND (o.revenue - o.cost)::DOUBLE < f.floor * o.revenue::DOUBLE)
+       OR (o.quantity > 0 AND o.revenue >= 0 AND o.discount_pct > $discount_limit)
+)
+ORDER BY order_date
 """
 
 
@@ -424,7 +426,10 @@ def _candidates(con: duckdb.DuckDBPyConnection, view: View):
 def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...],
             shared: bool = False) -> pd.DataFrame:
     fired = "\nUNION ALL BY NAME\n".join(_RULE_SQL[rule] for rule in rules)  # fixed allow-list
-    sql, params = _statement(view, _ALERTS_SQL.format(rules=fired), shared)
+    # A line rule's entity_rank orders its entity ids as entity_id does, as a number (the other
+    # rules have none: UNION BY NAME makes it null there).
+    rank = "f.entity_rank, " if _LINE_RULES & set(rules) else ""
+    sql, params = _statement(view, _ALERTS_SQL.format(rules=fired, rank=rank), shared)
     with _candidates(con, view):
         # Mostly text: tens of thousands of line alerts at national scale.
         return text_frame(con, sql, params)

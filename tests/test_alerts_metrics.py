@@ -84,6 +84,19 @@ def test_margin_floor_fires_below_the_floor_only(tmp_path):
     assert alerts.margin_floor(con, view(info, "FY26Q2"))["entity_id"].tolist() == ["O7/1"]
 
 
+def test_line_alerts_of_equal_stake_are_in_entity_id_order(tmp_path):
+    # Three PC lines at 7% on ¥1,000: ¥10 at stake each. Ties go by the entity id as text:
+    # "O1/10" < "O1/2" < "O9/1" (not by order and line number).
+    info, con = snapshot(tmp_path, orders=[
+        order("2026-10-05", 1_000, 930, order_id="O1", line_no=2),
+        order("2026-10-05", 1_000, 930, order_id="O9", line_no=1),
+        order("2026-10-05", 1_000, 930, order_id="O1", line_no=10),
+    ])
+    found = alerts.margin_floor(con, view(info))
+    assert found["at_stake"].tolist() == pytest.approx([10, 10, 10])
+    assert found["entity_id"].tolist() == ["O1/10", "O1/2", "O9/1"]
+
+
 def test_critical_at_exactly_500k_at_stake(tmp_path):
     info, con = snapshot(tmp_path, orders=[
         # Server floor 15%, revenue 25,000,000: 15% would be 3,750,000 of margin.
