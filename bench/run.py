@@ -125,7 +125,7 @@ def page_calls(page: str, infos, info, previous, db) -> list[tuple[str, object]]
         # The funnel calculator's default wins and the weeks of the period whose forecasts the
         # accuracy compares, as pages/views/pipeline.py passes them.
         weeks = forecast_accuracy.snapshots_in(view, infos)
-        calls = [m(pipeline.summary), m(dashboard.kpis_and_regions), m(pipeline.undated_open),
+        calls = [m(pipeline.summary), m(pipeline.undated_open),
                  m(pipeline.movement_overview), m(pipeline.stage_conversion),
                  m(pipeline.funnel_calculator, args=(DEFAULT_WINS,)),
                  m(forecast_accuracy.overview, args=(weeks,)), m(pipeline.attention_deals)]

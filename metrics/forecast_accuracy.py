@@ -66,7 +66,8 @@ def forecast_accuracy(con: duckdb.DuckDBPyConnection, view: View,
 def overview(con: duckdb.DuckDBPyConnection, view: View,
              snapshots: tuple[tuple[str, dt.date], ...]) -> dict[str, pd.DataFrame]:
     """``forecast_accuracy`` national (``national``) and by region (``by_region``), each
-    snapshot's KPIs and regional report from the same scans (``dashboard.kpis_and_regions``)."""
+    snapshot's KPIs and regional report from the same scans; and the served snapshot's
+    (``served``: ``dashboard.kpis_and_regions``), for the page that shows them as well."""
     view = dataclasses.replace(view, compare=None)
     weeks = sorted({(sid, as_of) for sid, as_of in snapshots if _counts(view, as_of)},
                    key=lambda pair: (pair[1], pair[0]))
@@ -86,7 +87,8 @@ def overview(con: duckdb.DuckDBPyConnection, view: View,
             a = _value(actual_by_region.get(region_id))
             by_region.append({"snapshot_id": snapshot_id, "as_of": as_of, "region_id": region_id,
                               "forecast": f, "actual": a, "error": _error(f, a)})
-    return {"national": _frame(national, COLUMNS), "by_region": _frame(by_region, REGION_COLUMNS)}
+    return {"national": _frame(national, COLUMNS), "by_region": _frame(by_region, REGION_COLUMNS),
+            "served": served}
 
 
 def _on_snapshot(con, view: View, snapshot_id: str, as_of: dt.date, metric):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -107,6 +108,21 @@ def test_forecast_per_snapshot_against_the_served_actual(weeks):
     assert list(frame["actual"]) == pytest.approx([3_800] * 3)
     assert list(frame["error"]) == pytest.approx(
         [2_900 / 3_800 - 1, 4_800 / 3_800 - 1, 5_300 / 3_800 - 1])
+
+
+def test_overview_holds_both_tables_and_the_served_numbers(weeks):
+    con, served = weeks["con"], view(weeks["w47"])
+    both = fa.overview(con, served, every(weeks))
+    assert list(both["national"]["forecast"]) == pytest.approx([2_900, 4_800, 5_300])
+    w47 = both["by_region"][both["by_region"]["snapshot_id"] == "2026-W47"]
+    # W47 by region: R1 1,800 + 0; R2 1,700 + 1,000; R3 300 + 500.
+    assert dict(zip(w47["region_id"], w47["forecast"])) == pytest.approx(
+        {"R1": 1_800, "R2": 2_700, "R3": 800})
+    # The served snapshot's tiles and regional report, as the dashboard computes them.
+    assert both["served"]["kpis"]["forecast"] == pytest.approx(5_300)
+    assert both["served"]["kpis"] == dashboard.kpis(con, served)
+    pd.testing.assert_frame_equal(both["served"]["regional_report"],
+                                  dashboard.regional_report(con, served))
 
 
 def test_order_of_the_snapshots_given_does_not_matter(weeks):

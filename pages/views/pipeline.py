@@ -6,7 +6,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from metrics import dashboard, forecast_accuracy, pipeline
+from metrics import forecast_accuracy, pipeline
 from data.config import setting
 from pages.ui import chart_specs, charts, export, fmt, grid, state, tables
 from pages.ui import tiles as tiles_ui
@@ -56,8 +56,13 @@ drawn = (view, lang, str(ctx.info.path))
 
 # --- KPI tiles ------------------------------------------------------------------------------------
 summary = state.metric(ctx, pipeline.summary)
-# The forecast and coverage tiles and the coverage by region come from the same scans.
-numbers = state.metric(ctx, dashboard.kpis_and_regions)
+# The forecast and coverage tiles, the coverage by region and the forecast accuracy (which
+# compares the served snapshot's forecast with the period's earlier weeks) from the same scans.
+weeks = forecast_accuracy.snapshots_in(view, ctx.snapshots)
+attached = tuple(i for i in ctx.snapshots
+                 if i.snapshot_id in {w for w, _ in weeks} and i is not ctx.info)
+accuracies = state.metric(ctx, forecast_accuracy.overview, args=(weeks,), also=attached)
+numbers = accuracies["served"]
 k = numbers["kpis"]
 tiles = st.columns(5)
 tiles[0].metric(t("pipe.open", lang), fmt.money_short(summary["open_amount"], lang),
@@ -168,10 +173,6 @@ with left:
 
 with right:
     st.subheader(md("accuracy.title", lang))
-    weeks = forecast_accuracy.snapshots_in(view, ctx.snapshots)
-    attached = tuple(i for i in ctx.snapshots
-                     if i.snapshot_id in {w for w, _ in weeks} and i is not ctx.info)
-    accuracies = state.metric(ctx, forecast_accuracy.overview, args=(weeks,), also=attached)
     accuracy = accuracies["national"]
     if accuracy.empty:
         st.info(md("accuracy.none", lang, period=view.period.code, snapshot=view.snapshot_id))
