@@ -106,7 +106,7 @@ actual AS (
 prior AS (
     SELECT {key} AS k, {total} AS total, sum(revenue) AS revenue
     FROM orders
-    WHERE order_date BETWEEN $prior_start AND $prior_end AND {order_filter}
+    WHERE order_date BETWEEN $prior_start AND $prior_end AND {order_filter} AND {all_parts}
     {grouped}
 ),
 month_share AS (
@@ -117,7 +117,7 @@ target AS (
            sum(revenue_target * fraction) AS revenue_target,
            sum(margin_target * fraction) AS margin_target
     FROM targets JOIN month_share USING (fiscal_month)
-    WHERE {target_filter}
+    WHERE {target_filter} AND {all_parts}
     {grouped}
 ),
 pipeline AS (
@@ -194,10 +194,15 @@ def _kpi_params(view: View) -> dict:
     }
 
 
+# What a forecast is computed from (SPEC §5.1): revenue to date and the weighted pipeline.
+FORECAST_KEYS = ("revenue", "weighted_pipeline", "forecast")
+
+
 def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None,
-               total: bool = False) -> pd.DataFrame:
+               total: bool = False, forecast_only: bool = False) -> pd.DataFrame:
     """The KPI columns per key of grouping ``by`` (None: the one row "total"); with ``total``
-    also the row of all of the view's data (``total`` true, key null) from the same scans."""
+    also the row of all of the view's data (``total`` true, key null) from the same scans. With
+    ``forecast_only`` only ``FORECAST_KEYS`` (last year's orders and the targets are not read)."""
     grouping = _GROUPINGS[by]
     keys = grouping["keys"]
     if total:
@@ -221,6 +226,7 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None,
         key=grouping["key"],
         target_key=grouping.get("target_key", grouping["key"]),
         total="grouping(k) = 1" if total else "false",
+        all_parts="false" if forecast_only else "true",
         grouped="GROUP BY GROUPING SETS ((k), ())" if total else "GROUP BY ALL",
         order_filter=order_filter,
         target_filter=target_filter,
@@ -238,6 +244,8 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None,
             frame = con.execute(sql, used(sql, params)).df()
     else:
         frame = con.execute(sql, used(sql, params)).df()
+    if forecast_only:
+        frame = frame[["key", "total", *FORECAST_KEYS]]
     return frame if total else frame.drop(columns="total")
 
 
@@ -308,6 +316,17 @@ def kpis_and_regions(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     frame = _without_missing_inputs(con, _kpi_frame(con, view, "region", total=True))
     return {"kpis": _kpis_of(frame[frame["total"]].iloc[0]),
             "regional_report": _regional_of(frame[~frame["total"]].drop(columns="total"))}
+
+
+def forecasts(con: duckdb.DuckDBPyConnection, view: View) -> dict:
+    """``kpis_and_regions`` with only ``FORECAST_KEYS``: ``kpis`` a dict of them, and
+    ``regional_report`` a frame of them by ``region_id``, in ``regional_report``'s regions."""
+    frame = _without_missing_inputs(
+        con, _kpi_frame(con, view, "region", total=True, forecast_only=True))
+    row = frame[frame["total"]].iloc[0]
+    regions = frame[~frame["total"]].drop(columns="total").rename(columns={"key": "region_id"})
+    return {"kpis": {key: _clean(row[key]) for key in FORECAST_KEYS},
+            "regional_report": regions.sort_values("region_id").reset_index(drop=True)}
 
 
 REVIEW_COLUMNS = ("key", "name_en", "name_zh", "week_revenue", "revenue", "cost", "revenue_target",

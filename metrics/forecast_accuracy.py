@@ -66,8 +66,9 @@ def forecast_accuracy(con: duckdb.DuckDBPyConnection, view: View,
 def overview(con: duckdb.DuckDBPyConnection, view: View,
              snapshots: tuple[tuple[str, dt.date], ...]) -> dict[str, pd.DataFrame]:
     """``forecast_accuracy`` national (``national``) and by region (``by_region``), each
-    snapshot's KPIs and regional report from the same scans; and the served snapshot's
-    (``served``: ``dashboard.kpis_and_regions``), for the page that shows them as well."""
+    snapshot's forecasts in total and by region from the same scans; and the served snapshot's
+    KPIs and regional report (``served``: ``dashboard.kpis_and_regions``), for the page that
+    shows them as well."""
     view = dataclasses.replace(view, compare=None)
     weeks = sorted({(sid, as_of) for sid, as_of in snapshots if _counts(view, as_of)},
                    key=lambda pair: (pair[1], pair[0]))
@@ -77,7 +78,7 @@ def overview(con: duckdb.DuckDBPyConnection, view: View,
     national, by_region = [], []
     for snapshot_id, as_of in weeks:
         numbers = (served if snapshot_id == view.snapshot_id else
-                   _on_snapshot(con, view, snapshot_id, as_of, dashboard.kpis_and_regions))
+                   _on_snapshot(con, view, snapshot_id, as_of, dashboard.forecasts))
         forecast = numbers["kpis"]["forecast"]
         national.append({"snapshot_id": snapshot_id, "as_of": as_of, "forecast": forecast,
                          "actual": actual, "error": _error(forecast, actual)})

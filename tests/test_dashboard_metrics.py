@@ -215,6 +215,11 @@ def test_kpis_and_regions_from_the_same_scans(quarter):
     r1 = dashboard.kpis_and_regions(con, view(info, "FY26Q3", regions=("R1",)))
     assert (r1["kpis"]["revenue"], r1["kpis"]["weighted_pipeline"]) == (650, 875)
     assert r1["regional_report"]["region_id"].tolist() == ["R1"]
+    # The forecasts alone: 2,350 + 375,875; by region R1 650 + 875, R2 1,200 + 375,000, R3 500.
+    lean = dashboard.forecasts(con, view(info, "FY26Q3"))
+    assert lean["kpis"] == {"revenue": 2_350, "weighted_pipeline": 375_875, "forecast": 378_225}
+    regions = lean["regional_report"].set_index("region_id")["forecast"].to_dict()
+    assert regions == pytest.approx({"R1": 1_525, "R2": 376_200, "R3": 500})
 
 
 def test_empty_selection_gives_zeros_and_nulls_not_errors(quarter):

@@ -207,14 +207,14 @@ def test_search_path_is_the_served_snapshots_afterwards(weeks):
 
 def test_search_path_is_restored_when_a_forecast_fails(weeks, monkeypatch):
     con = weeks["con"]
-    kpis_and_regions = dashboard.kpis_and_regions
+    forecasts = dashboard.forecasts
 
     def failing(con, v):
         if v.snapshot_id == "2026-W46":
             raise RuntimeError("boom")
-        return kpis_and_regions(con, v)
+        return forecasts(con, v)
 
-    monkeypatch.setattr(dashboard, "kpis_and_regions", failing)
+    monkeypatch.setattr(dashboard, "forecasts", failing)
     with pytest.raises(RuntimeError, match="boom"):
         fa.forecast_accuracy(con, view(weeks["w47"]), every(weeks))
     assert con.execute("SELECT count(*) FROM orders").fetchone() == (5,)

@@ -411,6 +411,7 @@ BATTERY = {
     "dashboard.regional_report": lambda c, v, i: dashboard.regional_report(c, v),
     "dashboard.kpis_and_regions": lambda c, v, i: dashboard.kpis_and_regions(c, v),
     "dashboard.product_lines": lambda c, v, i: dashboard.product_lines(c, v),
+    "dashboard.forecasts": lambda c, v, i: dashboard.forecasts(c, v),
     "dashboard.revenue_trend": lambda c, v, i: dashboard.revenue_trend(c, v),
     "dashboard.key_opportunities": lambda c, v, i: dashboard.key_opportunities(c, v),
     "dashboard.order_flow": lambda c, v, i: dashboard.order_flow(c, v),
