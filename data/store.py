@@ -774,9 +774,11 @@ LOAD_ROWS = 1_000_000
 SERVED_MARKER = "served_snapshot"
 
 
-def _mark_served(con: duckdb.DuckDBPyConnection, schema: str) -> None:
-    """(Re)mark ``schema`` as served by this attach; drops the tables computed for an earlier
-    one."""
+def _mark_served(con: duckdb.DuckDBPyConnection, schema: str,
+                 record: Path | None = None) -> None:
+    """(Re)mark ``schema`` as served by this attach, with the snapshot's record folder when its
+    tables computed once may be kept there (``metrics.view.snapshot_tables``); drops the tables
+    computed for an earlier attach."""
     stale = [row[0] for row in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = $schema "
         "AND starts_with(table_name, 'derived_')", {"schema": schema}).fetchall()]
@@ -786,8 +788,19 @@ def _mark_served(con: duckdb.DuckDBPyConnection, schema: str) -> None:
         except duckdb.Error:  # still read by an earlier cursor: kept, never read again
             pass
     con.execute(f"CREATE OR REPLACE TABLE {_ident(schema)}.{SERVED_MARKER} AS "
-                "SELECT $schema AS schema_name, $attach_id AS attach_id",
-                {"schema": schema, "attach_id": uuid.uuid4().hex})
+                "SELECT $schema AS schema_name, $attach_id AS attach_id, "
+                "$record::VARCHAR AS record",
+                {"schema": schema, "attach_id": uuid.uuid4().hex,
+                 "record": str(record) if record else None})
+
+
+def _record_folder(info: SnapshotInfo) -> Path | None:
+    """The folder of the snapshot's validation record (its extracts), or None without one."""
+    if info.stored is not None:
+        return info.stored.parent
+    if info.extracts and set(info.extracts) == set(EXTRACTS):
+        return next(iter(info.extracts.values())).parent
+    return None
 
 
 def _create_extracts(con: duckdb.DuckDBPyConnection, info: SnapshotInfo, schema: str) -> None:
@@ -937,7 +950,7 @@ class SnapshotDatabase:
             _create_views(self._con, info.path, schema, load=small, present=info.tables)
             _create_extracts(self._con, info, schema)
             _use_stored(self._con, info, schema)
-            _mark_served(self._con, schema)
+            _mark_served(self._con, schema, _record_folder(info))
             self._attached[schema] = info.path
 
     def _attach_scoped(self, info: SnapshotInfo, scope: Scope) -> None:

@@ -219,10 +219,8 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None,
                        else "true")
     order_filter_o, order_params_o = filters(view, "o", table="orders")
     sql = _KPI_SQL.format(
-        keys=keys.format(region_filter=region_filter,
-                                     product_line_filter=product_line_filter,
-                                     industry_filter=industry_filter,
-                                     order_filter_o=order_filter_o),
+        keys=keys.format(region_filter=region_filter, product_line_filter=product_line_filter,
+                         industry_filter=industry_filter, order_filter_o=order_filter_o),
         key=grouping["key"],
         target_key=grouping.get("target_key", grouping["key"]),
         total="grouping(k) = 1" if total else "false",

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import threading
+import uuid
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -110,26 +113,36 @@ def snapshot_tables(con, tables: dict[str, tuple[str, dict]],
     cursor under ``name`` points at it). Any other connection gets temporary tables. The
     statement reads the snapshot's own tables and extracts, and of other snapshots only those of
     the served schemas named in ``reads`` (their attach is part of the digest); no temporary
-    ones."""
+    ones.
+
+    A snapshot with a validation record keeps each table as a Parquet file in the record's
+    folder too (``derived/``, named by a digest of the schema, the records read, statement and
+    parameters), so a restarted app reads it back instead of computing it again."""
     served = _served(con)
     others = [_served(con, schema) for schema in reads]
     if served is None or None in others:
         with temporary_tables(con, tables):
             yield
         return
-    schema, attach_id = served
+    schema, attach_id, record = served
     attach_ids = (attach_id, *(other[1] for other in others))
+    records = (record, *(other[2] for other in others))
     try:
         for name, (sql, params) in tables.items():
             bound = used(sql, params)
             key = repr((attach_ids, sql, sorted(bound.items())))
             table = f"derived_{name}_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+            kept = None
+            if all(records):
+                stable = repr((schema, records, sql, sorted(bound.items())))
+                digest = hashlib.sha256(stable.encode()).hexdigest()[:16]
+                kept = Path(record) / DERIVED_DIR / f"{name}_{digest}.parquet"
             with _snapshot_lock:
                 made = _snapshot_made.setdefault((attach_id, name), [])
                 if table not in made:
                     # The schema comes from the store's marker (schema_name's allow-list);
                     # the table name is the caller's constant and a digest.
-                    con.execute(f'CREATE TABLE IF NOT EXISTS "{schema}".{table} AS {sql}', bound)
+                    _make(con, f'"{schema}".{table}', sql, bound, kept)
                     made.append(table)
                     _drop_oldest(con, schema, made)
             con.execute(f'CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM "{schema}".{table}')
@@ -137,6 +150,34 @@ def snapshot_tables(con, tables: dict[str, tuple[str, dict]],
     finally:
         for name in tables:
             con.execute(f"DROP VIEW IF EXISTS temp.{name}")
+
+
+# The folder of a snapshot's record that keeps its snapshot tables.
+DERIVED_DIR = "derived"
+
+
+def _make(con, table: str, sql: str, params: dict, kept: Path | None) -> None:
+    """Create ``table`` from the file ``kept`` when one was written, else from ``sql`` (and write
+    the file, atomically, when ``kept`` is given; a folder that cannot be written keeps none)."""
+    if kept is not None and kept.is_file():
+        literal = str(kept).replace("'", "''")  # the record's folder and a digest
+        try:
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS "
+                        f"SELECT * FROM read_parquet('{literal}')")
+            return
+        except duckdb.Error:  # unreadable (a disk error): computed and written again
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS {sql}", params)
+    if kept is None:
+        return
+    partial = kept.with_name(f".{kept.name}.{uuid.uuid4().hex}")
+    try:
+        kept.parent.mkdir(exist_ok=True)
+        literal = str(partial).replace("'", "''")
+        con.execute(f"COPY {table} TO '{literal}' (FORMAT parquet)")
+        os.replace(partial, kept)
+    except (OSError, duckdb.Error):
+        partial.unlink(missing_ok=True)
 
 
 def _drop_oldest(con, schema: str, made: list[str]) -> None:
@@ -169,15 +210,15 @@ def prepare(con, view: View) -> None:
             pass
 
 
-def _served(con, schema: str | None = None) -> tuple[str, str] | None:
-    """(schema, attach id) of the served snapshot the cursor reads (or of its attached schema
-    ``schema``, allow-listed by the caller), or None."""
+def _served(con, schema: str | None = None) -> tuple[str, str, str | None] | None:
+    """(schema, attach id, record folder or None) of the served snapshot the cursor reads (or of
+    its attached schema ``schema``, allow-listed by the caller), or None."""
     marker = f'"{schema}".{SERVED_MARKER}' if schema else SERVED_MARKER
     try:
-        row = con.execute(f"SELECT schema_name, attach_id FROM {marker}").fetchall()
+        row = con.execute(f"SELECT schema_name, attach_id, record FROM {marker}").fetchall()
     except duckdb.CatalogException:
         return None
-    return (row[0][0], row[0][1]) if len(row) == 1 else None
+    return tuple(row[0]) if len(row) == 1 else None
 
 
 def text_frame(con, sql: str, params: dict):

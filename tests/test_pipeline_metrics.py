@@ -108,6 +108,19 @@ def test_movement_waterfall(snapshots):
         "removed": -400, "amount_change": 150, "end": 2750, "advanced": 1, "regressed": 1}
 
 
+def test_movement_after_a_restart_reads_the_kept_pairs(snapshots):
+    # Another database (a restarted app) reads the two weeks' deals kept beside the record
+    # (their S0 filter columns are a struct): the same waterfall, filtered on either week.
+    s0, s1, con = snapshots
+    pipeline.movement(con, view(s1, regions=("R1",)))
+    record = (s1.stored or next(iter(s1.extracts.values()))).parent
+    assert len(list((record / "derived").glob("movement_pairs_*.parquet"))) == 1
+    again = SnapshotDatabase().cursor(s1, also=(s0,))
+    assert pipeline.movement(again, view(s1, regions=("R1",))) == {
+        "start": 2100, "new": 800, "pulled_in": 700, "won": -100, "lost": -200, "slipped": -300,
+        "removed": -400, "amount_change": 150, "end": 2750, "advanced": 1, "regressed": 1}
+
+
 @pytest.mark.parametrize("filters", [{}, {"regions": ("R1",)}, {"regions": ("R2",)},
                                      {"industries": ("EDU",)}, {"product_lines": ("NB",)},
                                      {"channel": "partner"}])

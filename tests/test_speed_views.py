@@ -214,7 +214,9 @@ def test_a_chart_drawn_from_its_cached_spec_is_the_chart_altair_draws():
 def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_path, monkeypatch):
     """``state.warm`` (before the server listens) computes the snapshot tables the pages share:
     the alert rules' candidate lines, every customer's rows, the scorecard's key customers and
-    hygiene and the open deals (``metrics.view.prepare``), so no page's first run does."""
+    hygiene, the open deals, the deals' stage entries and the product lines
+    (``metrics.view.prepare``), and the two weeks' open deals the movement reads, so no page's
+    first run does."""
     from data.store import DATA_DIR_ENV, SnapshotDatabase
     from pages.ui import state
 
@@ -231,4 +233,4 @@ def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_pa
     assert made == {"derived_alert_candidates", "derived_customer_base",
                     "derived_scorecard_key_customers", "derived_scorecard_hygiene",
                     "derived_open_deals_base", "derived_conversion_entries",
-                    "derived_product_line_ids"}
+                    "derived_product_line_ids", "derived_movement_pairs"}

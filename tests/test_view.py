@@ -163,3 +163,32 @@ def test_only_the_newest_snapshot_tables_of_a_name_are_kept(tmp_path, monkeypatc
     with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 1})}):
         assert con.execute("SELECT total FROM t_once").fetchone()[0] == 101
     assert len(_snapshot_tables(con)) == 2
+
+
+def test_snapshot_tables_are_kept_beside_the_record_for_a_restart(tmp_path):
+    """A snapshot with a validation record keeps its snapshot tables as files in the record's
+    folder: a restarted app (another database) reads them back instead of computing them; other
+    parameters are computed and kept on their own, and an unreadable file is computed again."""
+    from data.store import SnapshotDatabase
+    from metrics.view import DERIVED_DIR, snapshot_tables
+    from tests.builders import make_snapshot, order
+
+    info = make_snapshot(tmp_path, "2026-11-22", orders=[order("2026-11-02", 100, 80)])
+    drawn = {}
+    for run in ("first", "restart"):
+        con = SnapshotDatabase().cursor(info)
+        with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 1})}):
+            drawn[run] = con.execute("SELECT drawn, total FROM t_once").fetchone()
+    assert drawn["first"] == drawn["restart"] and drawn["first"][1] == 101
+    kept = sorted((info.stored or next(iter(info.extracts.values()))).parent.joinpath(
+        DERIVED_DIR).glob("t_once_*.parquet"))
+    assert len(kept) == 1
+    con = SnapshotDatabase().cursor(info)
+    with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 2})}):
+        assert con.execute("SELECT total FROM t_once").fetchone()[0] == 102
+    kept[0].write_bytes(b"not parquet")
+    con = SnapshotDatabase().cursor(info)
+    with snapshot_tables(con, {"t_once": (_ONCE, {"extra": 1})}):
+        again = con.execute("SELECT drawn, total FROM t_once").fetchone()
+    assert again[1] == 101 and again[0] != drawn["first"][0]
+    assert kept[0].read_bytes()[:4] == b"PAR1"  # written again
