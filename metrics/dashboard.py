@@ -16,6 +16,7 @@ each month), so attainment is read against pace.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 import duckdb
 import pandas as pd
@@ -204,11 +205,8 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None,
     also the row of all of the view's data (``total`` true, key null) from the same scans. With
     ``forecast_only`` only ``FORECAST_KEYS`` (last year's orders and the targets are not read)."""
     grouping = _GROUPINGS[by]
-    keys = grouping["keys"]
-    if total:
-        keys = f"SELECT *, false AS total FROM ({keys}) UNION ALL SELECT NULL, NULL, NULL, true"
-    else:
-        keys = f"SELECT *, false AS total FROM ({keys})"
+    keys = f"SELECT *, false AS total FROM ({grouping['keys']})" + (
+        " UNION ALL SELECT NULL, NULL, NULL, true" if total else "")
     order_filter, order_params = filters(view, table="orders")
     target_filter, target_params = filters(view, table="targets")
     opportunity_filter, opportunity_params = filters(view, table="opportunities")
@@ -237,10 +235,9 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None,
         groups = con.execute("SELECT region_id, region_group FROM regions").fetchall()
         params["grouped_regions"] = [region for region, _ in groups]
         params["group_of"] = [group for _, group in groups]
-    if by == "product_line":
-        with snapshot_tables(con, _product_line_parts(view)):
-            frame = con.execute(sql, used(sql, params)).df()
-    else:
+    shared = (snapshot_tables(con, _product_line_parts(view)) if by == "product_line"
+              else nullcontext())
+    with shared:
         frame = con.execute(sql, used(sql, params)).df()
     if forecast_only:
         frame = frame[["key", "total", *FORECAST_KEYS]]
