@@ -3,6 +3,7 @@ every metric without its input is not available (null with the reason), never 0.
 
 from __future__ import annotations
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -149,6 +150,10 @@ def test_usd_calendar_year_and_eight_stages(tmp_path):
     assert fmt.money(1_234_567, "en") == "$1,234,567"
     assert fmt.money_short(1_234_567, "zh") == "$123.5万"  # 123.46万: one decimal from 100
     assert vocab.stage(8, "zh") == "Negotiation" and vocab.stage(9, "en") == "Won"
+    # A table's column: each row named as vocab.stage names it, a missing one "n/a".
+    column = pd.Series([8, 9, 8, None, 12, 1])
+    assert vocab.stages(column, "en").tolist() == [
+        "Negotiation", "Won", "Negotiation", "n/a", "Stage 12", "Prospecting"]
     key = dashboard.key_opportunities(con, v)
     assert key["opportunity_id"].tolist() == ["D4"]  # ≥ 50,000 dollars
 

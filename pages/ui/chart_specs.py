@@ -21,8 +21,10 @@ def _spec(key: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict:
     return _convert_altair_to_vega_lite_spec(_build())
 
 
-def draw(key: tuple, build: Callable[[], alt.TopLevelMixin]) -> None:
-    """Draw the chart ``build()`` returns, full width, as ``st.altair_chart`` would. ``key``
+def draw(spec_key: tuple, build: Callable[[], alt.TopLevelMixin], **selection):
+    """Draw the chart ``build()`` returns, full width, as ``st.altair_chart`` would. ``spec_key``
     names the chart and everything it depends on (the chart's name, the view, the language,
-    the snapshot's path, any other input); ``build`` runs only for a key not seen before."""
-    st.vega_lite_chart(spec=_spec(key, build), width="stretch")
+    the snapshot's path, any other input); ``build`` runs only for a key not seen before.
+    ``selection``: ``st.vega_lite_chart``'s ``on_select``, ``selection_mode`` and widget ``key``
+    for a chart that can be clicked; its state is returned."""
+    return st.vega_lite_chart(spec=_spec(spec_key, build), width="stretch", **selection)

@@ -65,7 +65,7 @@ def key_opportunities(frame: pd.DataFrame, lang: str, region_name) -> Table:
         Col(t("col.expected_close_date", lang), frame["expected_close_date"], "date"),
         Col(t("col.past_due", lang), frame["past_due"].map(
             lambda v: t("keyopps.overdue", lang) if v else "")),
-        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.stage", lang), vocab.stages(frame["stage"], lang)),
         Col(t("col.customer", lang), frame["customer"]),
         Col(t("col.region", lang), frame["region_id"].map(region_name)),
         Col(t("col.rep", lang), frame["rep"]),
@@ -112,7 +112,7 @@ def deals(frame: pd.DataFrame, lang: str, region_name, emphasis: str) -> Table:
                     Col(t("col.days_in_stage", lang), frame["days_in_stage"], "count")]
     columns += [
         Col(t("col.owner", lang), frame["rep"]),
-        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.stage", lang), vocab.stages(frame["stage"], lang)),
         Col(t("col.expected_close_date", lang), frame["expected_close_date"], "date"),
         Col(t("col.region", lang), frame["region_id"].map(region_name)),
         Col(t("col.customer", lang), frame["customer"]),
@@ -153,7 +153,7 @@ def funnel_calculator(frame: pd.DataFrame, lang: str) -> Table:
     """Deals needed per stage (metrics.pipeline.funnel_calculator), rounded up to whole deals."""
     needed = frame["needed"].map(lambda v: None if pd.isna(v) else math.ceil(v - 1e-9))
     return table([
-        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.stage", lang), vocab.stages(frame["stage"], lang)),
         Col(t("calc.col.conversion", lang), frame["conversion_to_next"], "pct"),
         Col(t("calc.col.needed", lang), needed, "count"),
     ])

@@ -89,7 +89,7 @@ def drill_deal(frame: pd.DataFrame, lang: str, region_name) -> Table:
         Col(t("alerts.col.floor", lang), frame["floor"], "pct"),
         Col(t("alerts.col.short", lang), frame["margin_short_of_floor"], "money"),
         Col(t("col.amount", lang), frame["amount"], "money"),
-        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.stage", lang), vocab.stages(frame["stage"], lang)),
         Col(t("col.expected_close_date", lang), frame["expected_close_date"], "date"),
         Col(t("col.owner", lang), frame["rep"]),
         Col(t("col.customer", lang), frame["customer"]),

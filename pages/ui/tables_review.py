@@ -116,7 +116,7 @@ def rep_deals(frame: pd.DataFrame, flags: list[str], lang: str, region_name) -> 
         Col(t("col.opportunity", lang), frame["name"], width="medium"),
         Col(t("col.amount", lang), frame["amount"], "money"),
         Col(t("reps.col.flags", lang), flags),
-        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.stage", lang), vocab.stages(frame["stage"], lang)),
         Col(t("col.expected_close_date", lang), frame["expected_close_date"], "date"),
         Col(t("col.days_since_activity", lang), frame["days_since_activity"], "count"),
         Col(t("col.customer", lang), frame["customer"]),

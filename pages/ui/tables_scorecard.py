@@ -132,7 +132,7 @@ def attention_deals(frame: pd.DataFrame, lang: str) -> Table:
         Col(t("col.amount", lang), frame["amount"], "money"),
         Col(t("col.issue", lang), issue),
         Col(t("col.owner", lang), frame["rep"]),
-        Col(t("col.stage", lang), frame["stage"].map(lambda s: vocab.stage(s, lang))),
+        Col(t("col.stage", lang), vocab.stages(frame["stage"], lang)),
         Col(t("col.expected_close_date", lang), frame["expected_close_date"], "date"),
         Col(t("col.days_since_activity", lang), frame["days_since_activity"], "count"),
         Col(t("col.days_in_stage", lang), frame["days_in_stage"], "count"),

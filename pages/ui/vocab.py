@@ -4,6 +4,10 @@ configuration model, not from a fixed list, with the fallbacks the SPEC gives (C
 
 from __future__ import annotations
 
+import functools
+
+import pandas as pd
+
 from data import config
 from pages.ui.i18n import t
 
@@ -19,6 +23,12 @@ def stage(number, lang: str) -> str:
     if number == stages.won:
         return t("stage.won", lang)
     return stages.name(number, lang) or t("stage.number", lang, number=number)
+
+
+def stages(values: pd.Series, lang: str) -> pd.Series:
+    """``stage`` of every value, each distinct one looked up once (a deal table has thousands of
+    rows, and each lookup reads the configuration in force)."""
+    return values.map(functools.cache(lambda number: stage(number, lang)))
 
 
 def product_line(line_id, lang: str) -> str:

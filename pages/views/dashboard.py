@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics import dashboard, pack, pipeline
 from data.config import setting
-from pages.ui import charts, fmt, grid, state, tables
+from pages.ui import chart_specs, charts, fmt, grid, state, tables
 from pages.ui import tiles as tiles_ui
 from pages.ui.i18n import md, t
 
@@ -54,6 +54,8 @@ grid.show(tables.product_lines(lines, lang), lang, all_rows=True)
 st.caption(md("pl.caption", lang, period=view.period.code))
 
 # --- Charts ---------------------------------------------------------------------------------------
+# Each chart's spec is built once per view, language and snapshot (pages.ui.chart_specs).
+drawn = (view, lang, str(ctx.info.path))
 left, right = st.columns([3, 2])
 with left:
     st.subheader(md("trend.title", lang))
@@ -63,21 +65,23 @@ with left:
     if trend["revenue"].isna().all():
         st.info(md("empty.table", lang))
     else:
-        st.altair_chart(charts.revenue_trend(trend, {
+        chart_specs.draw(("dashboard.trend", *drawn), lambda: charts.revenue_trend(trend, {
             "week": t("chart.week", lang), "revenue": t("chart.revenue", lang),
-            "gm_pct": t("chart.gm_pct", lang)}, lang), width="stretch")
+            "gm_pct": t("chart.gm_pct", lang)}, lang))
     st.caption(md("trend.caption", lang))
 
 report = numbers["regional_report"]
 with right:
     st.subheader(md("attainment.title", lang))
-    chart = charts.attainment_figure(report, k["pace"], ctx.region_name, lang, select="pick")
-    if chart is None:
+    if not report["revenue_attainment"].notna().any():
         st.info(md("empty.table", lang))
     else:
-        clicked = st.altair_chart(chart, width="stretch", on_select="rerun",
-                                  selection_mode="pick",
-                                  key=state.view_key(ctx, "attainment_chart"))
+        clicked = chart_specs.draw(
+            ("dashboard.attainment", *drawn),
+            lambda: charts.attainment_figure(report, k["pace"], ctx.region_name, lang,
+                                             select="pick"),
+            on_select="rerun", selection_mode="pick",
+            key=state.view_key(ctx, "attainment_chart"))
         picked = [p.get("region_id") for p in clicked.selection.get("pick", [])]
         if picked and picked[0]:  # click to drill: the region becomes the filter
             state.filter_to(ctx, "region", picked[0])

@@ -7,7 +7,7 @@ import streamlit as st
 from metrics import availability, quality
 from data.config import setting
 from pages.ui import charts_data as charts
-from pages.ui import fmt, grid, state
+from pages.ui import chart_specs, fmt, grid, state
 from pages.ui import tables_data as tables
 from pages.ui.i18n import md, t
 
@@ -73,9 +73,12 @@ with left:
         history = history.assign(
             table_label=history["table"].map(lambda n: t(f"data.table.{n}", lang)),
             rows_label=history["rows"].map(lambda n: f"{n:,}"))
-        st.altair_chart(charts.row_counts(history, {
-            "snapshot": t("data.chart.snapshot", lang), "rows": t("data.chart.rows", lang),
-            "table": t("data.chart.table", lang)}, lang), width="stretch")
+        # The history changes with the snapshots in the folder, not with the view.
+        chart_specs.draw(("data.rows", lang, *(str(i.path) for i in ctx.snapshots)),
+                         lambda: charts.row_counts(history, {
+                             "snapshot": t("data.chart.snapshot", lang),
+                             "rows": t("data.chart.rows", lang),
+                             "table": t("data.chart.table", lang)}, lang))
     st.caption(md("data.rows.caption", lang))
 if info is not None:
     with right:
@@ -87,9 +90,11 @@ if info is not None:
             status=by_check["flagged"].map({True: flagged, False: clean}),
             flagged_label=[t("data.quality.flagged", lang, problems=f"{p:,}", checked=f"{c:,}")
                            for p, c in zip(by_check["problems"], by_check["checked"])])
-        st.altair_chart(charts.quality_checks(bars, {
-            "share": t("data.chart.share", lang), "check": t("data.chart.check", lang),
-            "flagged": flagged, "clean": clean}), width="stretch")
+        chart_specs.draw(("data.quality", ctx.view, lang, str(info.path)),
+                         lambda: charts.quality_checks(bars, {
+                             "share": t("data.chart.share", lang),
+                             "check": t("data.chart.check", lang),
+                             "flagged": flagged, "clean": clean}))
         st.caption(md("data.quality.chart.caption", lang, snapshot=info.snapshot_id))
 
 # --- Tables ---------------------------------------------------------------------------------------

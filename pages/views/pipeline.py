@@ -38,10 +38,11 @@ def deal_detail(opportunity_id: str) -> None:
                   status=t(f"status.{d['status']}", lang), stage=vocab.stage(d["stage"], lang),
                   close=d["closed_date"] if d["status"] != "open" else d["expected_close_date"]))
     timeline = detail["history"].assign(
-        stage_label=lambda f: f["stage"].map(lambda s: vocab.stage(s, lang)))
-    st.altair_chart(charts.deal_timeline(timeline, {
-        "date": t("chart.date", lang), "stage": t("col.stage", lang),
-        "entered": t("deal.entered", lang), "days": t("deal.days", lang)}), width="stretch")
+        stage_label=lambda f: vocab.stages(f["stage"], lang))
+    chart_specs.draw(("pipeline.deal", opportunity_id, lang, str(ctx.info.path), view.scope),
+                     lambda: charts.deal_timeline(timeline, {
+                         "date": t("chart.date", lang), "stage": t("col.stage", lang),
+                         "entered": t("deal.entered", lang), "days": t("deal.days", lang)}))
     st.caption(md("deal.caption", lang))
     if st.button(t("deal.close", lang), icon=":material/close:"):
         state.close_deal()
@@ -89,7 +90,7 @@ with left:
         st.info(md("empty.table", lang))
     else:
         stages = stages.assign(
-            stage_label=stages["stage"].map(lambda s: vocab.stage(s, lang)),
+            stage_label=vocab.stages(stages["stage"], lang),
             amount_label=stages["amount"].map(lambda v: fmt.money_short(v, lang)),
             weighted_label=stages["weighted_amount"].map(lambda v: fmt.money_short(v, lang)),
             count_label=stages["count"].map(lambda n: t("funnel.count", lang, count=n)))

@@ -11,7 +11,7 @@ from metrics import scorecard
 from data import config
 from metrics.periods import month_of
 from data.config import setting
-from pages.ui import charts_scorecard as charts, fmt, grid, state
+from pages.ui import chart_specs, charts_scorecard as charts, fmt, grid, state
 from pages.ui import tables_scorecard as tables
 from pages.ui.i18n import md, t
 
@@ -46,6 +46,9 @@ def region_name(region_id: str) -> str:
 scope = ctx.visitor.scope
 head = scorecard.headline(card, scope.regions if scope and scope.role == "lead" else None)
 highlighted = view.regions
+# Each chart's spec is built once per view (its regions the highlighted ones), language and
+# snapshot (pages.ui.chart_specs).
+drawn = (view, lang, str(ctx.info.path))
 
 if head["met_both"] is None:
     st.subheader(md("score.headline.no_targets", lang, period=view.period.code))
@@ -158,10 +161,10 @@ with left:
             rank_label=bars["rank"].map(lambda r: "–" if pd.isna(r) else str(int(r))),
             group=bars["region_id"].isin(highlighted).map(
                 lambda s: t("score.chart.selected" if s else "score.chart.other", lang)))
-        st.altair_chart(charts.score_by_region(bars, {
+        chart_specs.draw(("scorecard.ranking", *drawn), lambda: charts.score_by_region(bars, {
             "total": t("col.total", lang), "region": t("col.region", lang),
             "rank": t("col.rank", lang), "selected": t("score.chart.selected", lang),
-            "other": t("score.chart.other", lang)}), width="stretch")
+            "other": t("score.chart.other", lang)}))
     st.caption(md("score.chart.caption", lang))
 
 with right:
@@ -213,10 +216,12 @@ with drill_slot if highlighted else st.container():
                 score_label=dims["score"].map(lambda v: t("na", lang) if v is None else f"{v:.0f}"),
                 previous_label=dims["previous_score"].map(
                     lambda v: t("na", lang) if v is None else f"{v:.0f}"))
-            st.altair_chart(charts.score_contributions(shown, {
-                "points": t("score.why.points", lang), "dimension": t("col.dimension", lang),
-                "now": t("score.why.now", lang), "before": t("score.why.before", lang)}),
-                width="stretch")
+            chart_specs.draw(("scorecard.why", region, *drawn),
+                             lambda: charts.score_contributions(shown, {
+                                 "points": t("score.why.points", lang),
+                                 "dimension": t("col.dimension", lang),
+                                 "now": t("score.why.now", lang),
+                                 "before": t("score.why.before", lang)}))
             st.caption(md("score.why.caption", lang, before=f"{row['previous_total']:.1f}",
                          now=f"{row['total']:.1f}", change=f"{row['total_change']:+.1f}"))
 
@@ -235,11 +240,16 @@ with drill_slot if highlighted else st.container():
                 attainment_label=with_target["attainment"].map(lambda v: fmt.pct(v, lang)),
                 revenue_label=with_target["revenue"].map(lambda v: fmt.money_short(v, lang)),
                 target_label=with_target["revenue_target"].map(lambda v: fmt.money_short(v, lang)))
-            st.altair_chart(charts.industry_attainment(with_target, scorecard.industry_cap(), {
-                "attainment": t("chart.attainment", lang), "industry": t("col.industry", lang),
-                "revenue": t("col.revenue", lang), "target": t("col.revenue_target", lang),
-                "above": t("score.industry.above", lang), "met": t("score.industry.met", lang),
-                "short": t("score.industry.short", lang)}), width="stretch")
+            chart_specs.draw(("scorecard.industries", region, *drawn),
+                             lambda: charts.industry_attainment(
+                                 with_target, scorecard.industry_cap(), {
+                                     "attainment": t("chart.attainment", lang),
+                                     "industry": t("col.industry", lang),
+                                     "revenue": t("col.revenue", lang),
+                                     "target": t("col.revenue_target", lang),
+                                     "above": t("score.industry.above", lang),
+                                     "met": t("score.industry.met", lang),
+                                     "short": t("score.industry.short", lang)}))
         st.caption(md("score.industry.caption", lang))
         no_target = industries.loc[~(industries["revenue_target"] > 0), "industry_id"]
         if len(no_target):
