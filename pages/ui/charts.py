@@ -194,6 +194,11 @@ def attainment_by_region(frame: pd.DataFrame, pace: float, labels: dict[str, str
     return finish(alt.layer(bars, full, pace_rule, *texts), alt.Step(24))
 
 
+def with_target(report: pd.DataFrame) -> pd.DataFrame:
+    """The regions of a regional report that have a revenue target (an attainment)."""
+    return report[report["revenue_attainment"].notna()]
+
+
 def attainment_figure(report: pd.DataFrame, pace: float | None, region_name, lang: str,
                       select: str | None = None) -> alt.TopLevelMixin | None:
     """Revenue attainment by region as the dashboard and the executive pack show it, from the
@@ -201,10 +206,10 @@ def attainment_figure(report: pd.DataFrame, pace: float | None, region_name, lan
     the regions with a target, best first, coloured by pace, each bar labelled with its
     attainment (revenue and target in the tooltip). None when no region has a target.
     ``region_name(region_id)``: the name to show; ``select`` as in ``attainment_by_region``."""
-    with_target = report[report["revenue_attainment"].notna()]
-    if with_target.empty:
+    bars = with_target(report)
+    if bars.empty:
         return None
-    bars = with_target.sort_values("revenue_attainment", ascending=False)
+    bars = bars.sort_values("revenue_attainment", ascending=False)
     bars = bars.assign(
         region=bars["region_id"].map(region_name),
         status=bars["on_track"].map(lambda ok: t(

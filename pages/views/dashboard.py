@@ -73,7 +73,7 @@ with left:
 report = numbers["regional_report"]
 with right:
     st.subheader(md("attainment.title", lang))
-    if not report["revenue_attainment"].notna().any():
+    if charts.with_target(report).empty:
         st.info(md("empty.table", lang))
     else:
         clicked = chart_specs.draw(
