@@ -20,11 +20,13 @@ pages/views PAGES, on its URL (region review needs ``region=GD``, market order
   clicked in the scorecard's ranking and in the pipeline's stale deals, and the same drill-downs
   opened as links (``/scorecard?region=``, ``/pipeline?deal=``); each repeat picks another region
   or deal, so its metrics are not cached yet;
-- concurrency: S browser sessions cycling through the pages by their sidebar links for T seconds
-  (renders per second, p50 / p95, errors: exception elements, console errors, timeouts; the
-  server's peak RSS), and renders per second for 1, 5, 10 and 20 sessions; each run starts once
-  the server has finished the last one's script runs. A render given up on (``TIMEOUT_S``) is
-  an error; renders per second counts finished renders over the whole run.
+- concurrency: S browser sessions (new tabs of one browser that has shown the app) cycling
+  through the pages by their sidebar links for T seconds (renders per second, p50 / p95, also
+  apart for each session's first page and the page switches after it; errors: exception
+  elements, console errors, timeouts; the server's peak RSS; the machine's busy CPU time and the
+  server's part of it), and renders per second for 1, 5, 10 and 20 sessions; each run starts
+  once the server has finished the last one's script runs. A render given up on (``TIMEOUT_S``)
+  is an error; renders per second counts finished renders over the whole run.
 
 A page is done when Streamlit's script run is over, nothing is stale or a skeleton, its title is
 drawn, at least its number of KPI tiles and drawn charts (those of tests/test_browser.py) are
