@@ -579,8 +579,8 @@ async def concurrency(browser, server: Server, names: list[str], sessions: int,
     who open the cockpit every Monday), so the run does not spend the two cores compiling
     Streamlit's scripts twenty times over. The opening renders (each session's first page) and
     the page switches are also summarised apart."""
-    renders: list[Render] = []
-    opening: list[Render] = []
+    opening: list[Render] = []  # each session's first page
+    switches: list[Render] = []
     browser_context = await new_context(browser)
     tab = await Tab.open(browser, browser_context)
     await tab.goto(server.url, page_target("importer"))
@@ -612,9 +612,7 @@ async def concurrency(browser, server: Server, names: list[str], sessions: int,
                     render = Render(None, error=str(exc))
                 if render.dialog and not render.error:
                     render.error = f"dialog: {render.dialog}"
-                renders.append(render)
-                if fresh:
-                    opening.append(render)
+                (opening if fresh else switches).append(render)
                 fresh = render.seconds is None
         finally:
             await tab.close()
@@ -626,14 +624,13 @@ async def concurrency(browser, server: Server, names: list[str], sessions: int,
     wall = time.monotonic() - started
     sampler.cancel()
     await browser_context.close()
-    times = sorted(r.seconds for r in renders if r.seconds is not None)
+    renders = opening + switches
+    overall = _spread(renders)
     errors = [r.error for r in renders if r.error]
     server_cpu, busy = server.cpu_s() - cpu, _machine_busy_s() - busy
-    switches = [r for r in renders if not any(r is o for o in opening)]
     return {
-        "sessions": sessions, "seconds": seconds, "wall_s": wall, "renders": len(times),
-        "renders_per_s": len(times) / wall if wall else None,
-        "p50_s": _median(times), "p95_s": _p95(times), "max_s": times[-1] if times else None,
+        "sessions": sessions, "seconds": seconds, "wall_s": wall, **overall,
+        "renders_per_s": overall["renders"] / wall if wall else None,
         "opening": _spread(opening), "switches": _spread(switches),
         "errors": len(errors), "error_kinds": _kinds(errors), "error_samples": errors[:10],
         "server_rss_peak_sampled_mib": peak["rss_mib"],
@@ -651,8 +648,10 @@ def _p95(times: list[float]) -> float | None:
 
 
 def _spread(renders: list[Render]) -> dict:
+    """Finished renders: how many, p50, p95 and the slowest."""
     times = sorted(r.seconds for r in renders if r.seconds is not None)
-    return {"renders": len(times), "p50_s": _median(times), "p95_s": _p95(times)}
+    return {"renders": len(times), "p50_s": _median(times), "p95_s": _p95(times),
+            "max_s": times[-1] if times else None}
 
 
 def _machine_busy_s() -> float:
