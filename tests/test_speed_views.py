@@ -211,6 +211,37 @@ def test_a_chart_drawn_from_its_cached_spec_is_the_chart_altair_draws():
     assert drawn[0].datasets and drawn[0].datasets[0].data.data
 
 
+def test_a_coloured_table_sent_again_is_the_same_message():
+    """A table with coloured cells (a pandas Styler) is named by what it shows, not at random, so
+    the browser matches a table it has already been sent (a rerun, a page switch) instead of
+    receiving and drawing it again; other colours, another name."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from pages.ui import grid
+
+        def coloured(css):
+            return grid.table([grid.Col("Region", ["North", "South"]),
+                               grid.Col("Revenue", [1_000.0, 2_500.0], "money")],
+                              {"Revenue": [css, ""]})
+
+        grid.show(coloured("background-color: #ffebee"), "en")
+        grid.show(coloured("background-color: #ffebee"), "en")
+        grid.show(coloured("background-color: #e8f5e9"), "en")
+
+    def sent(at):
+        return [frame.proto.arrow_data.SerializeToString() for frame in at.dataframe]
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    first = sent(at)
+    assert len(first) == 3 and all(at.dataframe[i].proto.arrow_data.styler.styles
+                                   for i in range(3))
+    assert first[0] == first[1]
+    assert first[2] != first[0]
+    assert sent(at.run()) == first  # the next run sends the same bytes
+
+
 def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_path, monkeypatch):
     """``state.warm`` (before the server listens) computes the snapshot tables the pages share:
     the alert rules' candidate lines, every customer's rows, the scorecard's key customers and

@@ -10,6 +10,7 @@ stays in view while the numbers scroll on a narrow screen.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -56,10 +57,19 @@ class Table:
     def data(self):
         if not self.colours or self.frame.size > MAX_STYLED_CELLS:
             return self.frame
-        styler = self.frame.style
+        # Named by what it shows: pandas names a Styler at random, so the same table sent again
+        # (a rerun, a page switch) would never match the copy the browser keeps.
+        styler = self.frame.style.set_uuid(self._digest())
         for label, css in self.colours.items():
             styler = styler.apply(lambda _column, css=css: css, subset=[label])
         return styler.hide(axis="index")
+
+    def _digest(self) -> str:
+        """A short name for the frame, its headers and its colours: equal tables, equal names."""
+        digest = hashlib.blake2b(digest_size=6)
+        digest.update(pd.util.hash_pandas_object(self.frame, index=False).to_numpy().tobytes())
+        digest.update(repr((list(self.frame.columns), sorted(self.colours.items()))).encode())
+        return digest.hexdigest()
 
 
 def money_format() -> str:
