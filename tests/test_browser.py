@@ -280,3 +280,28 @@ def test_a_regional_leads_link_shows_the_regions_tiles_first(server, browser, la
         page.screenshot(path=str(SCREENSHOTS / f"region-gd-1440-{lang}.png"))
     finally:
         context.close()
+
+
+def _sidebar_link(page, name: str) -> None:
+    """Go to page ``name`` by its sidebar link, as a person does, and wait for it to finish."""
+    page.locator("[data-testid=stSidebar] a").filter(has_text=name).first.click()
+    wait_until_idle(page)
+
+
+def test_going_back_to_a_page_reuses_what_the_browser_was_sent(server, tab):
+    """The browser keeps the large elements it was sent (a table's rows, a chart's data) for
+    ``global.maxCachedMessageAge`` page runs: back on the alerts page after four other pages,
+    the server sends references instead of the alert table and the charts' data again."""
+    received: list[int] = []
+    tab.page.on("websocket", lambda ws: ws.on("framereceived",
+                                              lambda frame: received.append(len(frame))))
+    tab.open(f"{server.url}/alerts")
+    first = sum(received)
+    for name in ("Pipeline", "Customers", "Regional scorecard", "Data"):
+        _sidebar_link(tab.page, name)
+    received.clear()
+    _sidebar_link(tab.page, "Margin alerts")
+    assert tab.page.locator("[data-testid=stMain] h1").first.inner_text() == "Margin alerts"
+    assert first > 100_000, first  # the alert table and the charts: worth keeping
+    assert sum(received) < first / 4, (sum(received), first)
+    assert not tab.errors
