@@ -33,14 +33,23 @@ st.caption(md("score.scope", lang))
 card = state.metric(ctx, scorecard.published_overview)["scorecard"]
 
 
+def _published_name(row: pd.Series) -> str | None:
+    for name in (row[f"name_{lang}"], row["name_en"]):
+        if isinstance(name, str) and name.strip():
+            return name
+    return None
+
+
+# Each region's name, looked up once (the tables and charts name regions hundreds of times a run).
+published_names: dict[str, str | None] = {}
+for _, published in card.iterrows():
+    published_names.setdefault(published["region_id"], _published_name(published))
+
+
 def region_name(region_id: str) -> str:
     """A region's name: the ranking publishes every region's to a lead, whose own data names
     only theirs."""
-    row = card.loc[card["region_id"] == region_id]
-    name = row[f"name_{lang}"].iloc[0] if len(row) else None
-    if not isinstance(name, str) or not name.strip():
-        name = row["name_en"].iloc[0] if len(row) else None
-    return name if isinstance(name, str) and name.strip() else ctx.region_name(region_id)
+    return published_names.get(region_id) or ctx.region_name(region_id)
 
 
 scope = ctx.visitor.scope
