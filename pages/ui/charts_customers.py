@@ -107,13 +107,12 @@ def matrix(cells: pd.DataFrame, accounts: pd.DataFrame, threshold: float,
         {"x": 10.15, "y": 0.25, "text": labels["tier3"], "align": "right", "colour": ACCENT},
         {"x": 0.85, "y": 0.25, "text": labels["not_pursued"], "align": "left", "colour": _INK},
     ])
-    quadrant_names = [
-        alt.Chart(corners.iloc[[i]]).mark_text(
-            align=row["align"], baseline="top" if row["y"] > 5 else "bottom", fontSize=13,
-            fontWeight="bold", color=row["colour"]).encode(
-            x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N")
-        for i, row in corners.iterrows()]
-    return finish(alt.layer(density, dots, vertical, horizontal, *quadrant_names), 480)
+    # One layer names the four quadrants: each name aligned into its corner, in its tier's colour.
+    quadrant_names = alt.Chart(corners).mark_text(
+        align=alt.ExprRef("datum.align"), baseline=alt.ExprRef("datum.y > 5 ? 'top' : 'bottom'"),
+        color=alt.ExprRef("datum.colour"), fontSize=13, fontWeight="bold").encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N")
+    return finish(alt.layer(density, dots, vertical, horizontal, quadrant_names), 480)
 
 
 def pareto(frame: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
