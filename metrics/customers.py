@@ -277,18 +277,35 @@ def _base(con: duckdb.DuckDBPyConnection, view: View):
     return snapshot_tables(con, _base_parts(view))
 
 
+@snapshot_parts
+def _national_rows_parts(view: View) -> dict[str, tuple[str, dict]]:
+    """``customer_rows`` of a view without region and industry filters (the national view, every
+    customer): the same for every such view of a snapshot, so a snapshot table. Its statement
+    holds customer_base's own (a snapshot table reads the snapshot's tables only)."""
+    base, params = _base_parts(view)["customer_base"]
+    rows = _CUSTOMERS_SQL.format(customer_filter="true").replace(
+        "WITH base AS", f"WITH customer_base AS ({base}),\nbase AS", 1)
+    return {"customer_rows": (rows, params)}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, view: View):
+    """Within the block (inside ``_base``) the cursor reads ``customer_rows``: one row per
+    customer in the view's region and industry filters, with its Pareto rank and ABC class."""
+    rows, params = _customer_rows_sql(view)
+    if customer_filter(view)[0] == "true":
+        return snapshot_tables(con, _national_rows_parts(view))
+    return temporary_tables(con, {"customer_rows": (rows, params)})
+
+
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
     return con.execute(sql, used(sql, params)).df()
 
 
 def _query(con: duckdb.DuckDBPyConnection, view: View, name: str) -> pd.DataFrame:
     """The named select over ``customer_rows`` (one row per customer in the view's filters)."""
-    rows, params = _customer_rows_sql(view)
     select, extra = _select(view, name)
-    # A select with CTEs of its own continues the WITH that defines customer_rows.
-    body = ", " + select.lstrip()[4:] if select.lstrip().startswith("WITH") else select
-    with _base(con, view):
-        return _run(con, f"WITH customer_rows AS ({rows}) {body}", {**params, **extra})
+    with _base(con, view), _rows(con, view):
+        return _run(con, select, {**_customer_rows_sql(view)[1], **extra})
 
 
 _SUMMARY_SELECT = """
@@ -521,11 +538,12 @@ OVERVIEW_PARTS = ("summary", "matrix_cells", "matrix_accounts", "segments", "par
 
 
 def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
-    """Everything the customers page shows: the view's customer rows are computed once into a
-    temporary table of this cursor (private to it) from the snapshot's ``customer_base``, then
-    each part is a select over them. Keys: ``OVERVIEW_PARTS``."""
-    rows, params = _customer_rows_sql(view)
-    with _base(con, view), temporary_tables(con, {"customer_rows": (rows, params)}):
+    """Everything the customers page shows: the view's customer rows (``_rows``: a snapshot
+    table for the national view, else computed once into a temporary table of this cursor from
+    the snapshot's ``customer_base``), then each part a select over them. Keys:
+    ``OVERVIEW_PARTS``."""
+    params = _customer_rows_sql(view)[1]
+    with _base(con, view), _rows(con, view):
         out = {}
         for name in OVERVIEW_PARTS:
             select, extra = _select(view, name)

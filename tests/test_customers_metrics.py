@@ -251,6 +251,31 @@ def test_abc_is_recomputed_within_the_selection(snapshot):
     assert c["abc_class"].dropna().to_dict() == {"K1": "B", "K2": "C"}
 
 
+def test_the_national_rows_are_computed_once_per_snapshot_and_a_filtered_view_its_own(snapshot):
+    """The national view's rows (no region or industry filter) are a snapshot table, made once
+    for the configuration in force; a filtered view after it still ranks its own customers (R1
+    alone: K1 → B, as above)."""
+    info, con = snapshot
+
+    def national_tables():
+        return {row[0] for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND "
+            "starts_with(table_name, 'derived_customer_rows')").fetchall()}
+
+    before = national_tables()
+    first = rows(customers.customer_list(con, view(info)))
+    assert first["abc_class"].dropna().to_dict() == {"K1": "A", "K2": "B", "K4": "C"}
+    made = national_tables()
+    assert len(made - before) <= 1 and len(made) >= 1
+    # Another period of the national view reads the same table.
+    again = rows(customers.overview(con, View(info.snapshot_id, info.as_of,
+                                              parse_period("FY26Q2")))["dormant"])
+    assert again.index.tolist() == ["K3"]
+    assert rows(customers.customer_list(con, view(info, regions=("R1",))))[
+        "abc_class"].dropna().to_dict() == {"K1": "B", "K2": "C"}
+    assert national_tables() == made
+
+
 def test_filters_select_customers_by_their_own_region_and_industry(snapshot):
     info, con = snapshot
 
