@@ -244,10 +244,10 @@ def test_a_coloured_table_sent_again_is_the_same_message():
 
 def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_path, monkeypatch):
     """``state.warm`` (before the server listens) computes the snapshot tables the pages share:
-    the alert rules' candidate lines, every customer's rows, the scorecard's key customers and
-    hygiene, the open deals, the deals' stage entries and the product lines
-    (``metrics.view.prepare``), and the two weeks' open deals the movement reads, so no page's
-    first run does."""
+    the alert rules' candidate lines, every customer's rows (and the national view's, ranked),
+    the scorecard's key customers and hygiene, the open deals, the deals' stage entries and the
+    product lines (``metrics.view.prepare``), and the two weeks' open deals the movement reads,
+    so no page's first run does."""
     from data.store import DATA_DIR_ENV, SnapshotDatabase
     from pages.ui import state
 
