@@ -291,10 +291,9 @@ def _national_rows_parts(view: View) -> dict[str, tuple[str, dict]]:
 def _rows(con: duckdb.DuckDBPyConnection, view: View):
     """Within the block (inside ``_base``) the cursor reads ``customer_rows``: one row per
     customer in the view's region and industry filters, with its Pareto rank and ABC class."""
-    rows, params = _customer_rows_sql(view)
     if customer_filter(view)[0] == "true":
         return snapshot_tables(con, _national_rows_parts(view))
-    return temporary_tables(con, {"customer_rows": (rows, params)})
+    return temporary_tables(con, {"customer_rows": _customer_rows_sql(view)})
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
