@@ -283,9 +283,8 @@ def _national_rows_parts(view: View) -> dict[str, tuple[str, dict]]:
     customer): the same for every such view of a snapshot, so a snapshot table. Its statement
     holds customer_base's own (a snapshot table reads the snapshot's tables only)."""
     base, params = _base_parts(view)["customer_base"]
-    rows = _CUSTOMERS_SQL.format(customer_filter="true").replace(
-        "WITH base AS", f"WITH customer_base AS ({base}),\nbase AS", 1)
-    return {"customer_rows": (rows, params)}
+    rows = _CUSTOMERS_SQL.format(customer_filter="true")
+    return {"customer_rows": (f"WITH customer_base AS ({base}) SELECT * FROM ({rows})", params)}
 
 
 def _rows(con: duckdb.DuckDBPyConnection, view: View):
