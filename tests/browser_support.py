@@ -69,6 +69,18 @@ class StreamlitServer:
                 time.sleep(0.3)
         raise TimeoutError(f"streamlit not healthy on {self.url} after {timeout}s")
 
+    def __enter__(self) -> "StreamlitServer":
+        """``with StreamlitServer(…) as server``: healthy inside the block, stopped after it."""
+        try:
+            self.wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
     def stop(self) -> None:
         try:
             os.killpg(self.process.pid, signal.SIGTERM)

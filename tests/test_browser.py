@@ -73,12 +73,8 @@ def browser_data(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, browser_data):
-    srv = StreamlitServer(browser_data, tmp_path_factory.mktemp("logs") / "streamlit.log")
-    try:
-        srv.wait_healthy()
+    with StreamlitServer(browser_data, tmp_path_factory.mktemp("logs") / "streamlit.log") as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 # Opened on a page's own path (/pipeline), Streamlit's front end first looks for its server under

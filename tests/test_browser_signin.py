@@ -65,11 +65,8 @@ server_metadata_url = "http://localhost:{provider.server_port}/.well-known/openi
 """, encoding="utf-8")
         srv = StreamlitServer(data_dir, tmp_path_factory.mktemp("logs") / "streamlit.log",
                               port=port, args=("--secrets.files", str(secrets)))
-        try:
-            srv.wait_healthy()
+        with srv:
             yield srv
-        finally:
-            srv.stop()
 
 
 @pytest.fixture
