@@ -53,9 +53,10 @@ report: install
 # Performance benchmark (issue 8): 1M and 10M order lines under bench/data/ (generated once),
 # every page's metrics cold and warm, peak RSS, vs a naive pandas path; writes bench/results.json;
 # then every page in Chromium at 10M lines (issue 16: cold, fresh tab, page switch, drill-downs,
-# 20 sessions; bench/browser_results.json); then importing a 1M-line order CSV
-# (bench/import_results.json); then the executive pack at 10M lines, PDF and PPTX in English and
-# Chinese, each in a fresh process (issue 19: ≤ 20 s; bench/data/pack_results.json).
+# 20 sessions, and 20 sessions of the server alone without browsers; bench/browser_results.json);
+# then importing a 1M-line order CSV (bench/import_results.json); then the executive pack at 10M
+# lines, PDF and PPTX in English and Chinese, each in a fresh process (issue 19: ≤ 20 s;
+# bench/data/pack_results.json).
 bench: install browser-deps
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.browser

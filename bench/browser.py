@@ -26,7 +26,10 @@ pages/views PAGES, on its URL (region review needs ``region=GD``, market order
   elements, console errors, timeouts; the server's peak RSS; the machine's busy CPU time and the
   server's part of it), and renders per second for 1, 5, 10 and 20 sessions; each run starts
   once the server has finished the last one's script runs. A render given up on (``TIMEOUT_S``)
-  is an error; renders per second counts finished renders over the whole run.
+  is an error; renders per second counts finished renders over the whole run;
+- server: the same concurrency run and scaling steps without browsers, by sessions speaking
+  Streamlit's websocket protocol (bench/protocol.py): what the server delivers to twenty people
+  whose browsers draw on their own machines.
 
 A page is done when Streamlit's script run is over, nothing is stale or a skeleton, its title is
 drawn, at least its number of KPI tiles and drawn charts (those of tests/test_browser.py) are
@@ -69,7 +72,7 @@ SETTLE_MS = 1000
 TIMEOUT_S = 120
 VIEWPORT = {"width": 1500, "height": 2600}  # tall: every element is drawn, as in the tests
 RAMP_S = 0.5  # sessions of a concurrency run start this far apart
-PHASES = ("cold", "pages", "interactions", "concurrency")
+PHASES = ("cold", "pages", "interactions", "concurrency", "server")
 TARGETS = {"page_switch_s": 1.0, "fresh_tab_s": 2.5, "first_visit_s": 4.0,
            "concurrency_errors": 0, "concurrency_p95_s": 10.0, "server_rss_mib": 2048}
 
@@ -597,23 +600,20 @@ async def concurrency(browser, server: Server, names: list[str], sessions: int,
     async def session(i: int):
         await asyncio.sleep(i * RAMP_S)
         tab = await Tab.open(browser, browser_context)
-        order = names[i % len(names):] + names[:i % len(names)]
-        fresh, k = True, 0
+
+        async def render(name: str, fresh: bool) -> Render:
+            target = replace(page_target(name, {**SHOWS, **LINKED}), query="")
+            try:
+                done = await (tab.goto(server.url, target) if fresh
+                              else tab.click_link(name, target))
+            except LookupError as exc:
+                done = Render(None, error=str(exc))
+            if done.dialog and not done.error:
+                done.error = f"dialog: {done.dialog}"
+            return done
+
         try:
-            while time.monotonic() < stop_at:
-                name = order[k % len(order)]
-                k += 1
-                target = page_target(name, {**SHOWS, **LINKED})
-                target = replace(target, query="")
-                try:
-                    render = await (tab.goto(server.url, target) if fresh
-                                    else tab.click_link(name, target))
-                except LookupError as exc:
-                    render = Render(None, error=str(exc))
-                if render.dialog and not render.error:
-                    render.error = f"dialog: {render.dialog}"
-                (opening if fresh else switches).append(render)
-                fresh = render.seconds is None
+            await cycle(names, i, stop_at, render, opening, switches)
         finally:
             await tab.close()
 
@@ -641,6 +641,22 @@ async def concurrency(browser, server: Server, names: list[str], sessions: int,
         "machine_cpu_s": wall * (os.cpu_count() or 1),
         "load_before": load, "load_after": os.getloadavg(), "drain_before_s": drain_s,
     }
+
+
+async def cycle(names: list[str], i: int, stop_at: float, render, opening: list[Render],
+                switches: list[Render]) -> None:
+    """Session ``i`` of a concurrency run until ``stop_at``: its first page (the ``i``-th of
+    ``names``), then the next ones in turn by page switches, as ``render(name, fresh)`` renders
+    them; after a failed render the next page is opened afresh. Each render goes to ``opening``
+    (fresh) or ``switches``."""
+    order = names[i % len(names):] + names[:i % len(names)]
+    fresh, k = True, 0
+    while time.monotonic() < stop_at:
+        name = order[k % len(order)]
+        k += 1
+        done = await render(name, fresh)
+        (opening if fresh else switches).append(done)
+        fresh = done.seconds is None
 
 
 def _p95(times: list[float]) -> float | None:
@@ -765,6 +781,27 @@ def table(results: dict) -> str:
                      + " sessions (p50 s) | " + " / ".join(
                          f"{s['renders_per_s']:.2f} ({_fmt(s['p50_s'])})" for s in scaling)
                      + " | – |")
+    c = results.get("server_sessions")
+    if c:
+        lines += [
+            f"| the server alone (bench/protocol.py), {c['sessions']} sessions × "
+            f"{c['seconds']:.0f} s: renders per second, p50 / p95 / max s | "
+            f"{c['renders_per_s']:.2f} ({c['renders']} renders), {_fmt(c['p50_s'])} / "
+            f"{_fmt(c['p95_s'])} / {_fmt(c['max_s'])} | p95 ≤ {tg['concurrency_p95_s']:g} |",
+            f"| the server alone: errors; peak RSS MiB; CPU s server / machine busy | "
+            f"{c['errors']} {c['error_kinds'] or ''}; {c['server_rss_peak_sampled_mib']:.0f}; "
+            f"{c['server_cpu_s']:.0f} / {c['machine_busy_cpu_s']:.0f} | "
+            f"{tg['concurrency_errors']}; ≤ {tg['server_rss_mib']} |",
+            f"| the server alone, p50 / p95 s: first pages / page switches | "
+            f"{_fmt(c['opening']['p50_s'])} / {_fmt(c['opening']['p95_s'])}; "
+            f"{_fmt(c['switches']['p50_s'])} / {_fmt(c['switches']['p95_s'])} | – |",
+        ]
+    scaling = results.get("server_scaling")
+    if scaling:
+        lines.append("| the server alone, renders per second at "
+                     + " / ".join(str(s["sessions"]) for s in scaling) + " sessions (p95 s) | "
+                     + " / ".join(f"{s['renders_per_s']:.2f} ({_fmt(s['p95_s'])})"
+                                  for s in scaling) + " | – |")
     return "\n".join(lines)
 
 
@@ -809,6 +846,8 @@ async def run(args, data_dir: Path, names: list[str]) -> dict:
                          + (f"  errors: {s['errors'][:2]}" if s["errors"] else ""))
             if "concurrency" in phases:
                 await _concurrency(args, browser, server, names, results)
+            if "server" in phases:
+                await _server_sessions(args, server, names, results)
             results["server_peak_rss_mib"] = server.peak_rss_mib()
         finally:
             server.stop()
@@ -844,6 +883,24 @@ async def _concurrency(args, browser, server: Server, names: list[str], results:
         _say(f"  scaling {sessions:>2} sessions: {s['renders_per_s']:.2f} renders/s, "
              f"p50 {_fmt(s['p50_s'])} s, {s['errors']} errors (waited "
              f"{s['drain_before_s']:.0f} s for an idle server)")
+
+
+async def _server_sessions(args, server: Server, names: list[str], results: dict) -> None:
+    from bench import protocol  # here: it builds on this module
+
+    _say(f"the server alone: {args.concurrency} protocol sessions for {args.seconds:.0f} s …")
+    c = results["server_sessions"] = await protocol.concurrency(server, names, args.concurrency,
+                                                                args.seconds)
+    _say(f"  {c['renders_per_s']:.2f} renders/s, p50 {_fmt(c['p50_s'])} s, p95 "
+         f"{_fmt(c['p95_s'])} s, {c['errors']} errors, RSS peak "
+         f"{c['server_rss_peak_sampled_mib']:.0f} MiB, server {c['server_cpu_s']:.0f} of "
+         f"{c['machine_busy_cpu_s']:.0f} busy CPU-s")
+    results["server_scaling"] = []
+    for sessions in args.scale:
+        s = await protocol.concurrency(server, names, sessions, args.scale_seconds)
+        results["server_scaling"].append(s)
+        _say(f"  scaling {sessions:>2} sessions: {s['renders_per_s']:.2f} renders/s, "
+             f"p50 {_fmt(s['p50_s'])} s, p95 {_fmt(s['p95_s'])} s, {s['errors']} errors")
 
 
 def main(argv: list[str] | None = None) -> int:
