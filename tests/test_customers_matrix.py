@@ -21,6 +21,7 @@ M4: a = (240 + 180 + 140 + 60) ÷ 100 = 6.2. M7's revenue is a return only.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from data import config
@@ -146,3 +147,18 @@ def test_overview_holds_the_matrix_parts(snapshot):
     o = customers.overview(con, v)
     assert o["matrix_cells"].equals(customers.matrix_cells(con, v))
     assert o["matrix_accounts"].equals(customers.matrix_accounts(con, v))
+
+
+def test_a_dots_jitter_keeps_it_in_its_tier_and_on_the_scale():
+    """The matrix's dots are moved by at most ±0.09 (display only), never across the threshold
+    or off the 1–10 scale. The n-th dot's jitter on attractiveness is 0.18 × ((n × 7919 mod 997)
+    ÷ 997 − ½): dot 1 +0.0797 (7919 mod 997 = 940), dot 2 +0.0694 (883), dot 3 +0.0591 (826),
+    dot 10 −0.0129 (427)."""
+    from pages.ui.charts_customers import _jittered
+
+    scores = pd.Series([5.95, 9.95, 7.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 6.0])
+    moved = _jittered(scores, 7919, 997, threshold=6)
+    # Below the threshold stays below it (5.95 + 0.0797 → 5.995); 9.95 + 0.0694 stops at 10;
+    # 7.0 + 0.0591; 6.0 − 0.0129 stays at the threshold, in tier 1.
+    assert moved[[0, 1, 2, 9]] == pytest.approx([5.995, 10.0, 7.0 + 0.18 * (826 / 997 - 0.5), 6.0])
+    assert moved[3] == pytest.approx(4.0 + 0.18 * (769 / 997 - 0.5))

@@ -6,6 +6,7 @@ Labels arrive translated; builders only encode what they are given (jitter is di
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from pages.ui.charts import (ACCENT, BAD, GOOD, NEUTRAL, finish, legend_columns, name_lines,
@@ -22,12 +23,17 @@ _INK = "#37474f"
 _JITTER = 0.09
 
 
-def _jittered(field: str, jitter: str, threshold: float) -> str:
-    """A Vega expression: the score plus its jitter, kept on its own side of the threshold and
-    inside the 1–10 scale, so a dot never appears in a tier it is not in."""
-    moved = f"datum.{field} + {_JITTER * 2} * datum.{jitter}"
-    return (f"datum.{field} >= {threshold} ? clamp({moved}, {threshold}, 10) "
-            f": clamp({moved}, 1, {threshold} - 0.005)")
+def _jittered(scores: pd.Series, prime: int, modulus: int, threshold: float) -> np.ndarray:
+    """The scores moved by a deterministic pseudo-random jitter (the n-th dot by
+    ``(n × prime mod modulus) ÷ modulus − ½`` of ±``_JITTER``), kept on their own side of the
+    threshold and inside the 1–10 scale, so a dot never appears in a tier it is not in. Computed
+    here rather than as Vega transforms, which the browser's expression interpreter evaluates
+    dot by dot whenever the chart is drawn."""
+    n = np.arange(1, len(scores) + 1)
+    values = scores.to_numpy(dtype=float)
+    moved = values + _JITTER * 2 * ((n * prime) % modulus / modulus - 0.5)
+    return np.where(values >= threshold, np.clip(moved, threshold, 10),
+                    np.clip(moved, 1, threshold - 0.005))
 
 
 def matrix(cells: pd.DataFrame, accounts: pd.DataFrame, threshold: float,
@@ -53,8 +59,11 @@ def matrix(cells: pd.DataFrame, accounts: pd.DataFrame, threshold: float,
     cells = cells[["attractiveness_low", "attractiveness_high", "feasibility_low",
                    "feasibility_high", "tier_label", "customers", "attractiveness_range",
                    "feasibility_range", "revenue_label"]]
+    accounts = accounts.assign(x=_jittered(accounts["attractiveness"], 7919, 997, threshold),
+                               y=_jittered(accounts["feasibility"], 104729, 991, threshold),
+                               size=accounts["revenue_12m"].clip(lower=0))
     accounts = accounts[["customer", "region", "tier_label", "attractiveness", "feasibility",
-                         "revenue_12m", "revenue_label"]]
+                         "x", "y", "size", "revenue_label"]]
     density = (alt.Chart(cells)
                .mark_rect(stroke="white", strokeWidth=0.5, clip=True)
                .encode(
@@ -76,13 +85,6 @@ def matrix(cells: pd.DataFrame, accounts: pd.DataFrame, threshold: float,
                             alt.Tooltip("customers:Q", title=labels["customers"], format=","),
                             alt.Tooltip("revenue_label:N", title=labels["revenue"])]))
     dots = (alt.Chart(accounts)
-            .transform_window(row="row_number()")
-            # Two deterministic pseudo-random numbers in [-0.5, 0.5) per dot.
-            .transform_calculate(jx="((datum.row * 7919) % 997) / 997 - 0.5",
-                                 jy="((datum.row * 104729) % 991) / 991 - 0.5")
-            .transform_calculate(x=_jittered("attractiveness", "jx", threshold),
-                                 y=_jittered("feasibility", "jy", threshold),
-                                 size="max(datum.revenue_12m, 0)")
             .mark_circle(opacity=0.9, stroke=_INK, strokeWidth=0.8)
             .encode(
                 x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale),
@@ -170,6 +172,8 @@ def segment_heatmap(frame: pd.DataFrame, rows: list[str], columns: list[str],
     region_group and sort_key (see ``_row_order``)."""
     high = max(int(frame["customers"].max() or 0), 1)
     rows = _row_order(frame, rows)
+    # White counts on the darker cells: chosen here, not by a Vega expression per cell.
+    frame = frame.assign(ink=np.where(frame["customers"] > high * 0.55, "white", _INK))
     base = alt.Chart(frame).encode(
         y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=180)),
         x=alt.X("column:N", sort=columns, title=None, axis=_column_axis(columns)))
@@ -180,9 +184,7 @@ def segment_heatmap(frame: pd.DataFrame, rows: list[str], columns: list[str],
                  alt.Tooltip("column:N", title=labels["column"]),
                  alt.Tooltip("customers:Q", title=labels["customers"])])
     text = base.mark_text(fontSize=11).encode(
-        text="customers:Q",
-        color=alt.condition(f"datum.customers > {high * 0.55}", alt.value("white"),
-                            alt.value(_INK)))
+        text="customers:Q", fill=alt.Fill("ink:N", scale=None))
     return finish(alt.layer(cells, text), alt.Step(24))
 
 
