@@ -88,7 +88,7 @@ class Session:
                     received += len(data)
                     msg = ForwardMsg()
                     msg.ParseFromString(data)
-                    error = error or self._error_of(msg)
+                    error = error or self._receive(msg)
                     kind = msg.WhichOneof("type")
                     if kind == "script_finished" and msg.script_finished in _FINISHED:
                         break
@@ -100,8 +100,9 @@ class Session:
             return Render(None, error=f"connection: {type(exc).__name__}", ws_kib=received / 1024)
         return Render(time.monotonic() - started, error=error, ws_kib=received / 1024)
 
-    def _error_of(self, msg: ForwardMsg) -> str | None:
-        """Keeps what the client keeps (message hashes, the pages); the error ``msg`` shows."""
+    def _receive(self, msg: ForwardMsg) -> str | None:
+        """Take ``msg`` as the client would: keep its hash when it is cacheable and the pages of a
+        navigation message; return the error it shows, if any."""
         if msg.metadata.cacheable:
             self.kept.add(msg.hash)
         kind = msg.WhichOneof("type")

@@ -92,6 +92,6 @@ def test_an_exception_or_the_apps_unexpected_error_message_is_an_error():
     def other_error(e):  # a message the app shows on purpose (bad input) is not a failure
         e.alert.format, e.alert.body = 1, "The file has no header row."
 
-    assert session._error_of(element(exception)) == "exception: KeyError: 'region_id'"
-    assert session._error_of(element(unexpected)).startswith("unexpected error: 本页出现意外错误")
-    assert session._error_of(element(other_error)) is None
+    assert session._receive(element(exception)) == "exception: KeyError: 'region_id'"
+    assert session._receive(element(unexpected)).startswith("unexpected error: 本页出现意外错误")
+    assert session._receive(element(other_error)) is None
