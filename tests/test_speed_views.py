@@ -265,3 +265,23 @@ def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_pa
                     "derived_scorecard_key_customers", "derived_scorecard_hygiene",
                     "derived_open_deals_base", "derived_conversion_entries",
                     "derived_product_line_ids", "derived_movement_pairs"}
+
+
+def test_the_served_caches_have_a_byte_budget():
+    """Cached results (every page's metrics, the chart specs) are bounded by bytes, not only by
+    entries: the committed server config sets Streamlit's process-wide budget, read here as the
+    server reads it (its config files, from the app's folder), between one national alerts view
+    many times over and an eighth of the 2 GiB a server may hold (SPEC §8)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from streamlit.byte_util import config_max_cache_data_size_to_bytes
+
+    read = ("from streamlit import config; config.get_config_options(force_reparse=True); "
+            "print(config.get_option('server.maxCacheDataSize'))")
+    out = subprocess.run([sys.executable, "-c", read], cwd=Path(__file__).resolve().parents[1],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    budget = config_max_cache_data_size_to_bytes(out)
+    assert budget is not None, out
+    assert 64 * 2**20 <= budget <= 256 * 2**20
