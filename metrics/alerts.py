@@ -177,8 +177,9 @@ history AS (
 # The sums the region rules, the gm tiles, the mix chart and the unchecked product lines read:
 # the view's order lines to date (``sums``) and before the period (``history``: the erosion
 # baseline and the last fiscal quarter to date), both from ``region_sums``, one scan of the
-# snapshot's daily sums (data/extracts.py). Exact decimal sums, so sums of these equal sums over
-# the lines. ``overview`` computes ``region_sums`` once into a temporary table of its cursor.
+# snapshot's daily sums (data/extracts.py; ``alert_region_days`` when the view filters neither
+# industries nor a channel). Exact decimal sums, so sums of these equal sums over the lines.
+# ``overview`` computes ``region_sums`` once into a temporary table of its cursor.
 _SUMS_SQL = {
     # One scan of the daily sums over the days of the period and of the history: per region,
     # product line, special price and high-margin flag, each window's sums and how many days'
@@ -201,7 +202,7 @@ _SUMS_SQL = {
                AS last_gross_margin,
            count(*) FILTER (WHERE o.order_date BETWEEN $base_start AND $base_end
                               OR o.order_date BETWEEN $last_start AND $last_end) AS history_rows
-    FROM daily_sums o
+    FROM {daily_sums} o
     WHERE o.order_date BETWEEN $sums_first AND $sums_last
       AND (o.order_date BETWEEN $start AND $to_date
            OR o.order_date BETWEEN $base_start AND $base_end
@@ -372,9 +373,12 @@ def _statement(view: View, select: str, shared: bool) -> tuple[str, dict]:
     opportunity_filter, opportunity_params = filters(view, "o", table="opportunities")
     parts = {name: (f"SELECT * FROM temp.{_SHARED_TABLES[name]}" if shared else sql)
              for name, sql in _SUMS_SQL.items()}
+    # The daily sums by region and product line hold every column the filters name unless the
+    # view filters industries or a channel.
+    daily_sums = "daily_sums" if view.industries or view.channel else "alert_region_days"
     sql = _with(select)
-    # The sums' placeholders first: their SQL names the filters.
-    for name, text in {**parts, "order_filter": order_filter,
+    # The sums' placeholders first: their SQL names the filters and the daily sums.
+    for name, text in {**parts, "daily_sums": daily_sums, "order_filter": order_filter,
                        "opportunity_filter": opportunity_filter}.items():
         sql = sql.replace("{" + name + "}", text)
     params = {**_params(view, thresholds()), **order_params, **opportunity_params}
@@ -412,65 +416,85 @@ FROM (
 ORDER BY order_date
 """
 
+# The snapshot's daily sums (data/extracts.py) without the industry and channel columns: an eighth
+# of the rows (at 10M lines 226k of 1.8M), which is what a view that filters neither sums its
+# regions and product lines from. Computed once per served snapshot, as the candidates are.
+_REGION_DAYS_SELECT = """
+SELECT order_date, region_id, product_line, special_price, high_margin,
+       sum(revenue) AS revenue, sum(gross_margin) AS gross_margin,
+       sum(positive_lines) AS positive_lines
+FROM daily_sums
+GROUP BY ALL
+ORDER BY ALL
+"""
+
 
 @snapshot_parts
-def _candidate_parts(view: View) -> dict[str, tuple[str, dict]]:
-    return {"alert_candidates": (_with(_CANDIDATES_SELECT), _params(view, thresholds()))}
+def _snapshot_parts(view: View) -> dict[str, tuple[str, dict]]:
+    return {"alert_candidates": (_with(_CANDIDATES_SELECT), _params(view, thresholds())),
+            "alert_region_days": (_REGION_DAYS_SELECT, {})}
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, view: View):
-    """Within the block the cursor reads ``alert_candidates`` (``_CANDIDATES_SELECT``)."""
-    return snapshot_tables(con, _candidate_parts(view))
+def _snapshot_rows(con: duckdb.DuckDBPyConnection, view: View):
+    """Within the block the cursor reads ``alert_candidates`` (``_CANDIDATES_SELECT``) and
+    ``alert_region_days`` (``_REGION_DAYS_SELECT``), which every statement of the rules may
+    read."""
+    return snapshot_tables(con, _snapshot_parts(view))
+
+
+def _fired(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...]) -> pd.DataFrame:
+    with _snapshot_rows(con, view):
+        return _alerts(con, view, rules)
 
 
 def _alerts(con: duckdb.DuckDBPyConnection, view: View, rules: tuple[str, ...],
             shared: bool = False) -> pd.DataFrame:
+    """The alerts of ``rules``; within ``_snapshot_rows``."""
     fired = "\nUNION ALL BY NAME\n".join(_RULE_SQL[rule] for rule in rules)  # fixed allow-list
     # A line rule's entity_rank orders its entity ids as entity_id does, as a number (the other
     # rules have none: UNION BY NAME makes it null there).
     rank = "f.entity_rank, " if _LINE_RULES & set(rules) else ""
     sql, params = _statement(view, _ALERTS_SQL.format(rules=fired, rank=rank), shared)
-    with _candidates(con, view):
-        # Mostly text: tens of thousands of line alerts at national scale.
-        return text_frame(con, sql, params)
+    # Mostly text: tens of thousands of line alerts at national scale.
+    return text_frame(con, sql, params)
 
 
 def margin_floor(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """An order line (revenue > 0, in the period) whose gm_pct is below its product line's floor."""
-    return _alerts(con, view, ("margin_floor",))
+    return _fired(con, view, ("margin_floor",))
 
 
 def deep_discount(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """An order line with discount_pct above the limit (default 25%)."""
-    return _alerts(con, view, ("deep_discount",))
+    return _fired(con, view, ("deep_discount",))
 
 
 def special_price_share(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """A region's special-price revenue share above the limit (default 15%)."""
-    return _alerts(con, view, ("special_price_share",))
+    return _fired(con, view, ("special_price_share",))
 
 
 def margin_erosion(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """A region × product line gm_pct this period below its trailing 13-week gm_pct by more than
     the configured points (default 2)."""
-    return _alerts(con, view, ("margin_erosion",))
+    return _fired(con, view, ("margin_erosion",))
 
 
 def at_risk_deal(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """An open key opportunity whose expected_margin_pct is below its floor (warn before it is
     booked)."""
-    return _alerts(con, view, ("at_risk_deal",))
+    return _fired(con, view, ("at_risk_deal",))
 
 
 def high_margin_mix(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """A region's high-margin product revenue share below target (default 30%)."""
-    return _alerts(con, view, ("high_margin_mix",))
+    return _fired(con, view, ("high_margin_mix",))
 
 
 def alerts(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Every rule's alerts ``(rule, severity, entity_type, entity_id, entity_name, value,
     threshold, at_stake, owner)``, sorted by at_stake, largest first."""
-    return _alerts(con, view, RULES)
+    return _fired(con, view, RULES)
 
 
 def report_alerts(con: duckdb.DuckDBPyConnection, view: View) -> list[dict]:
@@ -510,7 +534,8 @@ ORDER BY product_line
 def unchecked_product_lines(con: duckdb.DuckDBPyConnection, view: View) -> list[str]:
     """Product lines with order lines or open key deals in the view but no margin floor: the
     floor rules (margin_floor, at_risk_deal) do not check them."""
-    return _unchecked(con, view, shared=False)
+    with _snapshot_rows(con, view):
+        return _unchecked(con, view, shared=False)
 
 
 def _unchecked(con: duckdb.DuckDBPyConnection, view: View, shared: bool) -> list[str]:
@@ -521,7 +546,7 @@ def overview(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     """What the alerts page shows above its trend chart, from one computation of the period's
     sums and one run of the rules: ``alerts`` (the frame of ``alerts``), ``summary`` (``summary``
     of that frame) and ``mix`` (``high_margin_mix_by_region``)."""
-    with _shared(con, view):
+    with _snapshot_rows(con, view), _shared(con, view):
         frame = _alerts(con, view, RULES, shared=True)
         return {"alerts": frame, "summary": _summary(con, view, frame, shared=True),
                 "mix": _mix(con, view, shared=True)}
@@ -532,7 +557,8 @@ def summary(con: duckdb.DuckDBPyConnection, view: View) -> dict:
     at_risk_deal) and in open deals, at_stake by rule and severity (``by_rule``, with each rule's
     totals), gm_pct of the period to date and of the last fiscal quarter, and the product lines
     no floor checks."""
-    return _summary(con, view, alerts(con, view), shared=False)
+    with _snapshot_rows(con, view):
+        return _summary(con, view, _alerts(con, view, RULES), shared=False)
 
 
 def _summary(con: duckdb.DuckDBPyConnection, view: View, frame: pd.DataFrame,
@@ -619,7 +645,8 @@ ORDER BY m.share, m.region_id
 def high_margin_mix_by_region(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     """Each region's high-margin product revenue share in the period to date against the target,
     lowest first (regions without positive revenue are left out)."""
-    return _mix(con, view, shared=False)
+    with _snapshot_rows(con, view):
+        return _mix(con, view, shared=False)
 
 
 def _mix(con: duckdb.DuckDBPyConnection, view: View, shared: bool) -> pd.DataFrame:

@@ -189,6 +189,37 @@ def test_special_price_share_of_a_region_selling_only_special_prices(tmp_path):
     assert found["R1"]["at_stake"] == pytest.approx(127.5)
 
 
+@pytest.mark.parametrize("filters, share, at_stake", [
+    # R1 in all: 1,200 special of 2,000 = 60%; special gm (20 + 50) ÷ 1,200, regular 20%:
+    # (0.60 − 0.15) × 2,000 × (0.20 − 70/1,200) = 127.5.
+    ({}, 0.60, 127.5),
+    # Government (or the direct channel): 200 of 1,000 = 20%, at 10% against 20%:
+    # 0.05 × 1,000 × 0.10 = 5.
+    ({"industries": ("GOV",)}, 0.20, 5.0),
+    ({"channel": "direct"}, 0.20, 5.0),
+    # The partner channel: all special, no regular line in the view to compare with: nothing
+    # at stake.
+    ({"channel": "partner"}, 1.00, 0.0),
+])
+def test_region_rules_under_industry_and_channel_filters(tmp_path, filters, share, at_stake):
+    """The region rules' sums of a view that filters industries or a channel count only the
+    lines of that industry or channel (the unfiltered sums come from a table without those
+    columns)."""
+    info, con = snapshot(tmp_path, orders=[
+        order("2026-10-05", 800, 640),                                        # GOV direct 20%
+        order("2026-10-06", 200, 180, special_price=True),                    # GOV direct 10%
+        order("2026-10-07", 1_000, 950, industry_id="EDU", channel="partner",
+              special_price=True),                                            # EDU partner 5%
+    ])
+    v = view(info, **filters)
+    found = rows(alerts.special_price_share(con, v))
+    assert list(found) == ["R1"]
+    assert found["R1"]["value"] == pytest.approx(share)
+    assert found["R1"]["at_stake"] == pytest.approx(at_stake)
+    assert alerts.overview(con, v)["summary"]["by_rule"].set_index("rule").loc[
+        "special_price_share", "at_stake"] == pytest.approx(at_stake)
+
+
 # --- margin_erosion -------------------------------------------------------------------------------
 
 def test_margin_erosion_against_the_13_weeks_before_the_period(tmp_path):
@@ -417,6 +448,7 @@ def test_month_baseline_and_last_quarter_are_different_windows(tmp_path):
 @pytest.mark.parametrize("period, filters", [
     ("FY26Q3", {}), ("2026-11", {}), ("2026-10", {"regions": ("R1",)}),
     ("FY26Q3", {"product_lines": ("NB",)}), ("FY26Q3", {"regions": ("R3",)}), ("FY26Q4", {}),
+    ("FY26Q3", {"industries": ("GOV",)}), ("FY26Q3", {"channel": "direct"}),
 ])
 def test_overview_equals_the_single_purpose_functions(tmp_path, period, filters):
     info, con = snapshot(tmp_path, orders=[
