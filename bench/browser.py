@@ -53,6 +53,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -396,6 +397,16 @@ class Server(StreamlitServer):
 
     def cpu_s(self) -> float:
         return _cpu_s(self.pids())
+
+    def cache_data_mib(self) -> float:
+        """What the server's ``st.cache_data`` caches hold, in pickled bytes (Streamlit's own
+        metrics endpoint; the budget ``server.maxCacheDataSize`` of .streamlit/config.toml counts
+        the same bytes)."""
+        url = f"{self.url}/_stcore/metrics?families=cache_memory_bytes"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            text = response.read().decode()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith('cache_memory_bytes{cache_type="st_cache_data"')) / 2**20
 
 
 # ----------------------------------------------------------------------------------- phases
@@ -802,6 +813,10 @@ def table(results: dict) -> str:
                      + " / ".join(str(s["sessions"]) for s in scaling) + " sessions (p95 s) | "
                      + " / ".join(f"{s['renders_per_s']:.2f} ({_fmt(s['p95_s'])})"
                                   for s in scaling) + " | – |")
+    if results.get("server_cache_data_mib") is not None:
+        lines.append(f"| cached results at the end, MiB (st.cache_data, pickled) | "
+                     f"{results['server_cache_data_mib']:.1f} | ≤ server.maxCacheDataSize "
+                     f"(.streamlit/config.toml) |")
     return "\n".join(lines)
 
 
@@ -849,6 +864,7 @@ async def run(args, data_dir: Path, names: list[str]) -> dict:
             if "server" in phases:
                 await _server_sessions(args, server, names, results)
             results["server_peak_rss_mib"] = server.peak_rss_mib()
+            results["server_cache_data_mib"] = server.cache_data_mib()
         finally:
             server.stop()
         await browser.close()
