@@ -222,6 +222,76 @@ def test_kpis_and_regions_from_the_same_scans(quarter):
     assert regions == pytest.approx({"R1": 1_525, "R2": 376_200, "R3": 500})
 
 
+
+@pytest.fixture(scope="module")
+def one_day(tmp_path_factory):
+    """Order lines sharing a day, region and product line but not an industry or a channel (the
+    KPIs of most views sum them per day, region and product line: ``order_days``)."""
+    info = make_snapshot(
+        tmp_path_factory.mktemp("one_day"), "2026-11-22",
+        orders=[
+            order("2026-11-02", 100, 80),                                  # R1 GOV PC direct
+            order("2026-11-02", 40, 30, industry_id="EDU"),                # R1 EDU PC direct
+            order("2026-11-02", 25, 20, channel="partner"),                # R1 GOV PC partner
+            order("2026-11-02", -10, -8),                                  # a return, same day
+            order("2026-11-17", 60, 50, product_line="NB"),                # in the week
+            order("2026-11-03", 7, 5, region_id="R2", industry_id="EDU"),  # R2 EDU PC
+            order("2025-11-03", 90, 70),                                   # last year
+        ],
+    )
+    assert info.valid, info.errors
+    return info, connect(info)
+
+
+class _Statements:
+    """A cursor that keeps the text of every statement it runs."""
+
+    def __init__(self, con):
+        self.con, self.sql = con, []
+
+    def execute(self, sql, *args):
+        self.sql.append(sql)
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+@pytest.mark.parametrize("filters, revenue, cost, week, prior, daily", [
+    # 100 + 40 + 25 − 10 + 60 + 7; cost 80 + 30 + 20 − 8 + 50 + 5; the week 60; 2025 90.
+    ({}, 222, 177, 60, 90, True),
+    ({"regions": ("R1",)}, 215, 172, 60, 90, True),
+    ({"product_lines": ("PC",)}, 162, 127, 0, 90, True),
+    # Industries and channels are not kept per day: these read the order lines.
+    ({"industries": ("EDU",)}, 47, 35, 0, 0, False),
+    ({"channel": "partner"}, 25, 20, 0, 0, False),
+    ({"channel": "direct"}, 197, 157, 60, 90, False),
+])
+def test_kpis_from_the_daily_sums_are_the_order_lines_sums(one_day, filters, revenue, cost, week,
+                                                           prior, daily):
+    info, con = one_day
+    recorded = _Statements(con)
+    k = dashboard.kpis(recorded, view(info, "FY26Q3", **filters))
+    assert (k["revenue"], k["cost"], k["week_revenue"], k["prior_revenue"]) == (
+        revenue, cost, week, prior)
+    kpi_sql = [sql for sql in recorded.sql if "WITH keys" in sql]
+    assert len(kpi_sql) == 1 and ("FROM order_days" in kpi_sql[0]) is daily
+
+
+def test_groupings_from_the_daily_sums(one_day):
+    """By region and by product line from the daily sums, by industry from the order lines: the
+    same money either way."""
+    info, con = one_day
+    recorded = _Statements(con)
+    regions = dashboard.regional_report(recorded, view(info, "FY26Q3")).set_index("region_id")
+    assert regions["revenue"].to_dict() == {"R1": 215, "R2": 7, "R3": 0}
+    lines = dashboard.product_lines(recorded, view(info, "FY26Q3")).set_index("product_line")
+    assert lines["revenue"].to_dict() == {"PC": 162, "NB": 60, "total": 222}
+    industries = dashboard.review_table(recorded, view(info, "FY26Q3"), "industry")
+    assert industries.set_index("key")["revenue"].to_dict() == {"GOV": 175, "EDU": 47}
+    kpi_sql = [sql for sql in recorded.sql if "WITH keys" in sql]
+    assert ["FROM order_days" in sql for sql in kpi_sql] == [True, True, False]
+
 def test_empty_selection_gives_zeros_and_nulls_not_errors(quarter):
     info, con = quarter
     k = dashboard.kpis(con, view(info, "FY26Q3", regions=("R2",), product_lines=("Server",)))

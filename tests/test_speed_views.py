@@ -245,8 +245,8 @@ def test_a_coloured_table_sent_again_is_the_same_message():
 def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_path, monkeypatch):
     """``state.warm`` (before the server listens) computes the snapshot tables the pages share:
     the alert rules' candidate lines, every customer's rows (and the national view's, ranked),
-    the scorecard's key customers and hygiene, the open deals, the deals' stage entries and the
-    product lines (``metrics.view.prepare``), and the two weeks' open deals the movement reads,
+    the scorecard's key customers and hygiene, the open deals, the deals' stage entries, the
+    product lines and the order lines' daily sums (``metrics.view.prepare``), and the two weeks' open deals the movement reads,
     so no page's first run does."""
     from data.store import DATA_DIR_ENV, SnapshotDatabase
     from pages.ui import state
@@ -265,7 +265,7 @@ def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_pa
                     "derived_customer_base", "derived_customer_rows",
                     "derived_scorecard_key_customers", "derived_scorecard_hygiene",
                     "derived_open_deals_base", "derived_conversion_entries",
-                    "derived_product_line_ids", "derived_movement_pairs"}
+                    "derived_product_line_ids", "derived_order_days", "derived_movement_pairs"}
 
 
 def test_the_served_caches_have_a_byte_budget():
