@@ -222,7 +222,6 @@ def test_kpis_and_regions_from_the_same_scans(quarter):
     assert regions == pytest.approx({"R1": 1_525, "R2": 376_200, "R3": 500})
 
 
-
 @pytest.fixture(scope="module")
 def one_day(tmp_path_factory):
     """Order lines sharing a day, region and product line but not an industry or a channel (the

@@ -84,6 +84,27 @@ def test_region_link_highlights_and_drills_in(data_dir, monkeypatch, lang, tile,
     assert sorted(deals.iloc[:, 0]) == ["Deal O2", "Deal O3", "Deal O4"]
 
 
+
+def test_the_ranking_is_scored_once_for_every_region_chosen(data_dir, monkeypatch):
+    """The ranking is every region's whole business, so choosing a region (a link, a click on the
+    ranking, the sidebar) or opening the region review reads the one cached result instead of
+    scoring every region again."""
+    import streamlit as st
+
+    from metrics import scorecard
+
+    views = []
+    overview = scorecard.overview
+    monkeypatch.setattr(scorecard, "overview",
+                        lambda con, view: views.append(view) or overview(con, view))
+    st.cache_data.clear()
+    for regions in ({}, {"region": "R1"}, {"region": ["R2", "R4"]}):
+        assert not open_page(data_dir, monkeypatch, period="2026-10", **regions).exception
+    review = run_page(data_dir, monkeypatch, "pages/views/region.py", period="2026-10",
+                      region="R3")
+    assert not review.exception
+    assert len(views) == 1 and views[0].regions == ()
+
 def test_several_regions_highlight_and_one_is_drilled(data_dir, monkeypatch):
     at = open_page(data_dir, monkeypatch, period="2026-10", region=["R2", "R4"])
     assert not at.exception

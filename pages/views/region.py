@@ -58,7 +58,8 @@ tiles_ui.pipeline_this_week(ctx, moved)
 
 # The scorecard ranks every region on its whole business (SPEC §5.4): the region's row of it.
 st.subheader(md("region.scorecard", lang))
-card = state.metric(ctx, scorecard.published_overview)["scorecard"]
+card = state.metric(ctx, scorecard.published_overview,
+                    scorecard.whole_business(ctx.view))["scorecard"]
 row = card.set_index("region_id").loc[region] if region in set(card["region_id"]) else None
 cells = st.columns(2)
 ranked = row is not None and pd.notna(row["rank"])

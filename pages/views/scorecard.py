@@ -30,7 +30,10 @@ st.caption(md("score.subtitle", lang, period=view.period.code,
              else t("na", lang)))
 st.caption(md("score.scope", lang))
 
-card = state.metric(ctx, scorecard.published_overview)["scorecard"]
+# The ranking is every region's whole business, whatever the filters (one cached result for every
+# region chosen or clicked, here and on the region review).
+ranking_view = scorecard.whole_business(view)
+card = state.metric(ctx, scorecard.published_overview, ranking_view)["scorecard"]
 
 
 def _published_name(row: pd.Series) -> str | None:
@@ -184,7 +187,7 @@ with right:
 # --- Quarter review -------------------------------------------------------------------------------
 if view.period.kind == "quarter":
     st.subheader(md("score.review.title", lang, quarter=view.period.code))
-    review = state.metric(ctx, scorecard.published_overview)["quarter_review"]
+    review = state.metric(ctx, scorecard.published_overview, ranking_view)["quarter_review"]
     if review.empty:
         st.info(md("empty.table", lang))
     else:
