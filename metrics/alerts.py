@@ -47,8 +47,8 @@ import pandas as pd
 from data import config
 from metrics.periods import Period, quarter_of
 from data.config import setting
-from metrics.view import (View, filters, snapshot_parts, snapshot_tables, temporary_tables,
-                          text_frame, used)
+from metrics.view import (REGION_DAYS, View, filters, reads_region_days, snapshot_parts,
+                          snapshot_tables, temporary_tables, text_frame, used)
 
 RULES = ("margin_floor", "deep_discount", "special_price_share", "margin_erosion",
          "at_risk_deal", "high_margin_mix")
@@ -177,7 +177,7 @@ history AS (
 # The sums the region rules, the gm tiles, the mix chart and the unchecked product lines read:
 # the view's order lines to date (``sums``) and before the period (``history``: the erosion
 # baseline and the last fiscal quarter to date), both from ``region_sums``, one scan of the
-# snapshot's daily sums (data/extracts.py; ``alert_region_days`` when the view filters neither
+# snapshot's daily sums (data/extracts.py; ``region_days`` when the view filters neither
 # industries nor a channel). Exact decimal sums, so sums of these equal sums over the lines.
 # ``overview`` computes ``region_sums`` once into a temporary table of its cursor.
 _SUMS_SQL = {
@@ -373,9 +373,7 @@ def _statement(view: View, select: str, shared: bool) -> tuple[str, dict]:
     opportunity_filter, opportunity_params = filters(view, "o", table="opportunities")
     parts = {name: (f"SELECT * FROM temp.{_SHARED_TABLES[name]}" if shared else sql)
              for name, sql in _SUMS_SQL.items()}
-    # The daily sums by region and product line hold every column the filters name unless the
-    # view filters industries or a channel.
-    daily_sums = "daily_sums" if view.industries or view.channel else "alert_region_days"
+    daily_sums = "region_days" if reads_region_days(view) else "daily_sums"
     sql = _with(select)
     # The sums' placeholders first: their SQL names the filters and the daily sums.
     for name, text in {**parts, "daily_sums": daily_sums, "order_filter": order_filter,
@@ -416,28 +414,15 @@ FROM (
 ORDER BY order_date
 """
 
-# The snapshot's daily sums (data/extracts.py) without the industry and channel columns: an eighth
-# of the rows (at 10M lines 226k of 1.8M), which is what a view that filters neither sums its
-# regions and product lines from. Computed once per served snapshot, as the candidates are.
-_REGION_DAYS_SELECT = """
-SELECT order_date, region_id, product_line, special_price, high_margin,
-       sum(revenue) AS revenue, sum(gross_margin) AS gross_margin,
-       sum(positive_lines) AS positive_lines
-FROM daily_sums
-GROUP BY ALL
-ORDER BY ALL
-"""
-
-
 @snapshot_parts
 def _snapshot_parts(view: View) -> dict[str, tuple[str, dict]]:
     return {"alert_candidates": (_with(_CANDIDATES_SELECT), _params(view, thresholds())),
-            "alert_region_days": (_REGION_DAYS_SELECT, {})}
+            **REGION_DAYS}
 
 
 def _snapshot_rows(con: duckdb.DuckDBPyConnection, view: View):
     """Within the block the cursor reads ``alert_candidates`` (``_CANDIDATES_SELECT``) and
-    ``alert_region_days`` (``_REGION_DAYS_SELECT``), which every statement of the rules may
+    ``region_days`` (``metrics.view.REGION_DAYS``), which every statement of the rules may
     read."""
     return snapshot_tables(con, _snapshot_parts(view))
 

@@ -24,7 +24,8 @@ import pandas as pd
 from data import config
 from metrics import availability
 from data.config import setting
-from metrics.view import View, filters, snapshot_parts, snapshot_tables, used
+from metrics.view import (REGION_DAYS, View, filters, reads_region_days, snapshot_parts,
+                          snapshot_tables, used)
 
 DASHBOARD_KEYS = (
     "revenue", "cost", "gross_margin", "gm_pct", "revenue_target", "margin_target",
@@ -82,28 +83,9 @@ WHERE product_line IS NOT NULL
 """
 
 
-# The order lines' money per day, region and product line (at 10M lines 69k rows): what the KPIs
-# of a view that filters neither industries nor a channel sum their period, week and last year
-# from, grouped by anything but industry or account. Money is DECIMAL, so the sums of these sums
-# are the order lines' sums exactly.
-_ORDER_DAYS_SQL = """
-SELECT order_date, region_id, product_line, sum(revenue) AS revenue, sum(cost) AS cost
-FROM orders
-GROUP BY ALL
-ORDER BY ALL
-"""
-
-
 @snapshot_parts
 def _snapshot_parts(view: View) -> dict[str, tuple[str, dict]]:
-    return {"product_line_ids": (_PRODUCT_LINE_IDS_SQL, {}), "order_days": (_ORDER_DAYS_SQL, {})}
-
-
-def _reads_order_days(view: View, by: str | None) -> bool:
-    """Whether the KPIs of ``view`` grouped ``by`` can sum ``order_days`` (once per served
-    snapshot) instead of every order line: neither its filters nor its keys need a column the
-    daily sums do not keep."""
-    return by not in ("industry", "account") and not view.industries and not view.channel
+    return {"product_line_ids": (_PRODUCT_LINE_IDS_SQL, {}), **REGION_DAYS}
 
 
 # The review ladder of SPEC §10.2, bottom-up: account → industry → product line → region → group.
@@ -235,14 +217,17 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None,
     industry_filter = ("list_contains($f_industries, industry_id)" if view.industries
                        else "true")
     order_filter_o, order_params_o = filters(view, "o", table="orders")
-    daily = _reads_order_days(view, by)
+    # The period, the week and last year summed per day, region and product line (once per
+    # served snapshot) instead of over every order line, unless the filters or the keys need an
+    # industry, channel or account.
+    daily = reads_region_days(view) and by not in ("industry", "account")
     sql = _KPI_SQL.format(
         keys=keys.format(region_filter=region_filter, product_line_filter=product_line_filter,
                          industry_filter=industry_filter, order_filter_o=order_filter_o),
         key=grouping["key"],
         target_key=grouping.get("target_key", grouping["key"]),
         total="grouping(k) = 1" if total else "false",
-        order_rows="order_days" if daily else "orders",
+        order_rows="region_days" if daily else "orders",
         all_parts="false" if forecast_only else "true",
         grouped="GROUP BY GROUPING SETS ((k), ())" if total else "GROUP BY ALL",
         order_filter=order_filter,
@@ -258,7 +243,7 @@ def _kpi_frame(con: duckdb.DuckDBPyConnection, view: View, by: str | None,
         params["group_of"] = [group for _, group in groups]
     parts = _snapshot_parts(view)
     shared = {name: parts[name] for name, needed in
-              (("product_line_ids", by == "product_line"), ("order_days", daily)) if needed}
+              (("product_line_ids", by == "product_line"), ("region_days", daily)) if needed}
     with snapshot_tables(con, shared) if shared else nullcontext():
         frame = con.execute(sql, used(sql, params)).df()
     if forecast_only:

@@ -202,6 +202,26 @@ def snapshot_parts(parts: Callable[[View], dict[str, tuple[str, dict]]]):
     return parts
 
 
+# The snapshot's daily sums (data/extracts.py) without their industry and channel columns (at 10M
+# order lines 226k rows of 1.8M): what the KPIs and the alert rules of a view that filters neither
+# industries nor a channel sum their days, regions and product lines from. Exact decimal sums, so
+# sums of these are the order lines' sums. A snapshot table (``snapshot_tables``).
+REGION_DAYS = {"region_days": ("""
+SELECT order_date, region_id, product_line, special_price, high_margin,
+       sum(revenue) AS revenue, sum(cost) AS cost, sum(gross_margin) AS gross_margin,
+       sum(positive_lines) AS positive_lines
+FROM daily_sums
+GROUP BY ALL
+ORDER BY ALL
+""", {})}
+
+
+def reads_region_days(view: View) -> bool:
+    """Whether ``view`` filters only by columns ``REGION_DAYS`` keeps (days, regions, product
+    lines), not by industry or channel."""
+    return not view.industries and not view.channel
+
+
 def prepare(con, view: View) -> None:
     """Compute every registered snapshot table of the cursor's snapshot for ``view`` ahead of the
     pages that read them (``pages.ui.state.warm``)."""

@@ -225,7 +225,7 @@ def test_kpis_and_regions_from_the_same_scans(quarter):
 @pytest.fixture(scope="module")
 def one_day(tmp_path_factory):
     """Order lines sharing a day, region and product line but not an industry or a channel (the
-    KPIs of most views sum them per day, region and product line: ``order_days``)."""
+    KPIs of most views sum them per day, region and product line: ``region_days``)."""
     info = make_snapshot(
         tmp_path_factory.mktemp("one_day"), "2026-11-22",
         orders=[
@@ -274,7 +274,7 @@ def test_kpis_from_the_daily_sums_are_the_order_lines_sums(one_day, filters, rev
     assert (k["revenue"], k["cost"], k["week_revenue"], k["prior_revenue"]) == (
         revenue, cost, week, prior)
     kpi_sql = [sql for sql in recorded.sql if "WITH keys" in sql]
-    assert len(kpi_sql) == 1 and ("FROM order_days" in kpi_sql[0]) is daily
+    assert len(kpi_sql) == 1 and ("FROM region_days" in kpi_sql[0]) is daily
 
 
 def test_groupings_from_the_daily_sums(one_day):
@@ -289,7 +289,7 @@ def test_groupings_from_the_daily_sums(one_day):
     industries = dashboard.review_table(recorded, view(info, "FY26Q3"), "industry")
     assert industries.set_index("key")["revenue"].to_dict() == {"GOV": 175, "EDU": 47}
     kpi_sql = [sql for sql in recorded.sql if "WITH keys" in sql]
-    assert ["FROM order_days" in sql for sql in kpi_sql] == [True, True, False]
+    assert ["FROM region_days" in sql for sql in kpi_sql] == [True, True, False]
 
 def test_empty_selection_gives_zeros_and_nulls_not_errors(quarter):
     info, con = quarter

@@ -261,11 +261,11 @@ def test_a_restart_prepares_what_every_view_of_the_served_snapshot_shares(tmp_pa
     made = {row[0].rsplit("_", 1)[0] for row in database.cursor(newest).execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 's_2026_w47' "
         "AND starts_with(table_name, 'derived_')").fetchall()}
-    assert made == {"derived_alert_candidates", "derived_alert_region_days",
+    assert made == {"derived_alert_candidates", "derived_region_days",
                     "derived_customer_base", "derived_customer_rows",
                     "derived_scorecard_key_customers", "derived_scorecard_hygiene",
                     "derived_open_deals_base", "derived_conversion_entries",
-                    "derived_product_line_ids", "derived_order_days", "derived_movement_pairs"}
+                    "derived_product_line_ids", "derived_movement_pairs"}
 
 
 def test_the_served_caches_have_a_byte_budget():
