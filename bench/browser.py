@@ -16,6 +16,10 @@ pages/views PAGES, on its URL (region review needs ``region=GD``, market order
   a warm server, median of N; and the same in a new browser context (a first-time visitor's
   browser, every script downloaded and compiled again);
 - page switch: a click on the sidebar link to the page from another page, median of N;
+- cost: for the fresh tabs and page switches, the machine's busy CPU seconds per render (all
+  processes, /proc/stat: the server, Chromium, this client) and the server's part, one tab
+  alone; from the switches' mean, the most renders per second the cores can give and the
+  concurrency run's mean render at best (``best_case``);
 - one filter change on the dashboard (a region in the sidebar), and opening a drill-down: a row
   clicked in the scorecard's ranking and in the pipeline's stale deals, and the same drill-downs
   opened as links (``/scorecard?region=``, ``/pipeline?deal=``); each repeat picks another region
@@ -201,6 +205,10 @@ class Render:
     running_indicator: bool = False
     dialog: str | None = None
     ws_kib: float = 0.0  # websocket bytes received during the render
+    # One tab alone (fresh tabs and page switches): the machine's busy CPU seconds from the
+    # action to the end of the settling wait (server, browser, this client), and the server's.
+    cpu_s: float | None = None
+    server_cpu_s: float | None = None
 
 
 class Tab:
@@ -421,7 +429,30 @@ def _summary(renders: list[Render]) -> dict:
             "runs_s": [r.seconds for r in renders],
             "errors": [r.error for r in renders if r.error],
             "ws_kib": _median(r.ws_kib for r in renders),
+            "cpu_s": _median(r.cpu_s for r in renders),
+            "server_cpu_s": _median(r.server_cpu_s for r in renders),
             "renders": [asdict(r) for r in renders]}
+
+
+async def _costed(server: Server, render) -> Render:
+    """``await render`` with what it cost the machine and the server (one tab alone: nothing
+    else runs)."""
+    busy, cpu = _machine_busy_s(), server.cpu_s()
+    done = await render
+    done.cpu_s, done.server_cpu_s = _machine_busy_s() - busy, server.cpu_s() - cpu
+    return done
+
+
+def best_case(cpu_s: list[float], sessions: int, cores: int, think_s: float) -> dict:
+    """What ``cores`` can give ``sessions`` that render without pause but ``think_s`` between
+    renders, when a render costs the machine what it costs one tab alone (``cpu_s``, one per
+    page): at most cores ÷ mean cost renders per second, so each session's render takes on
+    average at least sessions ÷ that rate − ``think_s`` (a closed queue's response time). Twenty
+    tabs at once cost more per render than one alone, so the run can only do worse."""
+    mean = statistics.fmean(cpu_s)
+    rate = cores / mean
+    return {"cpu_s_mean": mean, "renders_per_s": rate,
+            "mean_render_s": max(0.0, sessions / rate - think_s)}
 
 
 def _say(text: str) -> None:
@@ -482,7 +513,8 @@ async def fresh_tabs(browser, server: Server, names: list[str], runs: int) -> di
         for name in names:
             for kind, context in (("fresh_tab", browser_context), ("new_browser", None)):
                 tab = await Tab.open(browser, context)
-                renders[kind, name].append(await tab.goto(server.url, page_target(name)))
+                renders[kind, name].append(
+                    await _costed(server, tab.goto(server.url, page_target(name))))
                 await tab.close()
     await browser_context.close()
     return {key: _summary(r) for key, r in renders.items()}
@@ -501,7 +533,7 @@ async def page_switches(browser, server: Server, names: list[str], runs: int) ->
         try:
             await tab.goto(server.url, source)
             for _ in range(runs):
-                renders.append(await tab.click_link(name, target))
+                renders.append(await _costed(server, tab.click_link(name, target)))
                 await tab.click_link(source_name, source)
         except LookupError as exc:
             renders.append(Render(None, error=str(exc)))
@@ -720,16 +752,22 @@ def _cell(seconds: float | None, target: float, errors: list | None = None) -> s
     return text + (" (error)" if errors else "")
 
 
+def _cost(summary: dict) -> str:
+    if summary.get("cpu_s") is None:
+        return "–"
+    return f"{summary['cpu_s']:.2f} ({summary['server_cpu_s']:.2f})"
+
+
 def table(results: dict) -> str:
     pages, tg = results["pages"], results["targets"]
     lines = [
         "| page | cold s (own fresh server) | first visit s (one fresh server) "
         "| fresh tab s (median) | page switch s (median) | new browser s (median) "
-        "| progress text while cold | errors |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| progress text while cold | CPU s per switch / fresh tab (server's part) | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         f"| *target (SPEC §8)* | ≤ {tg['first_visit_s']:g}, progress visible | "
         f"≤ {tg['first_visit_s']:g} | ≤ {tg['fresh_tab_s']:g} | ≤ {tg['page_switch_s']:g} | "
-        f"(≤ {tg['fresh_tab_s']:g}) | yes | none |",
+        f"(≤ {tg['fresh_tab_s']:g}) | yes | – | none |",
     ]
     for name, p in pages.items():
         cold_r, shared = p.get("cold", {}), p.get("first_on_shared_server", {})
@@ -749,7 +787,8 @@ def table(results: dict) -> str:
             f" | {_cell(tab.get('median_s'), tg['fresh_tab_s'], tab.get('errors'))}"
             f" | {_cell(switch.get('median_s'), tg['page_switch_s'], switch.get('errors'))}"
             f" | {_cell(new.get('median_s'), tg['fresh_tab_s'], new.get('errors'))}"
-            f" | {'yes' if cold_r.get('progress') else 'no'} | {'; '.join(errors) or '–'} |")
+            f" | {'yes' if cold_r.get('progress') else 'no'}"
+            f" | {_cost(switch)} / {_cost(tab)} | {'; '.join(errors) or '–'} |")
     lines += ["", "| measure | value | target |", "| --- | --- | --- |"]
     fresh = results.get("first_visit_new_data")
     if fresh:
@@ -767,6 +806,12 @@ def table(results: dict) -> str:
             lines.append(f"| {label}, median s | {_fmt(s['median_s'])}"
                          + (f" ({len(s['errors'])} errors)" if s["errors"] else "")
                          + f" | ≤ {tg['page_switch_s']:g} (in app) |")
+    best = results.get("best_case")
+    if best:
+        lines.append(
+            f"| at one tab's cost per page switch ({best['cpu_s_mean']:.2f} CPU s on average), "
+            f"{best['cores']} cores give at most, renders/s; {best['sessions']} sessions' mean "
+            f"render at best, s | {best['renders_per_s']:.2f}; {best['mean_render_s']:.1f} | – |")
     c = results.get("concurrency")
     if c:
         lines += [
@@ -876,12 +921,18 @@ async def _pages(args, browser, server: Server, names: list[str], results: dict)
     for (kind, name), s in (await fresh_tabs(browser, server, names, args.runs)).items():
         results["pages"][name][kind] = s
         _say(f"  {kind:<11} {name:<13} median {_fmt(s['median_s'])} s  {s['ws_kib']:.0f} KiB ws"
+             f"  {_cost(s)} CPU s"
              + (f"  {len(s['errors'])} errors: {s['errors'][0]}" if s["errors"] else ""))
     _say(f"page switches, {args.runs} per page …")
     for name, s in (await page_switches(browser, server, names, args.runs)).items():
         results["pages"][name]["page_switch"] = s
-        _say(f"  {name:<13} median {_fmt(s['median_s'])} s"
+        _say(f"  {name:<13} median {_fmt(s['median_s'])} s, {_cost(s)} CPU s"
              + (f"  {len(s['errors'])} errors: {s['errors'][0]}" if s["errors"] else ""))
+    costs = [results["pages"][name]["page_switch"]["cpu_s"] for name in names]
+    if None not in costs:
+        cores = os.cpu_count() or 1
+        results["best_case"] = {"sessions": args.concurrency, "cores": cores,
+                                **best_case(costs, args.concurrency, cores, SETTLE_MS / 1000)}
 
 
 async def _concurrency(args, browser, server: Server, names: list[str], results: dict) -> None:
